@@ -1,0 +1,34 @@
+// Loads the detections and macros a command runs with: the built-in ones, then the user's.
+import { MacroTable } from '../spl/macros.js';
+import { loadDetections, loadMacros, addFilterMacros, BUILTIN_DETECTIONS, BUILTIN_MACROS } from '../detections/loader.js';
+import type { Detection } from '../detections/types.js';
+import { compileSearchText, SearchCompileError } from '../spl/compile.js';
+import type { Job } from '../engine/runner.js';
+import type { Common } from './options.js';
+
+export interface Content { detections: Detection[]; macros: MacroTable }
+
+export function loadContent(detectionDirs: string[] = [], macroFiles: string[] = []): Content {
+  const detections = loadDetections([BUILTIN_DETECTIONS, ...detectionDirs]);
+  const macros = loadMacros([BUILTIN_MACROS]);
+  loadMacros(macroFiles, macros);
+  addFilterMacros(macros, detections);
+  return { detections, macros };
+}
+
+export class DetectionCompileError extends Error {
+  constructor(message: string) { super(message); this.name = 'DetectionCompileError'; }
+}
+
+/** Compiles a search with the command's time range applied on top of any earliest=/latest= it names. */
+export function compileJob(key: string, search: string, macros: MacroTable, common: Common, where?: string): Job {
+  try {
+    const { plan, expanded } = compileSearchText(search, macros, { tz: common.tz, now: common.now });
+    if (common.earliest !== undefined) plan.earliest = Math.max(plan.earliest ?? -Infinity, common.earliest);
+    if (common.latest !== undefined) plan.latest = Math.min(plan.latest ?? Infinity, common.latest);
+    return { key, plan, expanded };
+  } catch (e) {
+    if (e instanceof SearchCompileError) throw new DetectionCompileError(`${where ? `${where}: ` : ''}${e.detail}`);
+    throw e;
+  }
+}

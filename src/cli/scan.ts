@@ -1,0 +1,61 @@
+import { COMMON_OPTIONS, parse, readCommon, UsageError } from './options.js';
+import { loadContent, compileJob } from './content.js';
+import { resolveInputs } from './inputs.js';
+import type { Io } from './io.js';
+import { runJobs } from '../engine/runner.js';
+import { riskEventsFor, type RiskEvent } from '../risk/risk-events.js';
+import { renderFindingsTable, renderRiskEvents } from '../outputs/rows.js';
+import { strftime } from '../util/timeformat.js';
+import { terminalSafe } from '../outputs/sanitize.js';
+
+export const SCAN_HELP = `Usage: ollama-sentinel scan [FILE…|-] [options]
+
+Runs every detection over Ollama server logs and prints the risk events they raise.
+With no FILE, reads Ollama's default log locations (and says which); "-" reads stdin.
+Files ending in .gz are decompressed.
+
+Options:
+  --format table|json|ndjson|csv  output format (default table; ndjson = one risk event per line)
+  --tz ZONE          zone of gin timestamps, which carry none (default: this machine's zone)
+  --host NAME        host name for the events (default: from journald prefixes, else this machine)
+  --detections DIR   add or override detections from YAML files in DIR (repeatable)
+  --macros FILE      macro definitions (YAML) that add to or override the built-in ones (repeatable)
+  --earliest TIME    only events at or after TIME (-24h, -70m@m, 2025-01-19T00:00:00Z, epoch)
+  --latest TIME      only events before TIME
+  --now TIME         the time relative times are measured from (default: now)
+  --truncate BYTES   longest line kept, as Splunk's TRUNCATE (default 10000)
+  -h, --help         this help
+
+Exit status: 0 no findings, 1 findings, 2 usage or input error.
+`;
+
+export async function scanCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, COMMON_OPTIONS);
+  if (values.help) { io.out(SCAN_HELP); return 0; }
+  const common = readCommon(values);
+  const content = loadContent(values.detections ?? [], values.macros ?? []);
+  if (content.detections.length === 0) throw new UsageError('no detections to run');
+  const jobs = content.detections.map((d) => compileJob(d.name, d.search, content.macros, common, `${d.file}: detection "${d.name}"`));
+  const sources = resolveInputs(positionals, (m) => io.err(`${m}\n`));
+  const res = await runJobs(sources, jobs, {
+    tz: common.tz, now: common.now, ...(common.host ? { host: common.host } : {}), ...(common.truncate ? { truncate: common.truncate } : {}),
+    warn: (m) => io.err(`warning: ${terminalSafe(m)}\n`),
+  });
+  const fallback = res.lastEventTime ?? common.now;
+  const events: RiskEvent[] = [];
+  for (const d of content.detections) {
+    for (const row of res.rows.get(d.name) ?? []) events.push(...riskEventsFor(d, row, fallback));
+  }
+  const timeText = (t: number) => strftime(t, '%Y-%m-%d %H:%M:%S %z', common.tz);
+  if (common.format === 'table') {
+    if (events.length) io.out(renderFindingsTable(events, timeText));
+    else io.out('No findings.\n');
+  } else {
+    io.out(renderRiskEvents(events, common.format));
+  }
+  const detectionsWithFindings = new Set(events.map((e) => e.detection)).size;
+  io.err(`scanned ${res.lines} line${res.lines === 1 ? '' : 's'} from ${sources.length} source${sources.length === 1 ? '' : 's'} with ${jobs.length} detections; gin timestamps read in time zone ${common.tz.name}; ${events.length} risk event${events.length === 1 ? '' : 's'} from ${detectionsWithFindings} detection${detectionsWithFindings === 1 ? '' : 's'}${res.truncatedLines ? `; ${res.truncatedLines} over-long line${res.truncatedLines === 1 ? '' : 's'} truncated` : ''}\n`);
+  for (const [name, msg] of res.failures) io.err(`error: detection "${terminalSafe(name)}" stopped: ${terminalSafe(msg)}\n`);
+  if (res.failures.size > 0) return 2;
+  return events.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,46 @@
+import { COMMON_OPTIONS, parse, readCommon, UsageError } from './options.js';
+import { loadContent, compileJob } from './content.js';
+import { resolveInputs } from './inputs.js';
+import type { Io } from './io.js';
+import { runJobs } from '../engine/runner.js';
+import { renderRows } from '../outputs/rows.js';
+import { strftime } from '../util/timeformat.js';
+import { explainPlan } from '../plan/plan.js';
+import { terminalSafe } from '../outputs/sanitize.js';
+
+export const SEARCH_HELP = `Usage: ollama-sentinel search 'SPL' [FILE…|-] [options]
+
+Runs one SPL search over Ollama logs and prints its result rows. Macros such as \`ollama_server\` and every
+detection's filter macro are available. With no FILE, reads the default log locations; "-" reads stdin.
+
+Options:
+  --format table|json|ndjson|csv  output format (default table; ndjson = one row per line, _time in epoch seconds)
+  --tz ZONE, --host NAME, --macros FILE, --detections DIR, --earliest TIME, --latest TIME, --now TIME, --truncate BYTES
+                     as for scan
+  --explain          print the logical plan instead of running the search
+  -h, --help         this help
+
+Exit status: 0 rows printed (or none), 2 usage, search or input error.
+`;
+
+export async function searchCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { ...COMMON_OPTIONS, explain: { type: 'boolean' } });
+  if (values.help) { io.out(SEARCH_HELP); return 0; }
+  const [spl, ...files] = positionals;
+  if (spl === undefined || spl.trim() === '') throw new UsageError("search needs an SPL search, e.g. ollama-sentinel search '\"[GIN]\" | stats count by src' server.log");
+  const common = readCommon(values);
+  const content = loadContent(values.detections ?? [], values.macros ?? []);
+  const job = compileJob('search', spl, content.macros, common, 'search');
+  if (values.explain) { io.out(explainPlan(job.plan) + '\n'); return 0; }
+  const sources = resolveInputs(files, (m) => io.err(`${m}\n`));
+  const res = await runJobs(sources, [job], {
+    tz: common.tz, now: common.now, ...(common.host ? { host: common.host } : {}), ...(common.truncate ? { truncate: common.truncate } : {}),
+    warn: (m) => io.err(`warning: ${terminalSafe(m)}\n`),
+  });
+  const failure = res.failures.get('search');
+  if (failure) { io.err(`error: ${terminalSafe(failure)}\n`); return 2; }
+  const rows = res.rows.get('search') ?? [];
+  io.out(renderRows(rows, common.format, (t) => strftime(t, '%Y-%m-%d %H:%M:%S %z', common.tz)));
+  io.err(`${rows.length} result${rows.length === 1 ? '' : 's'} from ${res.lines} line${res.lines === 1 ? '' : 's'}; gin timestamps read in time zone ${common.tz.name}\n`);
+  return 0;
+}

@@ -1,0 +1,145 @@
+// Compiles eval/where expressions once into closures. Eval is case-sensitive; comparing two numeric-looking
+// values is numeric, otherwise it compares strings; null (undefined) makes comparisons false and arithmetic null.
+import type { Expr } from '../spl/ast.js';
+import { SplError } from '../spl/errors.js';
+import { EVAL_FUNCTIONS, like, num, str, truthy, type EvalContext, type EvalValue } from '../spl/eval-functions.js';
+import { asNumber, scalarToString, type Row, type Scalar } from './value.js';
+
+export type Compiled = (row: Row) => EvalValue;
+
+function scalars(v: EvalValue): Scalar[] {
+  if (v === undefined) return [];
+  if (typeof v === 'boolean') return [v ? 'true' : 'false'];
+  return Array.isArray(v) ? v : [v];
+}
+
+function cmp(a: Scalar, b: Scalar): number {
+  const na = asNumber(a), nb = asNumber(b);
+  if (na !== undefined && nb !== undefined) return na < nb ? -1 : na > nb ? 1 : 0;
+  const sa = scalarToString(a), sb = scalarToString(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+function comparison(op: string, a: EvalValue, b: EvalValue): boolean {
+  if (typeof a === 'boolean' && typeof b === 'boolean') return op === '=' || op === '==' ? a === b : op === '!=' ? a !== b : false;
+  const la = scalars(a), lb = scalars(b);
+  if (la.length === 0 || lb.length === 0) return false;
+  // A multivalue side matches when any of its values does.
+  for (const x of la) for (const y of lb) {
+    const c = cmp(x, y);
+    const ok = op === '=' || op === '==' ? c === 0 : op === '!=' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+    if (ok) return true;
+  }
+  return false;
+}
+
+function arith(op: string, a: EvalValue, b: EvalValue): EvalValue {
+  if (op === '.') {
+    const sa = str(a), sb = str(b);
+    return sa === undefined || sb === undefined ? undefined : sa + sb;
+  }
+  const x = num(a), y = num(b);
+  if (op === '+' && (x === undefined || y === undefined)) {
+    // + joins two strings; a number plus a non-number is null.
+    if (typeof a === 'string' && typeof b === 'string' && x === undefined && y === undefined) return a + b;
+    return undefined;
+  }
+  if (x === undefined || y === undefined) return undefined;
+  switch (op) {
+    case '+': return tidy(x + y);
+    case '-': return tidy(x - y);
+    case '*': return tidy(x * y);
+    case '/': return y === 0 ? undefined : tidy(x / y);
+    case '%': return y === 0 ? undefined : tidy(x % y);
+  }
+  return undefined;
+}
+
+function tidy(x: number): number | undefined {
+  if (!Number.isFinite(x)) return undefined;
+  return Number.isInteger(x) ? x : Number(x.toPrecision(15));
+}
+
+export function compileExpr(e: Expr, ctx: EvalContext): Compiled {
+  switch (e.kind) {
+    case 'num': { const v = e.value; return () => v; }
+    case 'str': { const v = e.value; return () => v; }
+    case 'bool': { const v = e.value; return () => v; }
+    case 'field': { const n = e.name; return (row) => row[n]; }
+    case 'unary': {
+      const a = compileExpr(e.arg, ctx);
+      if (e.op === 'NOT') return (row) => { const v = a(row); return typeof v === 'boolean' ? !v : undefined; };
+      return (row) => { const n = num(a(row)); return n === undefined ? undefined : -n; };
+    }
+    case 'in': {
+      const a = compileExpr(e.arg, ctx);
+      const list = e.list.map((x) => compileExpr(x, ctx));
+      return (row) => { const v = a(row); return list.some((f) => comparison('=', v, f(row))); };
+    }
+    case 'binary': {
+      const l = compileExpr(e.left, ctx), r = compileExpr(e.right, ctx);
+      switch (e.op) {
+        case 'AND': return (row) => truthy(l(row)) && truthy(r(row));
+        case 'OR': return (row) => truthy(l(row)) || truthy(r(row));
+        case 'XOR': return (row) => truthy(l(row)) !== truthy(r(row));
+        case 'LIKE': return (row) => { const a = str(l(row)), b = str(r(row)); return a === undefined || b === undefined ? false : like(a, b); };
+        case '=': case '==': case '!=': case '<': case '<=': case '>': case '>=': {
+          const op = e.op;
+          return (row) => comparison(op, l(row), r(row));
+        }
+        default: {
+          const op = e.op;
+          return (row) => arith(op, l(row), r(row));
+        }
+      }
+    }
+    case 'call': return compileCall(e, ctx);
+  }
+}
+
+function compileCall(e: Extract<Expr, { kind: 'call' }>, ctx: EvalContext): Compiled {
+  const args = e.args.map((a) => compileExpr(a, ctx));
+  switch (e.name) {
+    case 'if': {
+      const [c, a, b] = args as [Compiled, Compiled, Compiled];
+      return (row) => (truthy(c(row)) ? a(row) : b(row));
+    }
+    case 'case':
+      return (row) => {
+        for (let i = 0; i + 1 < args.length; i += 2) if (truthy(args[i]!(row))) return args[i + 1]!(row);
+        return undefined;
+      };
+    case 'coalesce':
+      return (row) => {
+        for (const a of args) { const v = a(row); if (v !== undefined) return v; }
+        return undefined;
+      };
+    case 'validate':
+      return (row) => {
+        for (let i = 0; i + 1 < args.length; i += 2) if (!truthy(args[i]!(row))) return args[i + 1]!(row);
+        return undefined;
+      };
+  }
+  const f = EVAL_FUNCTIONS[e.name];
+  if (!f) throw new SplError(`unknown eval function ${e.name}()`, e.span.start, 'SPL_UNKNOWN_FUNCTION');
+  const fn = f.fn;
+  const pos = e.span.start;
+  // Regex arguments given as literals are checked now, so a bad pattern is a parse-time error with a position.
+  if ((e.name === 'match' || e.name === 'replace' || e.name === 'mvfind') && e.args[1]?.kind === 'str') {
+    try {
+      EVAL_FUNCTIONS.match!.fn(['', e.args[1].value], ctx);
+    } catch (err) {
+      if (err instanceof SplError) throw new SplError(err.message, e.args[1].span.start, err.code);
+      throw err;
+    }
+  }
+  return (row) => {
+    const vals = args.map((a) => a(row));
+    try {
+      return fn(vals, ctx);
+    } catch (err) {
+      if (err instanceof SplError) throw new SplError(err.message, pos, err.code);
+      throw err;
+    }
+  };
+}

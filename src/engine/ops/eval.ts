@@ -1,0 +1,24 @@
+import type { Stage } from '../stage.js';
+import type { Row } from '../value.js';
+import type { Compiled } from '../eval-compiler.js';
+import { SplError } from '../../spl/errors.js';
+
+/** eval: assignments left to right; a null result removes the field, a boolean result is an error (as in Splunk). */
+export class EvalStage implements Stage {
+  constructor(
+    private readonly assignments: Array<{ field: string; fn: Compiled; pos: number }>,
+    private readonly shared: boolean,
+    private readonly next: Stage,
+  ) {}
+  push(input: Row): void {
+    const row = this.shared ? { ...input } : input;
+    for (const a of this.assignments) {
+      const v = a.fn(row);
+      if (typeof v === 'boolean') throw new SplError(`eval cannot assign a true/false result to "${a.field}"; wrap it in if(…, …, …)`, a.pos, 'SPL_EVAL_BOOLEAN');
+      if (v === undefined) delete row[a.field];
+      else row[a.field] = v;
+    }
+    this.next.push(row);
+  }
+  end(): void { this.next.end(); }
+}

@@ -1,0 +1,164 @@
+import type { Stage, StageContext } from '../stage.js';
+import { asNumber, orderScalars, scalarToString, valuesOf, type Row, type Scalar } from '../value.js';
+import type { Accumulator, StatsFunction } from '../../spl/stats-functions.js';
+import type { Compiled } from '../eval-compiler.js';
+
+export interface AggSpec {
+  fn: StatsFunction;
+  field?: string;
+  evalArg?: Compiled;
+  as: string;
+}
+
+interface Group { keys: Scalar[]; accs: Accumulator[] }
+
+/** How long after a bin ends we keep it open for stragglers before passing its results on. */
+export const LATE_HORIZON_SECONDS = 3600;
+
+/**
+ * stats: one row per distinct combination of the by-fields, sorted by them. Events with a missing by-field are
+ * dropped; a multivalue by-field puts the event in one group per value (several give the Cartesian product).
+ * With no by-fields there is always exactly one row, even for no events (count=0).
+ *
+ * When the first by-field is a binned _time and events arrive oldest first, bins that ended more than
+ * LATE_HORIZON_SECONDS before the newest event are complete: their rows are passed on at once and forgotten,
+ * so memory stays flat however long the log is. An event for a bin already passed on is reported as a warning.
+ */
+export class StatsStage implements Stage {
+  private groups = new Map<string, Group>();
+  private readonly flushSpan: number | undefined;
+  private maxTime = -Infinity;
+  private nextFlushAt = Infinity;
+  private flushedBefore = -Infinity;
+  private warnedLate = false;
+
+  constructor(
+    private readonly aggs: AggSpec[],
+    private readonly by: string[],
+    private readonly reversed: boolean,
+    timeBinned: number | undefined,
+    private readonly ctx: StageContext,
+    private readonly next: Stage,
+  ) {
+    this.flushSpan = by[0] === '_time' && reversed && timeBinned !== undefined ? timeBinned : undefined;
+  }
+
+  push(row: Row): void {
+    const by = this.by;
+    if (by.length === 0) { this.addTo('', [], row); return; }
+    if (by.length === 1) {
+      const v = row[by[0]!];
+      if (v === undefined) return;
+      if (Array.isArray(v)) { for (const x of v) this.addTo(keyOf(x), [x], row); }
+      else this.addTo(keyOf(v), [v], row);
+    } else {
+      const lists: Scalar[][] = [];
+      for (const f of by) {
+        const v = row[f];
+        if (v === undefined) return;
+        const l = valuesOf(v);
+        if (l.length === 0) return;
+        lists.push(l);
+      }
+      for (const combo of cartesian(lists)) this.addTo(combo.map(keyOf).join('\u0000'), combo, row);
+    }
+    if (this.flushSpan !== undefined) this.maybeFlush(row);
+  }
+
+  private addTo(key: string, keys: Scalar[], row: Row): void {
+    let g = this.groups.get(key);
+    if (!g) {
+      if (this.flushSpan !== undefined) {
+        const t = asNumber(keys[0]);
+        if (t !== undefined && t < this.flushedBefore && !this.warnedLate) {
+          this.warnedLate = true;
+          this.ctx.warn(`an event for the ${new Date(t * 1000).toISOString()} window arrived after that window's results were passed on; that window may be reported twice (is the log out of order?)`);
+        }
+      }
+      g = { keys, accs: this.aggs.map((a) => a.fn.create(this.reversed)) };
+      this.groups.set(key, g);
+    }
+    const time = asNumber(row._time) ?? 0;
+    for (let i = 0; i < this.aggs.length; i++) {
+      const a = this.aggs[i]!;
+      const acc = g.accs[i]!;
+      if (a.evalArg) {
+        const v = a.evalArg(row);
+        if (v === undefined || v === false) continue;
+        if (v === true) { acc.add(1, time); continue; }
+        for (const x of valuesOf(v)) acc.add(x, time);
+      } else if (a.field === undefined) {
+        acc.add(1, time);
+      } else {
+        const v = row[a.field];
+        if (v === undefined) continue;
+        if (Array.isArray(v)) { for (const x of v) acc.add(x, time); }
+        else acc.add(v, time);
+      }
+    }
+  }
+
+  private maybeFlush(row: Row): void {
+    const t = asNumber(row._time);
+    if (t === undefined || t <= this.maxTime) return;
+    this.maxTime = t;
+    if (t < this.nextFlushAt && this.nextFlushAt !== Infinity) return;
+    const span = this.flushSpan!;
+    const cutoff = t - LATE_HORIZON_SECONDS - span; // bins starting before this have ended over an hour ago
+    const ready: Group[] = [];
+    for (const [k, g] of this.groups) {
+      const bt = asNumber(g.keys[0]);
+      if (bt !== undefined && bt < cutoff) { ready.push(g); this.groups.delete(k); }
+    }
+    if (cutoff > this.flushedBefore) this.flushedBefore = cutoff;
+    this.nextFlushAt = t + span;
+    this.emit(ready);
+  }
+
+  private emit(groups: Group[]): void {
+    groups.sort((a, b) => {
+      for (let i = 0; i < a.keys.length; i++) {
+        const c = orderScalars(a.keys[i], b.keys[i]);
+        if (c !== 0) return c;
+      }
+      return 0;
+    });
+    for (const g of groups) {
+      const out: Row = {};
+      this.by.forEach((f, i) => { out[f] = g.keys[i]; });
+      this.aggs.forEach((a, i) => {
+        const v = g.accs[i]!.result();
+        if (v !== undefined) out[a.as] = v;
+      });
+      this.next.push(out);
+    }
+  }
+
+  end(): void {
+    if (this.by.length === 0 && this.groups.size === 0) {
+      this.groups.set('', { keys: [], accs: this.aggs.map((a) => a.fn.create(this.reversed)) });
+    }
+    this.emit([...this.groups.values()]);
+    this.groups.clear();
+    this.next.end();
+  }
+}
+
+function keyOf(v: Scalar): string {
+  return typeof v === 'number' ? scalarToString(v) : v;
+}
+
+function* cartesian(lists: Scalar[][]): Generator<Scalar[]> {
+  const idx = lists.map(() => 0);
+  for (;;) {
+    yield lists.map((l, i) => l[idx[i]!]!);
+    let k = lists.length - 1;
+    while (k >= 0) {
+      idx[k]!++;
+      if (idx[k]! < lists[k]!.length) break;
+      idx[k] = 0;
+      k--;
+    }
+    if (k < 0) return;
+  }
+}

@@ -1,0 +1,137 @@
+// Builds runnable stages from a logical plan and runs events through them. The stream facts (shared rows,
+// oldest-first order, binned time) are tracked while building so each stage copies or buffers only when needed.
+import type { LogicalPlan, Operator } from '../plan/plan.js';
+import { SplError } from '../spl/errors.js';
+import { compileSplRegex, toJsReplacement } from '../spl/regex.js';
+import { STATS_FUNCTIONS } from '../spl/stats-functions.js';
+import { compileExpr, type Compiled } from './eval-compiler.js';
+import { compileSearch } from './search-match.js';
+import type { Stage, StageContext, StreamFacts } from './stage.js';
+import { asNumber, type Row } from './value.js';
+import { FilterStage } from './ops/filter.js';
+import { EvalStage } from './ops/eval.js';
+import { BinStage } from './ops/bin.js';
+import { RexStage, SedStage } from './ops/rex.js';
+import { StatsStage } from './ops/stats.js';
+import { RenameStage, TableStage, FieldsStage } from './ops/shape.js';
+import { SortStage, HeadStage, DedupStage } from './ops/order.js';
+import { truthy } from '../spl/eval-functions.js';
+
+/** Collects the final rows; if they are still oldest first, turns them into Splunk's newest-first order. */
+class Collector implements Stage {
+  rows: Row[] = [];
+  constructor(private readonly reversed: boolean, private readonly onRow?: (row: Row) => void) {}
+  push(row: Row): void {
+    if (this.onRow && !this.reversed) this.onRow(row);
+    else this.rows.push(row);
+  }
+  end(): void {
+    if (this.reversed) this.rows.reverse();
+    if (this.onRow && this.reversed) { for (const r of this.rows) this.onRow(r); this.rows = []; }
+  }
+}
+
+export interface PipelineOptions {
+  ctx: StageContext;
+  /** Called for each result row as soon as it is final; otherwise rows are kept in `results`. */
+  onRow?: (row: Row) => void;
+}
+
+export class Pipeline {
+  private readonly head: Stage;
+  private readonly collector: Collector;
+  private readonly earliest: number;
+  private readonly latest: number;
+  private ended = false;
+
+  constructor(plan: LogicalPlan, opts: PipelineOptions) {
+    this.earliest = plan.earliest ?? -Infinity;
+    this.latest = plan.latest ?? Infinity;
+    // Facts flow forward, stages are linked backward: compute facts first.
+    const facts: StreamFacts[] = [];
+    let f: StreamFacts = { shared: true, reversed: true };
+    for (const op of plan.operators) {
+      facts.push(f);
+      f = nextFacts(op, f);
+    }
+    this.collector = new Collector(f.reversed, opts.onRow);
+    let next: Stage = this.collector;
+    for (let i = plan.operators.length - 1; i >= 0; i--) {
+      next = buildStage(plan.operators[i]!, facts[i]!, opts.ctx, next);
+    }
+    this.head = next;
+  }
+
+  /** Pushes one event. Events outside the plan's time range are skipped here. */
+  push(event: Row): void {
+    const t = event._time as number;
+    if (t < this.earliest || t >= this.latest) return;
+    this.head.push(event);
+  }
+
+  end(): Row[] {
+    if (!this.ended) { this.ended = true; this.head.end(); }
+    return this.collector.rows;
+  }
+}
+
+function nextFacts(op: Operator, f: StreamFacts): StreamFacts {
+  switch (op.kind) {
+    case 'search': case 'where': return f;
+    case 'eval': case 'rex':
+      return { ...f, shared: false, timeBinned: op.kind === 'eval' && op.assignments.some((a) => a.field === '_time') ? undefined : f.timeBinned };
+    case 'rename': return { shared: false, reversed: f.reversed };
+    case 'bin': return { shared: false, reversed: f.reversed, timeBinned: op.field === '_time' && op.as === '_time' ? op.spanSeconds : f.timeBinned };
+    case 'stats': return { shared: false, reversed: false };
+    case 'table': case 'fields': return { shared: false, reversed: f.reversed, timeBinned: f.timeBinned };
+    case 'sort': case 'head': case 'dedup': return { ...f, reversed: false };
+  }
+}
+
+function buildStage(op: Operator, f: StreamFacts, ctx: StageContext, next: Stage): Stage {
+  switch (op.kind) {
+    case 'search': return new FilterStage(compileSearch(op.expr), next);
+    case 'where': {
+      const fn = compileExpr(op.expr, ctx);
+      return new FilterStage((row) => truthy(fn(row)), next);
+    }
+    case 'eval':
+      return new EvalStage(op.assignments.map((a) => ({ field: a.field, fn: compileExpr(a.expr, ctx), pos: a.expr.span.start })), f.shared, next);
+    case 'bin':
+      return new BinStage(op.field, op.as, op.spanSeconds, op.spanValue ?? 1, ctx.tz, f.shared, next);
+    case 'rex': {
+      if (op.mode === 'sed') {
+        const m = /^s\/((?:\\.|[^\\/])*)\/((?:\\.|[^\\/])*)\/([gi0-9]*)$/s.exec(op.regex);
+        if (!m) throw new SplError('sed mode expects s/regex/replacement/flags', op.span.start);
+        const global = m[3]!.includes('g');
+        const c = compileSplRegex(m[1]!, op.span.start, (global ? 'g' : '') + (m[3]!.includes('i') ? 'i' : ''));
+        return new SedStage(op.field, c.re, toJsReplacement(m[2]!), f.shared, next);
+      }
+      const c = compileSplRegex(op.regex, op.span.start);
+      return new RexStage(op.field, c.re, c.groupNames, op.maxMatch, f.shared, next);
+    }
+    case 'stats': {
+      const aggs = op.aggs.map((a) => {
+        const fn = STATS_FUNCTIONS[a.fn];
+        if (!fn) throw new SplError(`unknown statistical function ${a.fn}`, a.span.start, 'SPL_UNKNOWN_FUNCTION');
+        const evalArg: Compiled | undefined = a.evalArg ? compileExpr(a.evalArg, ctx) : undefined;
+        return { fn, as: a.as, ...(a.field !== undefined ? { field: a.field } : {}), ...(evalArg ? { evalArg } : {}) };
+      });
+      return new StatsStage(aggs, op.by, f.reversed, f.timeBinned, ctx, next);
+    }
+    case 'rename': return new RenameStage(op.pairs, f.shared, next);
+    case 'table': return new TableStage(op.fields, next);
+    case 'fields': return new FieldsStage(op.fields, op.remove, next);
+    case 'sort': return new SortStage(op.keys, op.limit, f.reversed, next);
+    case 'head': return new HeadStage(op.limit, f.reversed, next);
+    case 'dedup': return new DedupStage(op.fields, op.limit, op.keepEmpty, op.consecutive, op.sortBy, f.reversed, next);
+  }
+}
+
+/** Convenience: run a plan over an array of events (tests, small inputs). */
+export function runPlan(plan: LogicalPlan, events: Iterable<Row>, ctx: StageContext): Row[] {
+  const p = new Pipeline(plan, { ctx });
+  for (const e of events) p.push(e);
+  return p.end();
+}
+

@@ -1,0 +1,73 @@
+// Runs several searches over the same input in one pass: each line is read and parsed once, and the event
+// goes to every search's pipeline. A search that fails at run time is stopped and reported; the others go on.
+import { hostname } from 'node:os';
+import { readLines, DEFAULT_TRUNCATE } from '../input/lines.js';
+import type { LogSource } from '../input/sources.js';
+import { LineParser } from '../parse/line-parser.js';
+import type { LogicalPlan } from '../plan/plan.js';
+import { SplError } from '../spl/errors.js';
+import { explainRuntimeError } from '../spl/compile.js';
+import type { TimeZone } from '../util/timezone.js';
+import { Pipeline } from './pipeline.js';
+import type { Row } from './value.js';
+
+export interface Job { key: string; plan: LogicalPlan; expanded: string }
+
+export interface RunOptions {
+  tz: TimeZone;
+  now: number;
+  host?: string;
+  truncate?: number;
+  /** Called for warnings that do not stop the run. */
+  warn?: (message: string) => void;
+}
+
+export interface RunResult {
+  rows: Map<string, Row[]>;
+  failures: Map<string, string>;
+  lines: number;
+  truncatedLines: number;
+  /** Epoch seconds of the newest event read (undefined when there were none). */
+  lastEventTime?: number;
+  firstEventTime?: number;
+}
+
+export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOptions): Promise<RunResult> {
+  const warn = opts.warn ?? (() => {});
+  const failures = new Map<string, string>();
+  const active = jobs.map((job) => ({
+    job,
+    pipeline: new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) } }),
+    failed: false,
+  }));
+  const result: RunResult = { rows: new Map(), failures, lines: 0, truncatedLines: 0 };
+  const defaultHost = hostname();
+  let first: number | undefined;
+  let last: number | undefined;
+  const fail = (a: (typeof active)[number], e: unknown) => {
+    a.failed = true;
+    failures.set(a.job.key, e instanceof SplError ? explainRuntimeError(e, a.job.expanded) : (e as Error).message);
+  };
+  for (const src of sources) {
+    const parser = new LineParser({ tz: opts.tz, ...(opts.host !== undefined ? { host: opts.host } : {}), defaultHost, source: src.name, fallbackMs: src.mtimeMs });
+    await readLines(src.open(), (line, _n, truncated) => {
+      result.lines++;
+      if (truncated) result.truncatedLines++;
+      const ev = parser.parse(line);
+      const t = ev._time as number;
+      if (first === undefined || t < first) first = t;
+      if (last === undefined || t > last) last = t;
+      for (const a of active) {
+        if (a.failed) continue;
+        try { a.pipeline.push(ev); } catch (e) { fail(a, e); }
+      }
+    }, opts.truncate ?? DEFAULT_TRUNCATE);
+  }
+  for (const a of active) {
+    if (a.failed) continue;
+    try { result.rows.set(a.job.key, a.pipeline.end()); } catch (e) { fail(a, e); }
+  }
+  if (first !== undefined) result.firstEventTime = first;
+  if (last !== undefined) result.lastEventTime = last;
+  return result;
+}

@@ -1,0 +1,160 @@
+// Compiles a `search` expression into a predicate over events, with Splunk's matching rules:
+// terms and quoted phrases match _raw case-insensitively at token boundaries (Splunk's breakers), with *
+// wildcards; field=value is a case-insensitive whole-value match with * wildcards; != needs the field to exist;
+// NOT field=value also matches events without it. All matching is linear in the line length: no regexes.
+import type { SearchExpr } from '../spl/ast.js';
+import { asNumber, scalarToString, valuesOf, type Row, type Value } from './value.js';
+
+export type Predicate = (row: Row) => boolean;
+
+// Splunk's major and minor breakers (segmenters.conf defaults).
+const BREAKER = new Uint8Array(128);
+for (const c of ' \t\n\r[]<>(){}|!;,\'"*&?+/:=@.-$#%\\_') BREAKER[c.charCodeAt(0)] = 1;
+function isBreaker(code: number): boolean {
+  return code < 128 ? BREAKER[code] === 1 : false;
+}
+
+let lastRaw: string | undefined;
+let lastLower = '';
+/** Lower-cased _raw, cached for the event currently being matched (each detection asks for the same one). */
+function lowerRaw(raw: string): string {
+  if (raw !== lastRaw) {
+    lastRaw = raw;
+    lastLower = raw.toLowerCase();
+  }
+  return lastLower;
+}
+
+/** A compiled term: does `hay` (lower case) contain it at token boundaries? */
+export function compileTerm(text: string): (hay: string) => boolean {
+  const t = text.toLowerCase();
+  if (t === '' ) return () => true;
+  if (/^\*+$/.test(t)) return () => true;
+  const parts = t.split('*');
+  const needLeft = parts[0] !== '' && !isBreaker(parts[0]!.charCodeAt(0));
+  const lastPart = parts[parts.length - 1]!;
+  const needRight = lastPart !== '' && !isBreaker(lastPart.charCodeAt(lastPart.length - 1));
+  const segs = parts.filter((p) => p !== '');
+  const leftOk = (hay: string, at: number) => !needLeft || at === 0 || isBreaker(hay.charCodeAt(at - 1));
+  const rightOk = (hay: string, end: number) => !needRight || end === hay.length || isBreaker(hay.charCodeAt(end));
+  if (segs.length === 1) {
+    const s = segs[0]!;
+    return (hay) => {
+      for (let at = hay.indexOf(s); at >= 0; at = hay.indexOf(s, at + 1)) {
+        if (leftOk(hay, at) && rightOk(hay, at + s.length)) return true;
+      }
+      return false;
+    };
+  }
+  return (hay) => {
+    // The leftmost valid start leaves the most room for the rest, so one start suffices.
+    let at = hay.indexOf(segs[0]!);
+    while (at >= 0 && !leftOk(hay, at)) at = hay.indexOf(segs[0]!, at + 1);
+    if (at < 0) return false;
+    let pos = at + segs[0]!.length;
+    for (let k = 1; k < segs.length - 1; k++) {
+      const i = hay.indexOf(segs[k]!, pos);
+      if (i < 0) return false;
+      pos = i + segs[k]!.length;
+    }
+    const last = segs[segs.length - 1]!;
+    for (let i = hay.indexOf(last, pos); i >= 0; i = hay.indexOf(last, i + 1)) {
+      if (rightOk(hay, i + last.length)) return true;
+    }
+    return false;
+  };
+}
+
+/** Anchored, case-insensitive glob (`*` only), O(n·m) with single-star backtracking. */
+export function compileGlob(pattern: string): (value: string) => boolean {
+  const p = pattern.toLowerCase();
+  if (!p.includes('*')) return (v) => v.length === p.length && v.toLowerCase() === p;
+  if (/^\*+$/.test(p)) return () => true;
+  const parts = p.split('*');
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  const middle = parts.slice(1, -1).filter((x) => x !== '');
+  return (value) => {
+    const v = value.toLowerCase();
+    if (v.length < first.length + last.length) return false;
+    if (!v.startsWith(first) || !v.endsWith(last)) return false;
+    let pos = first.length;
+    const end = v.length - last.length;
+    for (const m of middle) {
+      const i = v.indexOf(m, pos);
+      if (i < 0 || i + m.length > end) return false;
+      pos = i + m.length;
+    }
+    return true;
+  };
+}
+
+function anyValue(v: Value | undefined, test: (s: string) => boolean): boolean {
+  if (v === undefined) return false;
+  if (Array.isArray(v)) return v.some((x) => test(scalarToString(x)));
+  return test(typeof v === 'number' ? scalarToString(v) : v);
+}
+
+function compare(field: string, op: '=' | '!=' | '<' | '<=' | '>' | '>=', value: string): Predicate {
+  if (field === 'index' && (op === '=' || op === '!=')) {
+    // There are no indexes here: every event is in the one index, so index=... selects everything.
+    return op === '=' ? () => true : () => false;
+  }
+  if (op === '=' || op === '!=') {
+    const glob = compileGlob(value);
+    const n = value.includes('*') ? undefined : asNumber(value);
+    const eq = (s: string) => glob(s) || (n !== undefined && asNumber(s) === n);
+    if (op === '=') return (row) => anyValue(row[field], eq);
+    return (row) => {
+      const v = row[field];
+      return v !== undefined && !anyValue(v, eq);
+    };
+  }
+  const n = asNumber(value);
+  const lower = value.toLowerCase();
+  const test = (s: string) => {
+    const m = asNumber(s);
+    let c: number;
+    if (m !== undefined && n !== undefined) c = m < n ? -1 : m > n ? 1 : 0;
+    else { const l = s.toLowerCase(); c = l < lower ? -1 : l > lower ? 1 : 0; }
+    return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+  };
+  return (row) => anyValue(row[field], test);
+}
+
+export function compileSearch(expr: SearchExpr | null): Predicate {
+  if (!expr) return () => true;
+  switch (expr.kind) {
+    case 'term': {
+      const m = compileTerm(expr.text);
+      if (expr.text.replace(/\*/g, '') === '') return () => true;
+      return (row) => {
+        const raw = row._raw;
+        if (typeof raw === 'string') return m(lowerRaw(raw));
+        // Rows without _raw (after stats): the term may match any field's value.
+        for (const k in row) {
+          const v = row[k];
+          if (v !== undefined && valuesOf(v).some((x) => m(scalarToString(x).toLowerCase()))) return true;
+        }
+        return false;
+      };
+    }
+    case 'compare': return compare(expr.field, expr.op, expr.value);
+    case 'in': {
+      const preds = expr.values.map((v) => compare(expr.field, '=', v));
+      return (row) => preds.some((p) => p(row));
+    }
+    case 'and': {
+      const preds = expr.items.map(compileSearch);
+      return (row) => { for (const p of preds) if (!p(row)) return false; return true; };
+    }
+    case 'or': {
+      const preds = expr.items.map(compileSearch);
+      return (row) => { for (const p of preds) if (p(row)) return true; return false; };
+    }
+    case 'not': {
+      const p = compileSearch(expr.item);
+      return (row) => !p(row);
+    }
+  }
+}

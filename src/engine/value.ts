@@ -1,0 +1,78 @@
+// The value model shared by the parser, eval, stats and outputs.
+// Splunk fields are strings that behave as numbers when they look like numbers; we keep
+// numbers as numbers where the parser knows them (status, response_time_ms, _time) and
+// treat numeric-looking strings as numbers in arithmetic and comparisons.
+
+export type Scalar = string | number;
+/** A field value: a scalar or a multivalue (array of scalars). Missing fields are `undefined`. */
+export type Value = Scalar | Scalar[];
+export type Row = Record<string, Value | undefined>;
+
+// Splunk's idea of "numeric-looking": optional sign, digits, optional fraction, optional exponent.
+const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The number a scalar stands for, or undefined when it does not look numeric. */
+export function asNumber(v: Value | undefined | null | boolean): number | undefined {
+  if (typeof v === 'number') return Number.isNaN(v) ? undefined : v;
+  if (typeof v === 'string') {
+    if (v.length === 0 || v.length > 64) return undefined;
+    const t = v.trim();
+    return NUMERIC.test(t) ? Number(t) : undefined;
+  }
+  if (Array.isArray(v)) return v.length === 1 ? asNumber(v[0]) : undefined;
+  return undefined;
+}
+
+/** Splunk's string form of a number: integers without a decimal point, others as JS prints them. */
+export function numberToString(n: number): string {
+  if (Number.isInteger(n)) return Math.abs(n) < 1e21 ? n.toFixed(0) : String(n);
+  return String(n);
+}
+
+export function scalarToString(v: Scalar): string {
+  return typeof v === 'number' ? numberToString(v) : v;
+}
+
+/** Values of a field as a list (a scalar becomes a one-element list, missing becomes empty). */
+export function valuesOf(v: Value | undefined): Scalar[] {
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/** Display form: multivalue joined with newlines, as Splunk's table shows them. */
+export function valueToString(v: Value | undefined, mvSeparator = '\n'): string {
+  if (v === undefined) return '';
+  if (Array.isArray(v)) return v.map(scalarToString).join(mvSeparator);
+  return scalarToString(v);
+}
+
+/**
+ * Splunk's comparison: numeric when both sides look numeric, otherwise lexicographic on the strings.
+ * Returns <0, 0, >0.
+ */
+export function compareScalars(a: Scalar, b: Scalar): number {
+  const na = asNumber(a);
+  const nb = asNumber(b);
+  if (na !== undefined && nb !== undefined) return na < nb ? -1 : na > nb ? 1 : 0;
+  const sa = scalarToString(a);
+  const sb = scalarToString(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** Ordering for sort and stats groups: numbers before strings, numbers numerically, strings lexicographically. */
+export function orderScalars(a: Scalar | undefined, b: Scalar | undefined): number {
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? 1 : -1;
+  const na = asNumber(a);
+  const nb = asNumber(b);
+  if (na !== undefined && nb !== undefined) return na < nb ? -1 : na > nb ? 1 : 0;
+  if (na !== undefined) return -1;
+  if (nb !== undefined) return 1;
+  const sa = scalarToString(a);
+  const sb = scalarToString(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+export function firstScalar(v: Value | undefined): Scalar | undefined {
+  if (Array.isArray(v)) return v[0];
+  return v;
+}

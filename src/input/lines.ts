@@ -1,0 +1,84 @@
+// Splits a byte stream into lines without ever holding more than one truncated line: a line longer than
+// `maxBytes` keeps its first `maxBytes` bytes (Splunk's TRUNCATE, default 10000) and the rest is skipped.
+// Invalid UTF-8 becomes U+FFFD; a trailing CR is dropped; a last line without a newline is still delivered.
+import type { Readable } from 'node:stream';
+
+export const DEFAULT_TRUNCATE = 10000;
+
+export interface LineSink {
+  (line: string, lineNo: number, truncated: boolean): void;
+}
+
+export class LineSplitter {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private dropping = false;
+  private lineNo = 0;
+
+  constructor(private readonly sink: LineSink, private readonly maxBytes = DEFAULT_TRUNCATE) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    const n = chunk.length;
+    while (start < n) {
+      const nl = chunk.indexOf(10, start);
+      if (nl < 0) {
+        this.keep(chunk, start, n);
+        return;
+      }
+      if (this.pendingBytes === 0 && !this.dropping) {
+        this.emit(chunk, start, nl, false);
+      } else {
+        this.keep(chunk, start, nl);
+        this.flushPending();
+      }
+      start = nl + 1;
+    }
+  }
+
+  /** Delivers a final line that had no newline. */
+  end(): void {
+    if (this.pendingBytes > 0 || this.dropping) this.flushPending();
+  }
+
+  private keep(chunk: Buffer, s: number, e: number): void {
+    if (this.dropping) return;
+    const room = this.maxBytes - this.pendingBytes;
+    if (e - s > room) {
+      if (room > 0) this.pending.push(chunk.subarray(s, s + room));
+      this.pendingBytes = this.maxBytes;
+      this.dropping = true;
+      return;
+    }
+    // Copy: the stream may reuse its buffer.
+    this.pending.push(Buffer.from(chunk.subarray(s, e)));
+    this.pendingBytes += e - s;
+  }
+
+  private flushPending(): void {
+    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    const truncated = this.dropping;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.dropping = false;
+    this.emit(buf, 0, buf.length, truncated);
+  }
+
+  private emit(buf: Buffer, s: number, e: number, alreadyTruncated: boolean): void {
+    let end = e;
+    let truncated = alreadyTruncated;
+    if (end - s > this.maxBytes) { end = s + this.maxBytes; truncated = true; }
+    if (!truncated && end > s && buf[end - 1] === 13) end--;
+    this.lineNo++;
+    this.sink(buf.toString('utf8', s, end), this.lineNo, truncated);
+  }
+}
+
+/** Reads a whole stream, calling `sink` for each line. */
+export async function readLines(stream: Readable, sink: LineSink, maxBytes = DEFAULT_TRUNCATE): Promise<number> {
+  let lines = 0;
+  const splitter = new LineSplitter((l, n, t) => { lines = n; sink(l, n, t); }, maxBytes);
+  for await (const chunk of stream) splitter.push(chunk as Buffer);
+  splitter.end();
+  return lines;
+}

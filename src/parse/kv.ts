@@ -1,0 +1,50 @@
+// key=value pairs as Go's slog TextHandler writes them: bare or Go-quoted values, Go-quoted keys when needed.
+import { readGoQuoted } from './gostring.js';
+
+export type KvSink = (key: string, value: string) => void;
+
+/** Reads pairs from `start`; text that is not a pair (a truncated tail) is skipped, never an error. */
+export function readPairs(s: string, start: number, sink: KvSink): void {
+  let i = start;
+  const n = s.length;
+  while (i < n) {
+    while (i < n && s.charCodeAt(i) === 32) i++;
+    if (i >= n) break;
+    let key: string;
+    if (s.charCodeAt(i) === 34) {
+      const q = readGoQuoted(s, i);
+      key = q.value;
+      i = q.end;
+    } else {
+      const k0 = i;
+      while (i < n) {
+        const c = s.charCodeAt(i);
+        if (c === 61 /* = */ || c === 32) break;
+        i++;
+      }
+      key = s.slice(k0, i);
+    }
+    if (s.charCodeAt(i) !== 61) {
+      // Not a pair: skip the word.
+      while (i < n && s.charCodeAt(i) !== 32) i++;
+      continue;
+    }
+    i++;
+    let value: string;
+    if (s.charCodeAt(i) === 34) {
+      const q = readGoQuoted(s, i);
+      value = q.value;
+      i = q.end;
+    } else {
+      const v0 = i;
+      while (i < n && s.charCodeAt(i) !== 32) i++;
+      value = s.slice(v0, i);
+    }
+    if (key.length > 0) sink(key, value);
+  }
+}
+
+/** Splunk's automatic extraction cleans key names: anything but letters, digits and `_` becomes `_`. */
+export function cleanKey(key: string): string {
+  return /^[A-Za-z0-9_]+$/.test(key) ? key : key.replace(/[^A-Za-z0-9_]/g, '_');
+}

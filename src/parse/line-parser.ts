@@ -1,0 +1,192 @@
+// One Ollama log line in, one event out. Dispatches on the first characters (gin, slog, std logger, runner
+// output, panics) after removing the prefixes tools add. Never throws: a line it cannot read is kept as an
+// event with its raw text and the time of the line before it (Splunk's rule for lines without a timestamp).
+import type { Row } from '../engine/value.js';
+import type { TimeZone } from '../util/timezone.js';
+import { stripPrefixes } from './prefix.js';
+import { parseGin } from './gin.js';
+import { readPairs, cleanKey } from './kv.js';
+
+export const SOURCETYPE = 'ollama:server';
+export const VENDOR_PRODUCT = 'Ollama API Server';
+
+export interface LineParserOptions {
+  tz: TimeZone;
+  /** `--host`: overrides any host the input names. */
+  host?: string;
+  /** Host when neither --host nor a journald prefix names one. */
+  defaultHost: string;
+  source: string;
+  /** Time for lines before the first timestamp (Splunk uses the file's modification time). */
+  fallbackMs: number;
+}
+
+/** Index-time fields that a key=value pair in the line must never replace. */
+const PROTECTED = new Set(['host', 'sourcetype', 'index', '_raw', '_time', 'linecount', 'splunk_server', 'line_type', 'vendor_product', 'app', 'dest']);
+
+const PANIC_START = /^(?:panic: |fatal error: |SIGSEGV|SIGBUS|SIGABRT|SIGILL|SIGFPE|\[signal |goroutine \d+ \[|runtime: |unexpected fault address)/;
+const STD_LOGGER = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? /;
+const STD_SOURCE = /^([\w.-]{1,64}\.go:\d{1,6}): /;
+const STD_LEVEL = /^(TRACE|DEBUG|INFO|WARN|WARNING|ERROR)(?:[+-]\d+)? /;
+const MSG_END = / [A-Za-z_][A-Za-z0-9_.]{0,63}=/;
+const RUNNER = /^[A-Za-z_][A-Za-z0-9_]{0,63}(?:\(\))?:/;
+const RECOVERY = /^\[Recovery\] (\d{4})\/(\d{2})\/(\d{2}) - (\d{2}):(\d{2}):(\d{2}) /;
+
+export class LineParser {
+  private lastMs: number;
+  private inPanic = false;
+  private lastYear: number;
+  private readonly opts: LineParserOptions;
+
+  constructor(opts: LineParserOptions) {
+    this.opts = opts;
+    this.lastMs = opts.fallbackMs;
+    this.lastYear = new Date(opts.fallbackMs).getUTCFullYear();
+  }
+
+  parse(raw: string): Row {
+    const o = this.opts;
+    const pre = stripPrefixes(raw);
+    const line = pre.line;
+    const host = o.host ?? pre.host ?? o.defaultHost;
+    const prefixMs = this.prefixTime(pre);
+    const c0 = line.charCodeAt(0);
+
+    if (c0 === 91 /* [ */ && line.startsWith('[GIN] ')) {
+      const g = parseGin(line);
+      if (g) {
+        this.inPanic = false;
+        const ms = o.tz.localToEpochMs(g.y, g.mo, g.d, g.h, g.mi, g.s);
+        this.setTime(ms);
+        const q = g.path.indexOf('?');
+        const src = g.client.length > 0 ? g.client : undefined;
+        return {
+          _time: ms / 1000, _raw: raw, host, source: o.source, sourcetype: SOURCETYPE, line_type: 'gin',
+          status: g.status, http_response_code: g.status, response_time: g.latency, response_time_ms: g.latencyMs,
+          src, src_ip: src, http_method: g.method, method: g.method,
+          uri_path: q < 0 ? g.path : g.path.slice(0, q), uri_query: q < 0 ? undefined : g.path.slice(q + 1), url: g.path,
+          dest: host, vendor_product: VENDOR_PRODUCT, app: 'ollama',
+        };
+      }
+    }
+
+    if ((c0 === 116 /* t */ && line.startsWith('time=')) || (c0 === 108 /* l */ && line.startsWith('level='))) {
+      this.inPanic = false;
+      return this.structured(raw, line, 0, host, prefixMs, 'slog');
+    }
+
+    if (c0 >= 48 && c0 <= 57) {
+      const m = STD_LOGGER.exec(line.length > 64 ? line.slice(0, 64) : line);
+      if (m) {
+        this.inPanic = false;
+        const ms = o.tz.localToEpochMs(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!) + (m[7] ? Number('0.' + m[7]) * 1000 : 0);
+        return this.stdLogger(raw, line, m[0].length, host, ms);
+      }
+    }
+
+    let lineType = 'other';
+    let ms: number | undefined = prefixMs;
+    if (c0 === 91 && line.startsWith('[GIN-debug]')) lineType = 'gin_debug';
+    else if (c0 === 91 && line.startsWith('[Recovery]')) {
+      const r = RECOVERY.exec(line);
+      if (r) ms = o.tz.localToEpochMs(+r[1]!, +r[2]!, +r[3]!, +r[4]!, +r[5]!, +r[6]!);
+      lineType = 'recovery';
+      this.inPanic = true;
+    } else if (PANIC_START.test(line.length > 64 ? line.slice(0, 64) : line)) {
+      lineType = 'panic';
+      this.inPanic = true;
+    } else if (this.inPanic && (c0 === 9 /* tab */ || line.length === 0 || /^(?:[\w./*()\[\]-]+\(.*\)|created by |\.\.\.|exit status )/.test(line.length > 512 ? line.slice(0, 512) : line))) {
+      lineType = 'panic';
+    } else {
+      this.inPanic = false;
+      if (RUNNER.test(line.length > 80 ? line.slice(0, 80) : line)) lineType = 'runner';
+    }
+    if (ms !== undefined) this.setTime(ms);
+    return {
+      _time: (ms ?? this.lastMs) / 1000, _raw: raw, host, source: o.source, sourcetype: SOURCETYPE,
+      line_type: lineType, dest: host, vendor_product: VENDOR_PRODUCT, app: 'ollama',
+    };
+  }
+
+  private prefixTime(pre: { absoluteMs?: number; wall?: { y?: number; mo?: number; d: number; h: number; mi: number; s: number } }): number | undefined {
+    if (pre.absoluteMs !== undefined) return pre.absoluteMs;
+    const w = pre.wall;
+    if (!w) return undefined;
+    // journald's short format has no year: take the year of the stream so far.
+    return this.opts.tz.localToEpochMs(w.y ?? this.lastYear, w.mo ?? 1, w.d, w.h, w.mi, w.s);
+  }
+
+  private setTime(ms: number): void {
+    if (!Number.isFinite(ms)) return;
+    this.lastMs = ms;
+    this.lastYear = new Date(ms).getUTCFullYear();
+  }
+
+  /** slog TextHandler lines: every pair becomes a field; `source` is Splunk's file path, so it goes to code_source. */
+  private structured(raw: string, line: string, start: number, host: string, prefixMs: number | undefined, lineType: string): Row {
+    const ev: Row = {
+      _time: 0, _raw: raw, host, source: this.opts.source, sourcetype: SOURCETYPE, line_type: lineType,
+      dest: host, vendor_product: VENDOR_PRODUCT, app: 'ollama',
+    };
+    let timeText: string | undefined;
+    readPairs(line, start, (key, value) => {
+      if (key === 'time' && timeText === undefined) timeText = value;
+      addField(ev, key === 'source' ? 'code_source' : cleanKey(key), value);
+    });
+    let ms = timeText !== undefined ? parseRfc3339(timeText) : undefined;
+    if (ms === undefined) ms = prefixMs;
+    if (ms !== undefined) this.setTime(ms);
+    ev._time = (ms ?? this.lastMs) / 1000;
+    return ev;
+  }
+
+  /** Go's std logger: `2024/05/12 06:47:18 routes.go:1006: INFO server config env="map[…]"`. */
+  private stdLogger(raw: string, line: string, start: number, host: string, ms: number): Row {
+    this.setTime(ms);
+    const ev: Row = {
+      _time: ms / 1000, _raw: raw, host, source: this.opts.source, sourcetype: SOURCETYPE, line_type: 'stdlog',
+      dest: host, vendor_product: VENDOR_PRODUCT, app: 'ollama',
+    };
+    let rest = line.slice(start);
+    const src = STD_SOURCE.exec(rest.length > 80 ? rest.slice(0, 80) : rest);
+    if (src) { ev.code_source = src[1]; rest = rest.slice(src[0].length); }
+    const lvl = STD_LEVEL.exec(rest.length > 16 ? rest.slice(0, 16) : rest);
+    if (lvl) { ev.level = lvl[0].trim(); rest = rest.slice(lvl[0].length); }
+    const end = MSG_END.exec(rest);
+    const msg = (end ? rest.slice(0, end.index) : rest).trim();
+    if (msg.length > 0) ev.msg = msg;
+    if (end) {
+      readPairs(rest, end.index + 1, (key, value) => addField(ev, key === 'source' ? 'code_source' : cleanKey(key), value));
+    }
+    return ev;
+  }
+}
+
+function addField(ev: Row, key: string, value: string): void {
+  if (PROTECTED.has(key)) return;
+  const prev = ev[key];
+  if (prev === undefined) ev[key] = value;
+  else if (Array.isArray(prev)) prev.push(value);
+  else ev[key] = [prev, value];
+}
+
+/** RFC 3339 as slog writes it (`2025-10-02T14:46:19.789-04:00`, `…Z`); undefined if it is not one. */
+export function parseRfc3339(t: string): number | undefined {
+  if (t.length < 20 || t.charCodeAt(4) !== 45 || t.charCodeAt(10) !== 84) return undefined;
+  const y = Number(t.slice(0, 4)), mo = Number(t.slice(5, 7)), d = Number(t.slice(8, 10));
+  const h = Number(t.slice(11, 13)), mi = Number(t.slice(14, 16)), s = Number(t.slice(17, 19));
+  let i = 19;
+  let frac = 0;
+  if (t[i] === '.') {
+    const f0 = ++i;
+    while (i < t.length && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57) i++;
+    frac = Number('0.' + t.slice(f0, i));
+  }
+  let off = 0;
+  const z = t.slice(i);
+  if (z === 'Z' || z === 'z') off = 0;
+  else if (/^[+-]\d{2}:\d{2}$/.test(z)) off = (Number(z.slice(1, 3)) * 60 + Number(z.slice(4, 6))) * (z[0] === '-' ? -1 : 1);
+  else return undefined;
+  if ([y, mo, d, h, mi, s].some((v) => Number.isNaN(v))) return undefined;
+  return Date.UTC(y, mo - 1, d, h, mi, s) + Math.round(frac * 1000) - off * 60000;
+}

@@ -1,0 +1,56 @@
+// Splunk regular expressions are PCRE; JavaScript's are close. We translate the common differences
+// ((?P<name>…), (?i) prefixes, \A \z) and reject what JavaScript cannot do, with the position.
+// Catastrophic backtracking on attacker-written lines is handled at process start (see cli/regex-safety).
+import { SplError } from './errors.js';
+
+export interface CompiledRegex { re: RegExp; groupNames: string[] }
+
+const cache = new Map<string, CompiledRegex>();
+
+export function compileSplRegex(pattern: string, pos: number, extraFlags = ''): CompiledRegex {
+  const key = extraFlags + '\u0000' + pattern;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  let src = pattern;
+  let flags = extraFlags;
+  const inline = /^\(\?([imsx]+)\)/.exec(src);
+  if (inline) {
+    if (inline[1]!.includes('x')) throw new SplError('the (?x) extended-regex flag is not supported', pos, 'SPL_UNSUPPORTED');
+    for (const f of inline[1]!) if (!flags.includes(f)) flags += f;
+    src = src.slice(inline[0].length);
+  }
+  if (/\(\?>|[*+?}]\+/.test(src.replace(/\\./g, ''))) {
+    throw new SplError('atomic groups and possessive quantifiers are not supported', pos, 'SPL_UNSUPPORTED');
+  }
+  src = src.replace(/\(\?P<([A-Za-z_][A-Za-z0-9_]*)>/g, '(?<$1>').replace(/\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)/g, '\\k<$1>');
+  src = src.replace(/(^|[^\\])\\A/g, '$1^').replace(/(^|[^\\])\\[zZ]/g, '$1$');
+  let re: RegExp;
+  try {
+    re = new RegExp(src, flags);
+  } catch (e) {
+    throw new SplError(`invalid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`, pos, 'SPL_BAD_REGEX');
+  }
+  const groupNames: string[] = [];
+  const nameRe = /\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g;
+  for (let m = nameRe.exec(src); m; m = nameRe.exec(src)) groupNames.push(m[1]!);
+  const out = { re, groupNames };
+  if (cache.size > 1000) cache.clear();
+  cache.set(key, out);
+  return out;
+}
+
+/** Splunk replacement strings use \1; JavaScript uses $1. */
+export function toJsReplacement(repl: string): string {
+  let out = '';
+  for (let i = 0; i < repl.length; i++) {
+    const c = repl[i]!;
+    if (c === '$') { out += '$$'; continue; }
+    if (c === '\\' && i + 1 < repl.length) {
+      const n = repl[i + 1]!;
+      if (n >= '0' && n <= '9') { out += n === '0' ? '$&' : '$' + n; i++; continue; }
+      out += n; i++; continue;
+    }
+    out += c;
+  }
+  return out;
+}

@@ -1,0 +1,84 @@
+// CIDR matching for IPv4 and IPv6 (including IPv4-mapped IPv6 such as ::ffff:10.0.0.1).
+
+/** 16-byte form of an IPv4 or IPv6 address, or undefined when the text is not one. */
+export function parseIp(text: string): Uint8Array | undefined {
+  const s = text.trim().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  if (s.length === 0 || s.length > 45) return undefined;
+  if (!s.includes(':')) {
+    const v4 = parseV4(s);
+    if (!v4) return undefined;
+    const out = new Uint8Array(16);
+    out[10] = 0xff; out[11] = 0xff;
+    out.set(v4, 12);
+    return out;
+  }
+  let head = s;
+  let tailV4: Uint8Array | undefined;
+  const lastColon = s.lastIndexOf(':');
+  if (s.slice(lastColon + 1).includes('.')) {
+    tailV4 = parseV4(s.slice(lastColon + 1));
+    if (!tailV4) return undefined;
+    head = s.slice(0, lastColon) + ':0:0';
+  }
+  const halves = head.split('::');
+  if (halves.length > 2) return undefined;
+  const parseGroups = (p: string) => (p === '' ? [] : p.split(':'));
+  const left = parseGroups(halves[0]!);
+  const right = halves.length === 2 ? parseGroups(halves[1]!) : [];
+  const total = left.length + right.length;
+  if (halves.length === 1 ? total !== 8 : total > 7) return undefined;
+  const groups = [...left, ...Array<string>(8 - total).fill('0'), ...right];
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    const g = groups[i]!;
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
+    const v = parseInt(g, 16);
+    out[i * 2] = v >> 8;
+    out[i * 2 + 1] = v & 0xff;
+  }
+  if (tailV4) out.set(tailV4, 12);
+  return out;
+}
+
+function parseV4(s: string): Uint8Array | undefined {
+  const parts = s.split('.');
+  if (parts.length !== 4) return undefined;
+  const out = new Uint8Array(4);
+  for (let i = 0; i < 4; i++) {
+    const p = parts[i]!;
+    if (!/^\d{1,3}$/.test(p)) return undefined;
+    const v = Number(p);
+    if (v > 255) return undefined;
+    out[i] = v;
+  }
+  return out;
+}
+
+function isV4Mapped(b: Uint8Array): boolean {
+  for (let i = 0; i < 10; i++) if (b[i] !== 0) return false;
+  return b[10] === 0xff && b[11] === 0xff;
+}
+
+/** True when `ip` lies in `cidr` (`10.0.0.0/8`, `fd00::/8`, or a bare address). */
+export function cidrMatch(cidr: string, ip: string): boolean {
+  const slash = cidr.indexOf('/');
+  const netText = slash < 0 ? cidr : cidr.slice(0, slash);
+  const net = parseIp(netText);
+  const addr = parseIp(ip);
+  if (!net || !addr) return false;
+  const netIsV4 = !netText.includes(':');
+  let bits: number;
+  if (slash < 0) bits = 128;
+  else {
+    const b = cidr.slice(slash + 1);
+    if (!/^\d{1,3}$/.test(b)) return false;
+    bits = Number(b) + (netIsV4 ? 96 : 0);
+    if (bits > 128 || (netIsV4 && Number(b) > 32)) return false;
+  }
+  if (netIsV4 && !isV4Mapped(addr)) return false;
+  for (let i = 0; i < 16 && bits > 0; i++, bits -= 8) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if ((net[i]! & mask) !== (addr[i]! & mask)) return false;
+  }
+  return true;
+}
