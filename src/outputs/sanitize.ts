@@ -4,6 +4,8 @@
 // C0 controls, DEL, C1 controls, line/paragraph separators and bidirectional overrides.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
 
+const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
+
 /** Text safe to print on a terminal: unsafe characters become visible escapes like \x1b or \u202e. */
 export function terminalSafe(s: string): string {
   return s.replace(UNSAFE, (c) => {
@@ -17,12 +19,13 @@ export function terminalSafe(s: string): string {
 
 /** JSON text with every unsafe character written as a \u escape (JSON.stringify leaves C1 and bidi controls raw). */
 export function safeJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // JSON.stringify already escapes C0 controls inside strings; what it leaves raw never appears in its own syntax.
+  return JSON.stringify(value, null, indent).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A CSV cell that a spreadsheet will not run: a leading = + - @ tab or CR gets a ' in front (OWASP advice). */
 export function csvCell(s: string): string {
-  let v = s.replace(UNSAFE, (c) => (c === '\n' || c === '\r' || c === '\t' ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  let v = s.replace(UNSAFE, (c) => (c === '\n' || c === '\r' || c === '\t' ? c : terminalSafe(c)));
   if (/^[=+\-@\t\r]/.test(v) && !/^-?\d+(\.\d+)?$/.test(v)) v = `'${v}`;
   if (/[",\n\r]/.test(v) || v !== v.trim()) v = `"${v.replace(/"/g, '""')}"`;
   return v;

@@ -55,7 +55,7 @@ function startsLikeOllama(line: string): boolean {
   return c === 91 /* [ */ || (c === 116 /* t */ && line.startsWith('time=')) || (c === 108 /* l */ && line.startsWith('level='));
 }
 
-export function stripPrefixes(raw: string): PrefixInfo {
+export function stripPrefixes(raw: string, allowStrayQuote = true): PrefixInfo {
   const info: PrefixInfo = { line: raw };
   let line = raw;
   for (let round = 0; round < 4 && line.length > 0 && !startsLikeOllama(line); round++) {
@@ -99,9 +99,9 @@ export function stripPrefixes(raw: string): PrefixInfo {
       line = line.slice(m[0].length);
       continue;
     }
-    if (c === 34 /* " */ && line.length > 1) {
-      // A stray quote left by a paste in front of a prefixed line: drop it only if a prefix follows.
-      const inner = stripPrefixes(line.slice(1));
+    if (c === 34 /* " */ && allowStrayQuote && line.length > 1) {
+      // A stray quote left by a paste in front of a prefixed line: drop it (once) only if a prefix follows.
+      const inner = stripPrefixes(line.slice(1), false);
       if (inner.line !== line.slice(1)) return { ...inner, absoluteMs: info.absoluteMs ?? inner.absoluteMs, wall: info.wall ?? inner.wall, host: info.host ?? inner.host };
     }
     if (c === 123 /* { */) {

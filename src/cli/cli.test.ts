@@ -1,0 +1,156 @@
+// End to end: the CLI over real files, as a user runs it, and the two seed detections with exact rows.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../detections/loader.js';
+import { ginLine, slogLine } from '../sim/format.js';
+
+const BIN = join(PACKAGE_ROOT, 'bin', 'ollama-sentinel.js');
+const SAMPLE = join(PACKAGE_ROOT, 'samples', 'server.log');
+function cli(args: string[], input?: string | Buffer) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 60000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+function tmp(name: string, content: string | Buffer): string {
+  const d = mkdtempSync(join(tmpdir(), 'sentinel-'));
+  const p = join(d, name);
+  writeFileSync(p, content);
+  return p;
+}
+const T = Date.UTC(2025, 5, 14, 3, 15, 0);
+
+test('npm start path: the sample log raises both detections, on exactly the attack parts', () => {
+  const r = cli(['scan', SAMPLE, '--tz', 'UTC', '--host', 'gpu-box-01', '--format', 'ndjson']);
+  assert.equal(r.code, 1, r.err);
+  const events = r.out.trim().split('\n').map((l) => JSON.parse(l));
+  const scan = events.filter((e) => e.detection === 'Ollama Possible API Endpoint Scan Reconnaissance');
+  const net = events.filter((e) => e.detection === 'Ollama Abnormal Network Connectivity');
+  assert.deepEqual([...new Set(scan.map((e) => e.risk_object))], ['203.0.113.45']);
+  assert.ok(scan.every((e) => e._time === T / 1000 && e.fields.total_requests === 260));
+  // Splunk's last stats splits the multivalue methods × status_codes into one row each: 4 methods × 5 codes.
+  assert.equal(scan.length, 20);
+  assert.equal(net.length, 1);
+  assert.equal(net[0].risk_object, 'gpu-box-01');
+  assert.equal(net[0].fields.incidents, 2);
+  assert.equal(net[0].fields.warning_messages, 'failed to get direct URL; backing off and retrying');
+  assert.equal(net[0].fields.last_incident, '2025-06-14 14:27:09');
+  assert.equal(net[0].risk_message, 'gpu-box-01 logged 2 network-related warnings (source N/A), the last at 2025-06-14 14:27:09: failed to get direct URL; backing off and retrying');
+  assert.deepEqual(net[0].threat_objects, [{ field: 'src', type: 'ip_address', value: 'N/A' }]);
+  assert.deepEqual(net[0].mitre_attack_id, ['T1571']);
+  const table = cli(['scan', SAMPLE, '--tz', 'UTC', '--host', 'gpu-box-01']);
+  assert.equal(table.code, 1);
+  assert.ok(table.out.indexOf('Scan Reconnaissance') < table.out.indexOf('Network Connectivity'), 'riskiest detection first');
+  assert.match(table.err, /gin timestamps read in time zone UTC/);
+  assert.doesNotMatch(table.out, /\x1b/);
+});
+
+test('seed 1: exact rows at the threshold (121 fires, 120 does not), per source and bin', () => {
+  const lines: string[] = [];
+  for (let i = 0; i < 121; i++) lines.push(ginLine(T + i * 1000, i % 2 ? 404 : 200, 30e3, '2001:db8::7', i % 3 ? 'GET' : 'HEAD', '/api/tags'));
+  for (let i = 0; i < 120; i++) lines.push(ginLine(T + i * 1000, 200, 30e3, '10.0.0.9', 'GET', '/api/version'));
+  const r = cli(['search', '`ollama_server` "[GIN]" | bin _time span=5m | stats count as total_requests, values(http_method) as methods, values(status) as status_codes by _time, src, host | where total_requests > 120', tmp('a.log', lines.join('\n')), '--tz', 'UTC', '--host', 'h', '--format', 'json']);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(JSON.parse(r.out), [{ _time: T / 1000, src: '2001:db8::7', host: 'h', total_requests: 121, methods: ['GET', 'HEAD'], status_codes: ['200', '404'] }]);
+  const scan = cli(['scan', tmp('b.log', lines.join('\n')), '--tz', 'UTC', '--host', 'h', '--format', 'json']);
+  assert.equal(scan.code, 1);
+  const ev = JSON.parse(scan.out);
+  assert.equal(ev.length, 4);
+  assert.ok(ev.every((e: { risk_object: string; risk_score: number }) => e.risk_object === '2001:db8::7' && e.risk_score === 10));
+});
+
+test('seed 2: exact row on WARN network failures; silent on INFO failures and benign warnings', () => {
+  const lines = [
+    slogLine(T, 'WARN', 'download.go:230', 'failed to get direct URL; backing off and retrying'),
+    slogLine(T + 60000, 'WARN', 'images.go:9', 'lookup registry.ollama.ai: no such host'),
+    slogLine(T + 120000, 'INFO', 'images.go:1142', 'request failed: dial tcp: connection refused'),
+    slogLine(T + 180000, 'WARN', 'runner.go:157', 'truncating input prompt', [['limit', 4096]]),
+  ];
+  const r = cli(['scan', tmp('n.log', lines.join('\n')), '--tz', 'UTC', '--host', 'gpu', '--format', 'ndjson']);
+  assert.equal(r.code, 1, r.err);
+  const ev = r.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(ev.length, 2); // one row per warning message (multivalue by-field split)
+  assert.deepEqual(ev.map((e) => e.fields.warning_messages).sort(), ['failed to get direct URL; backing off and retrying', 'lookup registry.ollama.ai: no such host']);
+  assert.ok(ev.every((e) => e.fields.incidents === 2 && e.fields.last_incident === '2025-06-14 03:16:00' && e.risk_object === 'gpu'));
+  const benign = cli(['scan', tmp('b.log', [lines[2], lines[3], ginLine(T, 200, 1e6, '127.0.0.1', 'GET', '/api/tags')].join('\n')), '--tz', 'UTC']);
+  assert.equal(benign.code, 0, benign.out);
+  assert.match(benign.out, /No findings/);
+});
+
+test('a Splunk security_content file loads and runs unchanged via --detections', () => {
+  const lines: string[] = [];
+  for (let i = 0; i < 130; i++) lines.push(ginLine(T + i * 1000, 200, 30e3, '198.51.100.4', 'GET', '/'));
+  const r = cli(['scan', tmp('s.log', lines.join('\n')), '--tz', 'UTC', '--host', 'h', '--detections', join(PACKAGE_ROOT, 'test', 'fixtures', 'splunk-format'), '--format', 'json']);
+  assert.equal(r.code, 1, r.err);
+  const ev = JSON.parse(r.out).filter((e: { detection: string }) => e.detection === 'Ollama Excessive API Requests');
+  assert.equal(ev.length, 1);
+  assert.equal(ev[0].risk_object, '198.51.100.4');
+  assert.equal(ev[0].risk_message, 'Fixture message for 198.51.100.4 with 130 requests.');
+});
+
+test('the filter macro can be overridden from a user file without editing the detection', () => {
+  const lines: string[] = [];
+  for (let i = 0; i < 130; i++) lines.push(ginLine(T + i * 1000, 200, 30e3, '198.51.100.4', 'GET', '/'));
+  const log = tmp('f.log', lines.join('\n'));
+  const macros = tmp('m.yml', 'macros:\n- name: ollama_possible_api_endpoint_scan_reconnaissance_filter\n  definition: search NOT src="198.51.100.4"\n');
+  const r = cli(['scan', log, '--tz', 'UTC', '--macros', macros]);
+  assert.equal(r.code, 0, r.out + r.err);
+});
+
+test('output is safe: no escape sequences on a terminal, no formulas in CSV, escaped controls in JSON', () => {
+  const lines = [ginLine(T, 404, 1e4, '203.0.113.9', 'GET', '/\x1b]0;pwned\x07\u202e'), ginLine(T, 404, 1e4, '203.0.113.9', 'GET', '=HYPERLINK("http://x")')];
+  const f = tmp('x.log', lines.join('\n'));
+  const table = cli(['search', '* | table uri_path', f, '--tz', 'UTC']);
+  assert.doesNotMatch(table.out, /[\x00-\x08\x0b-\x1f\x7f\u202e]/);
+  assert.match(table.out, /\\x1b\]0;pwned\\x07\\u202e/);
+  const csv = cli(['search', '* | table uri_path', f, '--tz', 'UTC', '--format', 'csv']);
+  assert.match(csv.out, /^"'=HYPERLINK/m);
+  const nd = cli(['search', '* | table uri_path', f, '--tz', 'UTC', '--format', 'ndjson']);
+  assert.doesNotMatch(nd.out, /[\x00-\x08\x0b-\x1f\x7f\u202e]/);
+  assert.equal(JSON.parse(nd.out.split('\n')[1]!).uri_path, '/\x1b]0;pwned\x07\u202e');
+});
+
+test('hostile input: a 10 MB line, invalid UTF-8, NUL bytes and a backtracking bait neither crash nor stall, and other lines count', () => {
+  const good = ginLine(T, 200, 1e6, '10.0.0.1', 'GET', '/api/tags');
+  const buf = Buffer.concat([
+    Buffer.from(good + '\n'), Buffer.from('x'.repeat(10 * 1024 * 1024) + '\n'), Buffer.from([0xff, 0xfe, 0x00, 0xc3, 0x28, 0x0a]),
+    Buffer.from('time=2025-06-14T03:15:00Z level=WARN source=a.go:1 msg="' + 'a'.repeat(5000) + '!"\n'), Buffer.from(good + '\n'), Buffer.from(good),
+  ]);
+  const f = tmp('h.log', buf);
+  const started = Date.now();
+  const r = cli(['search', '* | rex "(?<x>(a+)+$)" | stats count, count(src) as gin', f, '--tz', 'UTC', '--format', 'json']);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(JSON.parse(r.out), [{ count: 6, gin: 3 }]);
+  assert.ok(Date.now() - started < 50000);
+});
+
+test('usage and input errors exit 2 and say where', () => {
+  assert.equal(cli(['scan', '--bogus']).code, 2);
+  assert.match(cli(['scan', '--bogus']).err, /bogus/);
+  const missing = cli(['scan', '/nonexistent/server.log']);
+  assert.equal(missing.code, 2); assert.match(missing.err, /\/nonexistent\/server\.log: no such file/);
+  const bad = cli(['search', '* | stats nope(x)', SAMPLE]);
+  assert.equal(bad.code, 2); assert.match(bad.err, /unknown statistical function "nope".*column 11/s);
+  const tz = cli(['scan', SAMPLE, '--tz', 'Mars/Olympus']);
+  assert.equal(tz.code, 2); assert.match(tz.err, /unknown time zone/);
+  const brokenDir = mkdtempSync(join(tmpdir(), 'det-'));
+  writeFileSync(join(brokenDir, 'x.yml'), 'name: X\nid: 1\nsearch: "a | stats"\n');
+  const br = cli(['scan', SAMPLE, '--detections', brokenDir]);
+  assert.equal(br.code, 2); assert.match(br.err, /x\.yml: detection "X": stats needs at least one function/);
+  writeFileSync(join(brokenDir, 'x.yml'), 'name: X\n  id: [\n');
+  const by = cli(['scan', SAMPLE, '--detections', brokenDir]);
+  assert.equal(by.code, 2); assert.match(by.err, /x\.yml:\d+:\d+: invalid YAML/);
+});
+
+test('stdin, --help, detections list/show', () => {
+  const r = cli(['search', '"[GIN]" | stats count', '-', '--format', 'ndjson'], ginLine(T, 200, 1e6, '10.0.0.1', 'GET', '/') + '\n');
+  assert.deepEqual(JSON.parse(r.out), { count: 1 });
+  assert.equal(cli(['scan', '--help']).code, 0);
+  assert.match(cli(['search', '--help']).out, /Usage: ollama-sentinel search/);
+  const list = JSON.parse(cli(['detections', 'list', '--format', 'json']).out);
+  assert.ok(Array.isArray(list) && list.length >= 2);
+  assert.ok(list.some((d: { name: string }) => d.name === 'Ollama Abnormal Network Connectivity'));
+  assert.match(cli(['detections', 'show', 'ollama_abnormal_network_connectivity']).out, /T1571/);
+});

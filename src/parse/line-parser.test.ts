@@ -1,0 +1,146 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { LineParser } from './line-parser.js';
+import { TimeZone } from '../util/timezone.js';
+import { parseGoDuration, formatGinLatency } from './duration.js';
+import { goQuote, readGoQuoted } from './gostring.js';
+
+const mk = (tz = 'UTC', host?: string) => new LineParser({ tz: TimeZone.resolve(tz), defaultHost: 'box', source: 'server.log', fallbackMs: Date.UTC(2025, 0, 1), ...(host ? { host } : {}) });
+
+test('gin line: every field, from the left', () => {
+  const e = mk().parse('[GIN] 2025/01/02 - 15:04:05 | 200 |    1.234567ms |       127.0.0.1 | POST     "/api/chat"');
+  assert.equal(e._time, Date.UTC(2025, 0, 2, 15, 4, 5) / 1000);
+  assert.equal(e.status, 200); assert.equal(e.http_response_code, 200);
+  assert.equal(e.response_time, '1.234567ms'); assert.equal(e.response_time_ms, 1.234567);
+  assert.equal(e.src, '127.0.0.1'); assert.equal(e.src_ip, '127.0.0.1');
+  assert.equal(e.http_method, 'POST'); assert.equal(e.uri_path, '/api/chat'); assert.equal(e.url, '/api/chat');
+  assert.equal(e.uri_query, undefined);
+  assert.equal(e.dest, 'box'); assert.equal(e.host, 'box');
+  assert.equal(e.vendor_product, 'Ollama API Server'); assert.equal(e.app, 'ollama'); assert.equal(e.sourcetype, 'ollama:server');
+});
+
+test('gin latencies in every Go form', () => {
+  const cases: Array<[string, number]> = [['0s', 0], ['512ns', 0.000512], ['28.205µs', 0.028205], ['28.205us', 0.028205], ['1.193025ms', 1.193025], ['35.684791792s', 35684.791792], ['2m1s', 121000], ['8m44s', 524000], ['30m0s', 1800000], ['1h24m39s', 5079000]];
+  for (const [text, ms] of cases) {
+    assert.equal(parseGoDuration(text), ms, text);
+    const e = mk().parse(`[GIN] 2025/01/02 - 15:04:05 | 200 | ${text.padStart(13)} |       127.0.0.1 | GET      "/"`);
+    assert.equal(e.response_time_ms, ms, text);
+  }
+  assert.equal(parseGoDuration('abc'), undefined);
+  assert.equal(formatGinLatency(121.7e9), '2m1s');
+  assert.equal(formatGinLatency(28205), '28.205µs');
+});
+
+test('gin clients: IPv6, IPv4-mapped, overflowing and empty', () => {
+  for (const ip of ['::1', 'fe80::1c2a:3bff:fe4d:5e6f', '::ffff:10.1.2.3', '2001:db8::7']) {
+    assert.equal(mk().parse(`[GIN] 2025/01/02 - 15:04:05 | 200 |      28.205µs | ${ip.padStart(15)} | GET      "/api/tags"`).src, ip);
+  }
+  const e = mk().parse('[GIN] 2025/01/02 - 15:04:05 | 200 |      28.205µs |                 | GET      "/api/tags"');
+  assert.equal(e.line_type, 'gin');
+  assert.equal(e.src, undefined);
+});
+
+test('gin path: Go escapes, query string, and a crafted path cannot fake client or status', () => {
+  const path = '/api/tags?x=1" | 500 | 1s | 6.6.6.6 | DELETE "/level=WARN\x1b[31m';
+  const line = `[GIN] 2025/01/02 - 15:04:05 | 404 |      28.205µs |     203.0.113.9 | GET      ${goQuote(path)}`;
+  const e = mk().parse(line);
+  assert.equal(e.status, 404); assert.equal(e.src, '203.0.113.9'); assert.equal(e.http_method, 'GET');
+  assert.equal(e.url, path); assert.equal(e.uri_path, '/api/tags'); assert.equal(e.uri_query, 'x=1" | 500 | 1s | 6.6.6.6 | DELETE "/level=WARN\x1b[31m');
+  assert.equal(e.level, undefined);
+  assert.equal(readGoQuoted('"a\\u00e9\\x41\\"b"', 0).value, 'aéA"b');
+});
+
+test('gin with colour codes (a terminal) still parses', () => {
+  const e = mk().parse('[GIN] 2025/01/02 - 15:04:05 |\x1b[97;42m 200 \x1b[0m|      28.205µs |       127.0.0.1 |\x1b[97;44m GET     \x1b[0m "/api/tags"');
+  assert.equal(e.status, 200); assert.equal(e.uri_path, '/api/tags');
+});
+
+test('gin timestamps take the zone given (and DST)', () => {
+  const e = mk('America/New_York').parse('[GIN] 2025/07/01 - 12:00:00 | 200 |      28.205µs |       127.0.0.1 | GET      "/"');
+  assert.equal(e._time, Date.UTC(2025, 6, 1, 16, 0, 0) / 1000);
+  const w = mk('America/New_York').parse('[GIN] 2025/01/01 - 12:00:00 | 200 |      28.205µs |       127.0.0.1 | GET      "/"');
+  assert.equal(w._time, Date.UTC(2025, 0, 1, 17, 0, 0) / 1000);
+});
+
+test('slog line: levels, quoted values with escapes, dotted keys, source → code_source', () => {
+  const e = mk().parse('time=2024-12-02T09:25:57.245Z level=INFO source=memory.go:343 msg="offload to cuda" layers.requested=-1 memory.available="[11.0 GiB]" err="Get \\"http://x\\": dial tcp" "Build Number"=2025.2');
+  assert.equal(e._time, Date.UTC(2024, 11, 2, 9, 25, 57, 245) / 1000);
+  assert.equal(e.level, 'INFO'); assert.equal(e.code_source, 'memory.go:343'); assert.equal(e.source, 'server.log');
+  assert.equal(e.msg, 'offload to cuda'); assert.equal(e.layers_requested, '-1'); assert.equal(e.memory_available, '[11.0 GiB]');
+  assert.equal(e.err, 'Get "http://x": dial tcp'); assert.equal(e.Build_Number, '2025.2');
+  const d = mk().parse('time=2025-10-02T14:46:19.789-04:00 level=DEBUG-4 source=server.go:544 msg=x');
+  assert.equal(d.level, 'DEBUG-4'); assert.equal(d._time, Date.UTC(2025, 9, 2, 18, 46, 19, 789) / 1000);
+  const w = mk().parse('time=2024-06-13T13:05:28.941-07:00 level=DEBUG source=payload.go:71 msg="availableServers : found" file=C:\\Users\\lukas\\AppData\\cpu');
+  assert.equal(w.file, 'C:\\Users\\lukas\\AppData\\cpu');
+  const q = mk().parse('time=2024-06-13T13:05:28.941-07:00 level=INFO source=x.go:1 msg="C:\\\\Users\\\\me"');
+  assert.equal(q.msg, 'C:\\Users\\me');
+});
+
+test('slog values cannot claim index-time fields', () => {
+  const e = mk().parse('time=2025-01-01T00:00:00.000Z level=INFO source=a.go:1 msg=x host=evil sourcetype=other _raw=zzz');
+  assert.equal(e.host, 'box'); assert.equal(e.sourcetype, 'ollama:server');
+});
+
+test('std logger, runner, GIN-debug and panic lines', () => {
+  const p = mk();
+  const s = p.parse('2024/05/12 06:47:18 routes.go:1006: INFO server config env="map[OLLAMA_DEBUG:false]"');
+  assert.equal(s.line_type, 'stdlog'); assert.equal(s.level, 'INFO'); assert.equal(s.msg, 'server config'); assert.equal(s.env, 'map[OLLAMA_DEBUG:false]'); assert.equal(s.code_source, 'routes.go:1006');
+  assert.equal(s._time, Date.UTC(2024, 4, 12, 6, 47, 18) / 1000);
+  const r = p.parse('llama_model_loader: - type  f32:  401 tensors');
+  assert.equal(r.line_type, 'runner'); assert.equal(r._time, s._time);
+  assert.equal(p.parse('[GIN-debug] POST   /api/pull                 --> x (5 handlers)').line_type, 'gin_debug');
+  assert.equal(p.parse('panic: runtime error: makeslice: len out of range').line_type, 'panic');
+  assert.equal(p.parse('goroutine 14 [running]:').line_type, 'panic');
+  assert.equal(p.parse('github.com/ollama/ollama/fs/ggml.newArray[...](...)').line_type, 'panic');
+  assert.equal(p.parse('\tgithub.com/ollama/ollama/fs/ggml/gguf.go:404 +0x1c').line_type, 'panic');
+  const after = p.parse('time=2026-02-25T10:31:00.000Z level=INFO source=routes.go:1 msg="Listening on [::]:11434 (version 0.17.0)"');
+  assert.equal(after.line_type, 'slog');
+});
+
+test('prefixes: journald (English and Chinese months), docker timestamps, compose, Docker Desktop, JSON wrapper', () => {
+  const j = mk().parse('Dec 11 09:58:58 quorra ollama[1543654]: [GIN] 2024/12/11 - 09:58:58 | 500 |        29m59s |      10.0.0.123 | POST     "/api/chat"');
+  assert.equal(j.host, 'quorra'); assert.equal(j.src, '10.0.0.123'); assert.equal(j.response_time_ms, 1799000);
+  const c = mk().parse('2月 06 10:58:20 tm-C660-G3 ollama[1343580]: time=2025-02-06T10:58:20.665+08:00 level=INFO source=images.go:432 msg="total blobs: 5"');
+  assert.equal(c.host, 'tm-C660-G3'); assert.equal(c.msg, 'total blobs: 5');
+  const forced = mk('UTC', 'override').parse('Dec 11 09:58:58 quorra ollama[1]: time=2025-01-01T00:00:00Z level=INFO source=a.go:1 msg=x');
+  assert.equal(forced.host, 'override');
+  const d = mk().parse('2025-04-01T08:18:11.233596000Z [GIN] 2025/04/01 - 08:18:11 | 200 |      52.504µs |       127.0.0.1 | HEAD     "/"');
+  assert.equal(d.http_method, 'HEAD');
+  const r = mk().parse('2025-04-01T08:18:00.513604000Z llama_model_loader: - kv 1');
+  assert.equal(r._time, Date.UTC(2025, 3, 1, 8, 18, 0) / 1000 + 0.513604);
+  const comp = mk().parse('"ollama-intel-arc  | time=2025-06-18T00:53:55.896+08:00 level=WARN source=sched.go:647 msg="gpu VRAM usage didn\'t recover within timeout" seconds=5.26');
+  assert.equal(comp.level, 'WARN'); assert.equal(comp.seconds, '5.26');
+  const dd = mk().parse('2025-01-19 19:58:17 time=2025-01-19T17:58:17.608+08:00 level=ERROR source=sched.go:455 msg="error loading llama server" error="llama runner process has terminated: exit status 2"');
+  assert.equal(dd.error, 'llama runner process has terminated: exit status 2');
+  const js = mk().parse('{"level":50,"time":1752516972565,"pid":10104,"hostname":"Ryzen7","msg":"time=2025-07-14T19:16:12.565+01:00 level=ERROR source=server.go:449 msg=\\"llama runner terminated\\" error=\\"exit status 0xc0000409\\"\\n"}');
+  assert.equal(js.msg, 'llama runner terminated'); assert.equal(js.error, 'exit status 0xc0000409');
+});
+
+test('every line of the real-log fixture parses into the right shape', () => {
+  const text = readFileSync(new URL('../../../../shared/fixtures/real-ollama-logs.txt', import.meta.url), 'utf8');
+  const p = mk();
+  let gin = 0, slog = 0;
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('# ')) continue;
+    const e = p.parse(line);
+    assert.equal(typeof e._time, 'number', line);
+    assert.ok(Number.isFinite(e._time as number), line);
+    assert.equal(e._raw, line);
+    if (line.includes('[GIN] ')) { assert.equal(e.line_type, 'gin', line); assert.ok(e.uri_path, line); assert.ok(typeof e.status === 'number', line); gin++; }
+    else if (/(^|\s|")time=\d{4}-/.test(line) && !line.startsWith('{')) { assert.equal(e.line_type, 'slog', line); assert.ok(e.level, line); slog++; }
+    else if (line.startsWith('{')) { assert.equal(e.line_type, 'slog', line); }
+    else if (/^\S*\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} \w+\.go:/.test(line)) assert.equal(e.line_type, 'stdlog', line);
+    else if (line.includes('[GIN-debug]')) assert.equal(e.line_type, 'gin_debug', line);
+    else if (/^(llama|llm|ggml)_/.test(line)) assert.equal(e.line_type, 'runner', line);
+  }
+  assert.ok(gin >= 40 && slog >= 40, `gin=${gin} slog=${slog}`);
+});
+
+test('hostile lines never throw', () => {
+  const p = mk();
+  const lines = ['', '\u0000\u0000', '[GIN] ', '[GIN] 2025/13/45 - 99:99:99 | abc', 'time=', 'time=garbage level=', '\uFFFD\uFFFD', '"'.repeat(5000),
+    'time=2025-01-01T00:00:00Z msg="' + '\\'.repeat(9999), '[GIN] 2025/01/02 - 15:04:05 | 200 |      28.205µs |       127.0.0.1 | GET      "/unterminated',
+    'a'.repeat(10000), 'Jan 01 00:00:00 ' + 'x'.repeat(300)];
+  for (const l of lines) assert.doesNotThrow(() => p.parse(l));
+});

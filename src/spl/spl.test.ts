@@ -1,0 +1,175 @@
+// One test per SPL rule of splunk-model.md §3, plus each command and the error contract.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileSearchText, SearchCompileError } from './compile.js';
+import { MacroTable } from './macros.js';
+import { runPlan } from '../engine/pipeline.js';
+import { TimeZone } from '../util/timezone.js';
+import type { Row } from '../engine/value.js';
+
+const tz = TimeZone.resolve('UTC');
+const NOW = Date.UTC(2025, 5, 14, 12, 0, 0) / 1000;
+function macros(): MacroTable {
+  const m = new MacroTable();
+  m.set({ name: 'ollama_server', args: [], definition: '(sourcetype="ollama:server")' });
+  m.set({ name: 'noop_filter', args: [], definition: 'search *' });
+  m.set({ name: 'by_src', args: ['x'], definition: 'src="$x$"' });
+  m.set({ name: 'loop', args: [], definition: '`loop`' });
+  return m;
+}
+function run(spl: string, events: Row[], zone = tz): Row[] {
+  const { plan } = compileSearchText(spl, macros(), { tz: zone, now: NOW });
+  return runPlan(plan, events, { tz: zone, now: NOW, warn: () => {} });
+}
+function err(spl: string): string {
+  try { compileSearchText(spl, macros(), { tz, now: NOW }); } catch (e) { if (e instanceof SearchCompileError) return e.detail; throw e; }
+  assert.fail(`expected an error for ${spl}`);
+}
+let t0 = Date.UTC(2025, 5, 14, 10, 0, 0) / 1000;
+const ev = (raw: string, fields: Row = {}): Row => ({ _time: t0++, _raw: raw, sourcetype: 'ollama:server', host: 'h', ...fields });
+
+test('term search is case-insensitive at token boundaries; "[GIN]" and "GIN" match [GIN-debug]', () => {
+  const evs = [ev('[GIN] 2025 | 200 | x'), ev('[GIN-debug] POST /api/pull'), ev('ENGINE ready'), ev('time=x msg=hi')];
+  assert.equal(run('"[GIN]"', evs).length, 1);
+  assert.equal(run('"GIN"', evs).length, 2);
+  assert.equal(run('gin', evs).length, 2);
+  assert.equal(run('engine', evs).length, 1);
+  assert.equal(run('eng*', evs).length, 1);
+  assert.equal(run('*gine*', evs).length, 1);
+});
+
+test('quoted phrases match _raw; wildcards inside terms', () => {
+  const evs = [ev('msg="llama runner started in 2.51 seconds"'), ev('llama_kv_cache_init: layer 4'), ev('runner llama')];
+  assert.equal(run('"llama runner"', evs).length, 1);
+  assert.equal(run('"llama_kv_cache"', evs).length, 1);
+  assert.equal(run('llama*started', evs).length, 1);
+});
+
+test('field=value: case-insensitive value, wildcards, case-sensitive field names', () => {
+  const evs = [ev('a', { level: 'WARN', msg: 'Failed to pull' }), ev('b', { level: 'warn', msg: 'ok' }), ev('c', { Level: 'WARN' })];
+  assert.equal(run('level=WARN', evs).length, 2);
+  assert.equal(run('msg="*failed*"', evs).length, 1);
+  assert.equal(run('level=W*', evs).length, 2);
+});
+
+test('!= does not match events lacking the field; NOT field=value does', () => {
+  const evs = [ev('a', { src: '1.1.1.1' }), ev('b', { src: '2.2.2.2' }), ev('c')];
+  assert.deepEqual(run('src!=1.1.1.1', evs).map((r) => r._raw), ['b']);
+  assert.deepEqual(run('NOT src=1.1.1.1', evs).map((r) => r._raw).sort(), ['b', 'c']);
+});
+
+test('numeric comparisons in search; IN lists; OR binds tighter than implicit AND', () => {
+  const evs = [ev('a', { status: 200, m: 'GET' }), ev('b', { status: 404, m: 'POST' }), ev('c', { status: 503, m: 'GET' })];
+  assert.deepEqual(run('status>=400', evs).map((r) => r._raw).sort(), ['b', 'c']);
+  assert.deepEqual(run('status IN (200, 503)', evs).map((r) => r._raw).sort(), ['a', 'c']);
+  assert.deepEqual(run('m=GET status=200 OR status=503', evs).map((r) => r._raw).sort(), ['a', 'c']);
+  assert.deepEqual(run('(m=POST OR status=200) NOT b', evs).map((r) => r._raw), ['a']);
+  assert.deepEqual(run('m=GET AND status<300', evs).map((r) => r._raw), ['a']);
+});
+
+test('macros expand before parsing, with arguments; unknown macros and cycles are errors', () => {
+  const evs = [ev('a', { src: 'x' }), ev('b', { src: 'y', sourcetype: 'other' })];
+  assert.deepEqual(run('`ollama_server` `by_src(x)` | `noop_filter`', evs).map((r) => r._raw), ['a']);
+  assert.match(err('`nope` x'), /unknown macro `nope`/);
+  assert.match(err('`loop`'), /expands to itself/);
+  assert.match(err('x | `by_src`'), /defined with 1 argument/);
+});
+
+test('bin aligns to the epoch; day spans to midnight in the search zone', () => {
+  const rows = run('* | bin _time span=5m | stats count by _time', [ev('a', { _time: 1000 }), ev('b', { _time: 1199 }), ev('c', { _time: 1200 })]);
+  assert.deepEqual(rows, [{ _time: 900, count: 2 }, { _time: 1200, count: 1 }]);
+  const berlin = TimeZone.resolve('Europe/Berlin');
+  const day = run('* | bin _time span=1d | stats count by _time', [ev('a', { _time: Date.UTC(2025, 5, 14, 23, 30) / 1000 })], berlin);
+  assert.equal(day[0]!._time, Date.UTC(2025, 5, 14, 22, 0) / 1000);
+});
+
+test('stats: functions, as, by; null by-fields dropped; multivalue by-fields split', () => {
+  const evs = [
+    ev('a', { src: 'x', n: '3', m: ['GET', 'POST'] }), ev('b', { src: 'x', n: '10', m: 'GET' }), ev('c', { n: '5' }), ev('d', { src: 'y', n: 'abc', m: 'GET' }),
+  ];
+  const rows = run('* | stats count, count(n) as cn, dc(n) as d, values(n) as v, list(n) as l, min(n) as mn, max(n) as mx, sum(n) as s, avg(n) as a by src', evs);
+  assert.equal(rows.length, 2);
+  assert.deepEqual(rows[0], { src: 'x', count: 2, cn: 2, d: 2, v: ['10', '3'], l: ['10', '3'], mn: 3, mx: 10, s: 13, a: 6.5 });
+  assert.deepEqual(rows[1], { src: 'y', count: 1, cn: 1, d: 1, v: 'abc', l: 'abc', mn: 'abc', mx: 'abc' });
+  const split = run('* | stats count by src, m', evs);
+  assert.deepEqual(split, [{ src: 'x', m: 'GET', count: 2 }, { src: 'x', m: 'POST', count: 1 }, { src: 'y', m: 'GET', count: 1 }]);
+  assert.deepEqual(run('nomatch | stats count', evs), [{ count: 0 }]);
+  assert.deepEqual(run('nomatch | stats count by src', evs), []);
+});
+
+test('values() sorts lexicographically; dc() counts distinct strings ("1" ≠ "1.0")', () => {
+  const rows = run('* | stats values(x) as v, dc(x) as d', [ev('a', { x: '9' }), ev('b', { x: '10' }), ev('c', { x: '1.0' }), ev('d', { x: '1' })]);
+  assert.deepEqual(rows, [{ v: ['1', '1.0', '10', '9'], d: 4 }]);
+});
+
+test('earliest/latest go by _time; first/last by Splunk order (newest first)', () => {
+  const evs = [ev('a', { _time: 20, x: 'mid' }), ev('b', { _time: 10, x: 'old' }), ev('c', { _time: 30, x: 'new' })];
+  assert.deepEqual(run('* | stats earliest(x) as e, latest(x) as l, first(x) as f, last(x) as z', evs), [{ e: 'old', l: 'new', f: 'new', z: 'mid' }]);
+});
+
+test('where/eval: numeric vs string comparison, case sensitivity, null handling', () => {
+  const evs = [ev('a', { n: '10', s: 'Abc' }), ev('b', { n: '9', s: 'abc' })];
+  assert.deepEqual(run('* | where n > 9', evs).map((r) => r._raw), ['a']);
+  assert.deepEqual(run('* | where s="abc"', evs).map((r) => r._raw), ['b']);
+  assert.deepEqual(run('* | where s > "B"', evs).map((r) => r._raw), ['b']);
+  assert.deepEqual(run('* | where missing=1 OR missing!=1', evs), []);
+  const r = run('* | eval a=n*2+1, b=s."-".n, c=a/0, d=case(n>9, "big", n<0, "neg"), e=coalesce(missing, "", "x"), f=if(like(s, "A%"), "y", "n") | table a b c d e f', evs);
+  assert.deepEqual(r, [{ a: 19, b: 'abc-9', f: 'n', e: '' }, { a: 21, b: 'Abc-10', d: 'big', e: '', f: 'y' }]);
+});
+
+test('eval functions', () => {
+  const r = run(`* | eval
+    m=if(match(p, "^/api/(tags|ps)$"), 1, 0), n=tonumber("0x1F", 16), t=tostring(5), rd=round(2.345, 2), lo=lower("AbC"), up=upper("x"),
+    ln=len("héllo"), ss=substr("abcdef", 2, 3), ng=substr("abcdef", -2), rp=replace("a-b-c", "-", "+"),
+    nu=if(isnull(zz), "null", "not"), nn=if(isnotnull(p), "y", "n"), nl=null(),
+    sf=strftime(0, "%Y-%m-%d %H:%M:%S"), sp=strptime("2025-06-14 12:00:00", "%Y-%m-%d %H:%M:%S"), nw=now(),
+    mc=mvcount(split("a,b,c", ",")), mj=mvjoin(split("a,b,c", ","), "|"), mi=mvindex(split("a,b,c", ","), -1),
+    c4=if(cidrmatch("10.0.0.0/8", "10.1.2.3"), 1, 0), c6=if(cidrmatch("fd00::/8", "fd12::1"), 1, 0),
+    c46=if(cidrmatch("10.0.0.0/8", "::ffff:10.9.9.9"), 1, 0), cno=if(cidrmatch("10.0.0.0/8", "11.0.0.1"), 1, 0)
+    | fields - _raw _time sourcetype host p`, [ev('x', { p: '/api/tags' })]);
+  assert.deepEqual(r[0], { m: 1, n: 31, t: '5', rd: 2.35, lo: 'abc', up: 'X', ln: 5, ss: 'bcd', ng: 'ef', rp: 'a+b+c', nu: 'null', nn: 'y', sf: '1970-01-01 00:00:00', sp: 1749902400, nw: NOW, mc: 3, mj: 'a|b|c', mi: 'c', c4: 1, c6: 1, c46: 1, cno: 0 });
+});
+
+test('rex: named groups, field=, PCRE (?P<name>), no match leaves fields alone', () => {
+  const evs = [ev('source=server.go:544 msg="x"'), ev('nothing here', { code_source: 'keep' })];
+  const r = run('* | rex field=_raw "source=(?<code_source>[^\\s]+)" | rex "(?P<word>noth\\w+)" | table code_source word', evs);
+  assert.deepEqual(r, [{ code_source: 'keep', word: 'nothing' }, { code_source: 'server.go:544' }]);
+  assert.match(err('* | rex "(?<a>[a-"'), /invalid regular expression/);
+  assert.match(err('* | rex "no groups"'), /named group/);
+});
+
+test('rename, table, fields, sort, head, dedup', () => {
+  const evs = [ev('a', { src: 'x', n: 3 }), ev('b', { src: 'y', n: 1 }), ev('c', { src: 'x', n: 2 })];
+  assert.deepEqual(run('* | rename src as client | table client', evs).map((r) => r.client), ['x', 'y', 'x']);
+  assert.deepEqual(run('* | sort n | table n', evs), [{ n: 1 }, { n: 2 }, { n: 3 }]);
+  assert.deepEqual(run('* | sort - n | table n', evs), [{ n: 3 }, { n: 2 }, { n: 1 }]);
+  assert.deepEqual(run('* | head 2 | table _raw', evs), [{ _raw: 'c' }, { _raw: 'b' }]);
+  assert.deepEqual(run('* | dedup src | table _raw', evs), [{ _raw: 'c' }, { _raw: 'b' }]);
+  assert.deepEqual(Object.keys(run('* | fields src', evs)[0]!).sort(), ['_raw', '_time', 'src']);
+  assert.deepEqual(run('* | table _raw', evs).map((r) => r._raw), ['c', 'b', 'a']);
+});
+
+test('earliest= and latest= in the search bound the time range', () => {
+  const evs = [ev('a', { _time: NOW - 7200 }), ev('b', { _time: NOW - 600 }), ev('c', { _time: NOW })];
+  assert.deepEqual(run('earliest=-1h latest=now', evs).map((r) => r._raw), ['b']);
+});
+
+test('errors say where and what', () => {
+  assert.match(err('x | frobnicate y'), /unknown command "frobnicate".*column 5/s);
+  assert.match(err('x | eval y=nosuch(1)'), /unknown eval function nosuch\(\)/);
+  assert.match(err('x | eval y=round(1,2,3)'), /round\(\) takes 1 to 2 arguments, got 3/);
+  assert.match(err('x | stats frob(x)'), /unknown statistical function "frob"/);
+  assert.match(err('x | where (a > 1'), /expected "\)"/);
+  assert.match(err('x "unterminated'), /unterminated string/);
+  assert.match(err('x [search y]'), /subsearches/);
+  assert.match(err('x | bin _time span=5q'), /unknown span unit/);
+  assert.match(err('x | eval'), /eval needs an assignment/);
+  assert.match(err('a OR'), /OR needs a search term after it/);
+  assert.match(err('x | head foo'), /head takes a number/);
+  const detail = err('x |\n stats nope(y)');
+  assert.match(detail, /line 2, column 8/);
+});
+
+test('eval cannot assign a boolean (Splunk refuses it too)', () => {
+  assert.throws(() => run('* | eval x=1<2', [ev('a')]), /true\/false/);
+});
