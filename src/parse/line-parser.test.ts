@@ -118,7 +118,7 @@ test('prefixes: journald (English and Chinese months), docker timestamps, compos
 });
 
 test('every line of the real-log fixture parses into the right shape', () => {
-  const text = readFileSync(new URL('../../../../shared/fixtures/real-ollama-logs.txt', import.meta.url), 'utf8');
+  const text = readFileSync(new URL('../../../test/fixtures/real-ollama-logs.txt', import.meta.url), 'utf8');
   const p = mk();
   let gin = 0, slog = 0;
   for (const line of text.split('\n')) {
