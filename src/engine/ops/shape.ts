@@ -2,10 +2,15 @@
 import type { Stage } from '../stage.js';
 import type { Row } from '../value.js';
 
+/** A `*` field-name pattern as an anchored regex; each `*` is a capture group (rename reuses them). */
+function wildcardRegex(pattern: string): RegExp {
+  return new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('(.*)') + '$');
+}
+
 /** A `*` pattern over field names (case-sensitive, as field names are). */
 export function fieldMatcher(pattern: string): (name: string) => boolean {
   if (!pattern.includes('*')) return (n) => n === pattern;
-  const re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  const re = wildcardRegex(pattern);
   return (n) => re.test(n);
 }
 
@@ -14,7 +19,7 @@ export class RenameStage implements Stage {
   private readonly pairs: Array<{ from: string; to: string; re?: RegExp }>;
   constructor(pairs: Array<{ from: string; to: string }>, private readonly shared: boolean, private readonly next: Stage) {
     this.pairs = pairs.map((p) => (p.from.includes('*')
-      ? { ...p, re: new RegExp('^' + p.from.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('(.*)') + '$') }
+      ? { ...p, re: wildcardRegex(p.from) }
       : p));
   }
   push(input: Row): void {
