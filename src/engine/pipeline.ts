@@ -15,6 +15,10 @@ import { RexStage, SedStage } from './ops/rex.js';
 import { StatsStage } from './ops/stats.js';
 import { RenameStage, TableStage, FieldsStage } from './ops/shape.js';
 import { SortStage, HeadStage, DedupStage } from './ops/order.js';
+import { EventstatsStage } from './ops/eventstats.js';
+import { StreamstatsStage } from './ops/streamstats.js';
+import { TransactionStage } from './ops/transaction.js';
+import type { StatsAgg, TxnFilter } from '../spl/ast.js';
 import { truthy } from '../spl/eval-functions.js';
 
 /** Collects the final rows; if they are still oldest first, turns them into Splunk's newest-first order. */
@@ -83,6 +87,9 @@ function nextFacts(op: Operator, f: StreamFacts): StreamFacts {
     case 'rename': return { shared: false, reversed: f.reversed };
     case 'bin': return { shared: false, reversed: f.reversed, timeBinned: op.field === '_time' && op.as === '_time' ? op.spanSeconds : f.timeBinned };
     case 'stats': return { shared: false, reversed: false };
+    case 'eventstats': return { shared: false, reversed: f.reversed };
+    case 'streamstats': return { shared: false, reversed: false };
+    case 'transaction': return { shared: false, reversed: false };
     case 'table': case 'fields': return { shared: false, reversed: f.reversed, timeBinned: f.timeBinned };
     case 'sort': case 'head': case 'dedup': return { ...f, reversed: false };
   }
@@ -110,15 +117,18 @@ function buildStage(op: Operator, f: StreamFacts, ctx: StageContext, next: Stage
       const c = compileSplRegex(op.regex, op.span.start);
       return new RexStage(op.field, c.re, c.groupNames, op.maxMatch, f.shared, next);
     }
-    case 'stats': {
-      const aggs = op.aggs.map((a) => {
-        const fn = STATS_FUNCTIONS[a.fn];
-        if (!fn) throw new SplError(`unknown statistical function ${a.fn}`, a.span.start, 'SPL_UNKNOWN_FUNCTION');
-        const evalArg: Compiled | undefined = a.evalArg ? compileExpr(a.evalArg, ctx) : undefined;
-        return { fn, as: a.as, ...(a.field !== undefined ? { field: a.field } : {}), ...(evalArg ? { evalArg } : {}) };
-      });
-      return new StatsStage(aggs, op.by, f.reversed, f.timeBinned, ctx, next);
-    }
+    case 'stats': return new StatsStage(compileAggs(op.aggs, ctx), op.by, f.reversed, f.timeBinned, ctx, next);
+    case 'eventstats': return new EventstatsStage(compileAggs(op.aggs, ctx), op.by, f.reversed, f.shared, next);
+    case 'streamstats':
+      return new StreamstatsStage(compileAggs(op.aggs, ctx), op.by, { current: op.current, window: op.window, resetOnChange: op.resetOnChange, ...(op.timeWindow !== undefined ? { timeWindow: op.timeWindow } : {}) }, f.reversed, f.shared, next);
+    case 'transaction':
+      return new TransactionStage({
+        fields: op.fields, maxevents: op.maxevents, keepevicted: op.keepevicted,
+        ...(op.maxspan !== undefined ? { maxspan: op.maxspan } : {}),
+        ...(op.maxpause !== undefined ? { maxpause: op.maxpause } : {}),
+        ...(op.startswith ? { startswith: compileBoundary(op.startswith, ctx) } : {}),
+        ...(op.endswith ? { endswith: compileBoundary(op.endswith, ctx) } : {}),
+      }, f.reversed, next);
     case 'rename': return new RenameStage(op.pairs, f.shared, next);
     case 'table': return new TableStage(op.fields, next);
     case 'fields': return new FieldsStage(op.fields, op.remove, next);
@@ -126,6 +136,21 @@ function buildStage(op: Operator, f: StreamFacts, ctx: StageContext, next: Stage
     case 'head': return new HeadStage(op.limit, f.reversed, next);
     case 'dedup': return new DedupStage(op.fields, op.limit, op.keepEmpty, op.consecutive, op.sortBy, f.reversed, next);
   }
+}
+
+function compileAggs(aggs: StatsAgg[], ctx: StageContext) {
+  return aggs.map((a) => {
+    const fn = STATS_FUNCTIONS[a.fn];
+    if (!fn) throw new SplError(`unknown statistical function ${a.fn}`, a.span.start, 'SPL_UNKNOWN_FUNCTION');
+    const evalArg: Compiled | undefined = a.evalArg ? compileExpr(a.evalArg, ctx) : undefined;
+    return { fn, as: a.as, ...(a.field !== undefined ? { field: a.field } : {}), ...(evalArg ? { evalArg } : {}) };
+  });
+}
+
+function compileBoundary(b: TxnFilter, ctx: StageContext): (row: Row) => boolean {
+  if (b.kind === 'search') return compileSearch(b.expr);
+  const fn = compileExpr(b.expr, ctx);
+  return (row) => truthy(fn(row));
 }
 
 /** Convenience: run a plan over an array of events (tests, small inputs). */

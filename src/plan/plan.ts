@@ -58,7 +58,10 @@ function validateCommand(cmd: Command): void {
   switch (cmd.kind) {
     case 'where': validateExpr(cmd.expr); break;
     case 'eval': cmd.assignments.forEach((a) => validateExpr(a.expr)); break;
-    case 'stats': cmd.aggs.forEach((a) => a.evalArg && validateExpr(a.evalArg)); break;
+    case 'stats': case 'eventstats': case 'streamstats': cmd.aggs.forEach((a) => a.evalArg && validateExpr(a.evalArg)); break;
+    case 'transaction':
+      for (const b of [cmd.startswith, cmd.endswith]) if (b?.kind === 'eval') validateExpr(b.expr);
+      break;
     default: break;
   }
 }
@@ -96,7 +99,8 @@ export function explainPlan(plan: LogicalPlan): string {
 
 function describe(op: Operator): string {
   switch (op.kind) {
-    case 'stats': return ` ${op.aggs.map((a) => `${a.fn}${a.field ? `(${a.field})` : ''} as ${a.as}`).join(', ')}${op.by.length ? ` by ${op.by.join(', ')}` : ''}`;
+    case 'transaction': return ` ${op.fields.join(', ')}${op.maxspan !== undefined ? ` maxspan=${op.maxspan}s` : ''}${op.startswith ? ' startswith' : ''}${op.endswith ? ' endswith' : ''}`;
+    case 'stats': case 'eventstats': case 'streamstats': return ` ${op.aggs.map((a) => `${a.fn}${a.field ? `(${a.field})` : ''} as ${a.as}`).join(', ')}${op.by.length ? ` by ${op.by.join(', ')}` : ''}`;
     case 'bin': return ` ${op.field} span=${op.spanValue}${op.spanUnit}`;
     case 'table': return ` ${op.fields.join(', ')}`;
     case 'head': return ` ${op.limit}`;

@@ -36,6 +36,9 @@ export interface StatsAgg {
   span: Span;
 }
 
+/** A transaction boundary: `startswith=eval(expr)`, `startswith=(search)` or `startswith="search"`. */
+export type TxnFilter = { kind: 'eval'; expr: Expr } | { kind: 'search'; expr: SearchExpr };
+
 export interface SortKey { field: string; desc: boolean; mode: 'auto' | 'num' | 'str' | 'ip' }
 
 export type Command =
@@ -50,6 +53,9 @@ export type Command =
   | { kind: 'fields'; remove: boolean; fields: string[]; span: Span }
   | { kind: 'sort'; limit: number; keys: SortKey[]; span: Span }
   | { kind: 'head'; limit: number; span: Span }
+  | { kind: 'eventstats'; aggs: StatsAgg[]; by: string[]; span: Span }
+  | { kind: 'streamstats'; aggs: StatsAgg[]; by: string[]; current: boolean; window: number; timeWindow?: number; resetOnChange: boolean; span: Span }
+  | { kind: 'transaction'; fields: string[]; maxspan?: number; maxpause?: number; maxevents: number; startswith?: TxnFilter; endswith?: TxnFilter; keepevicted: boolean; span: Span }
   | { kind: 'dedup'; limit: number; fields: string[]; keepEmpty: boolean; consecutive: boolean; sortBy: SortKey[]; span: Span };
 
 export type CommandKind = Command['kind'];

@@ -6,7 +6,9 @@ import { parseSearch } from './commands/search.js';
 import { parseWhere } from './commands/where.js';
 import { parseEval } from './commands/eval.js';
 import { parseBin } from './commands/bin.js';
-import { parseStats } from './commands/stats.js';
+import { parseStats, parseEventstats } from './commands/stats.js';
+import { parseStreamstats } from './commands/streamstats.js';
+import { parseTransaction } from './commands/transaction.js';
 import { parseRex } from './commands/rex.js';
 import { parseRename } from './commands/rename.js';
 import { parseTable } from './commands/table.js';
@@ -24,6 +26,9 @@ export const COMMANDS: Record<string, CommandParser> = {
   bin: parseBin,
   bucket: parseBin,
   stats: parseStats,
+  eventstats: parseEventstats,
+  streamstats: parseStreamstats,
+  transaction: parseTransaction,
   rex: parseRex,
   rename: parseRename,
   table: parseTable,

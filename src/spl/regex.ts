@@ -19,7 +19,7 @@ export function compileSplRegex(pattern: string, pos: number, extraFlags = ''): 
     for (const f of inline[1]!) if (!flags.includes(f)) flags += f;
     src = src.slice(inline[0].length);
   }
-  if (/\(\?>|[*+?}]\+/.test(src.replace(/\\./g, ''))) {
+  if (/\(\?>|[*+?}]\+/.test(src.replace(/\\./g, 'x'))) {
     throw new SplError('atomic groups and possessive quantifiers are not supported', pos, 'SPL_UNSUPPORTED');
   }
   src = src.replace(/\(\?P<([A-Za-z_][A-Za-z0-9_]*)>/g, '(?<$1>').replace(/\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)/g, '\\k<$1>');

@@ -17,6 +17,11 @@ export class SearchParser {
     return e;
   }
 
+  /** Parses up to (not including) a closing parenthesis or the end of the segment. */
+  parseGroup(): SearchExpr {
+    return this.and();
+  }
+
   private isKw(t: Token, kw: string): boolean {
     return t.kind === 'word' && t.value === kw;
   }

@@ -19,7 +19,8 @@ export class BinStage implements Stage {
 
   push(input: Row): void {
     const v = asNumber(input[this.field]);
-    if (v === undefined) { this.next.push(input); return; }
+    // Copy even when nothing changes: later stages are told rows are no longer shared.
+    if (v === undefined) { this.next.push(this.shared ? { ...input } : input); return; }
     const row = this.shared ? { ...input } : input;
     if (this.field === '_time' || this.spanSeconds !== undefined) {
       const span = this.spanSeconds ?? this.spanValue;

@@ -1,7 +1,10 @@
 import type { Stage } from '../stage.js';
 import { scalarToString, type Row, type Scalar } from '../value.js';
 
-/** rex: named groups become fields when the pattern matches (fields are left alone when it does not). */
+/**
+ * rex: named groups become fields when the pattern matches (fields are left alone when it does not).
+ * A shared row is copied even when nothing matches: stages after this one are told rows are no longer shared.
+ */
 export class RexStage implements Stage {
   constructor(
     private readonly field: string,
@@ -14,12 +17,12 @@ export class RexStage implements Stage {
 
   push(input: Row): void {
     const v = input[this.field];
-    if (v === undefined) { this.next.push(input); return; }
+    if (v === undefined) { this.next.push(this.own(input)); return; }
     const text = Array.isArray(v) ? (v.length ? scalarToString(v[0]!) : '') : scalarToString(v);
     if (this.maxMatch === 1) {
       this.re.lastIndex = 0;
       const m = this.re.exec(text);
-      if (!m || !m.groups) { this.next.push(input); return; }
+      if (!m || !m.groups) { this.next.push(this.own(input)); return; }
       const row = this.shared ? { ...input } : input;
       for (const g of this.groups) {
         const val = m.groups[g];
@@ -39,11 +42,13 @@ export class RexStage implements Stage {
       }
       if (m[0].length === 0) global.lastIndex++;
     }
-    if (found.size === 0) { this.next.push(input); return; }
+    if (found.size === 0) { this.next.push(this.own(input)); return; }
     const row = this.shared ? { ...input } : input;
     for (const [g, l] of found) row[g] = l.length === 1 ? l[0]! : l;
     this.next.push(row);
   }
+
+  private own(row: Row): Row { return this.shared ? { ...row } : row; }
 
   end(): void { this.next.end(); }
 }
@@ -59,7 +64,7 @@ export class SedStage implements Stage {
   ) {}
   push(input: Row): void {
     const v = input[this.field];
-    if (v === undefined || Array.isArray(v)) { this.next.push(input); return; }
+    if (v === undefined || Array.isArray(v)) { this.next.push(this.shared ? { ...input } : input); return; }
     const row = this.shared ? { ...input } : input;
     this.re.lastIndex = 0;
     row[this.field] = scalarToString(v).replace(this.re, this.replacement);

@@ -45,7 +45,8 @@ export class RenameStage implements Stage {
         row[target] = v;
       }
     }
-    this.next.push(row);
+    // Later stages are told rows are no longer shared, so hand on a copy even when nothing was renamed.
+    this.next.push(copied ? row : { ...row });
   }
   end(): void { this.next.end(); }
 }

@@ -78,24 +78,7 @@ export class StatsStage implements Stage {
       g = { keys, accs: this.aggs.map((a) => a.fn.create(this.reversed)) };
       this.groups.set(key, g);
     }
-    const time = asNumber(row._time) ?? 0;
-    for (let i = 0; i < this.aggs.length; i++) {
-      const a = this.aggs[i]!;
-      const acc = g.accs[i]!;
-      if (a.evalArg) {
-        const v = a.evalArg(row);
-        if (v === undefined || v === false) continue;
-        if (v === true) { acc.add(1, time); continue; }
-        for (const x of valuesOf(v)) acc.add(x, time);
-      } else if (a.field === undefined) {
-        acc.add(1, time);
-      } else {
-        const v = row[a.field];
-        if (v === undefined) continue;
-        if (Array.isArray(v)) { for (const x of v) acc.add(x, time); }
-        else acc.add(v, time);
-      }
-    }
+    feedAccumulators(this.aggs, g.accs, row);
   }
 
   private maybeFlush(row: Row): void {
@@ -142,6 +125,53 @@ export class StatsStage implements Stage {
     this.groups.clear();
     this.next.end();
   }
+}
+
+/** Adds one row to a group's accumulators: fn(field), fn(eval(expr)) (true counts as 1) or bare count. */
+export function feedAccumulators(aggs: AggSpec[], accs: Accumulator[], row: Row): void {
+  const time = asNumber(row._time) ?? 0;
+  for (let i = 0; i < aggs.length; i++) {
+    const a = aggs[i]!;
+    const acc = accs[i]!;
+    if (a.evalArg) {
+      const v = a.evalArg(row);
+      if (v === undefined || v === false) continue;
+      if (v === true) { acc.add(1, time); continue; }
+      for (const x of valuesOf(v)) acc.add(x, time);
+    } else if (a.field === undefined) {
+      acc.add(1, time);
+    } else {
+      const v = row[a.field];
+      if (v === undefined) continue;
+      if (Array.isArray(v)) { for (const x of v) acc.add(x, time); }
+      else acc.add(v, time);
+    }
+  }
+}
+
+/** Writes each accumulator's result into `out` under its name (absent when there is no result). */
+export function writeResults(aggs: AggSpec[], accs: Accumulator[], out: Row): void {
+  for (let i = 0; i < aggs.length; i++) {
+    const v = accs[i]!.result();
+    if (v !== undefined) out[aggs[i]!.as] = v;
+    else delete out[aggs[i]!.as];
+  }
+}
+
+/**
+ * The group keys a row belongs to under `by`, as stats forms them: none when a by-field is missing, one per
+ * value (or combination of values) for multivalue fields.
+ */
+export function groupKeysOf(row: Row, by: string[]): string[] {
+  if (by.length === 0) return [''];
+  const lists: Scalar[][] = [];
+  for (const f of by) {
+    const l = valuesOf(row[f]);
+    if (l.length === 0) return [];
+    lists.push(l);
+  }
+  if (lists.every((l) => l.length === 1)) return [lists.map((l) => keyOf(l[0]!)).join('\u0000')];
+  return [...cartesian(lists)].map((c) => c.map(keyOf).join('\u0000'));
 }
 
 function keyOf(v: Scalar): string {

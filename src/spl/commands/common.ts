@@ -103,3 +103,10 @@ export function readSortKey(s: Scanner): { field: string; desc: boolean; mode: '
   }
   return { field: name, desc, mode };
 }
+
+/** A boolean option value: true/false, t/f, 1/0. */
+export function parseBool(opt: Option): boolean {
+  const v = opt.value.toLowerCase();
+  if (!['true', 'false', 't', 'f', '1', '0'].includes(v)) throw new SplError(`${opt.key} must be true or false`, opt.valueStart);
+  return v === 'true' || v === 't' || v === '1';
+}

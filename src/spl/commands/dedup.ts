@@ -1,7 +1,7 @@
 import type { Command, SortKey } from '../ast.js';
 import { Scanner } from '../lexer.js';
 import { SplError } from '../errors.js';
-import { readOption, parseCount, readSortKey } from './common.js';
+import { readOption, parseBool, parseCount, readSortKey } from './common.js';
 
 /** `dedup [N] f1 f2 … [keepempty=bool] [consecutive=bool] [sortby -f]`. */
 export function parseDedup(s: Scanner, start: number): Command {
@@ -19,9 +19,7 @@ export function parseDedup(s: Scanner, start: number): Command {
   while (!s.atEnd()) {
     const opt = readOption(s, ['keepempty', 'consecutive', 'keepevents']);
     if (opt) {
-      const v = opt.value.toLowerCase();
-      if (!['true', 'false', 't', 'f', '1', '0'].includes(v)) throw new SplError(`${opt.key} must be true or false`, opt.valueStart);
-      const b = v === 'true' || v === 't' || v === '1';
+      const b = parseBool(opt);
       if (opt.key === 'keepempty') keepEmpty = b;
       else if (opt.key === 'consecutive') consecutive = b;
       else throw new SplError('keepevents= is not supported', opt.start, 'SPL_UNSUPPORTED');

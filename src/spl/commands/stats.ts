@@ -7,6 +7,18 @@ import { STATS_FUNCTIONS, canonicalStatsName } from '../stats-functions.js';
 
 /** `stats fn(field) [as name], … [by f1, f2 …]`. */
 export function parseStats(s: Scanner, start: number): Command {
+  const { aggs, by } = parseAggregations(s, start, 'stats');
+  return { kind: 'stats', aggs, by, span: { start, end: s.end } };
+}
+
+/** `eventstats fn(field) [as name], … [by f1, f2 …]`: same arguments as stats. */
+export function parseEventstats(s: Scanner, start: number): Command {
+  const { aggs, by } = parseAggregations(s, start, 'eventstats');
+  return { kind: 'eventstats', aggs, by, span: { start, end: s.end } };
+}
+
+/** The function list and by-clause shared by stats, eventstats and streamstats. */
+export function parseAggregations(s: Scanner, start: number, command: string): { aggs: StatsAgg[]; by: string[] } {
   const aggs: StatsAgg[] = [];
   let by: string[] = [];
   for (;;) {
@@ -54,6 +66,6 @@ export function parseStats(s: Scanner, start: number): Command {
     }
     aggs.push(agg);
   }
-  if (aggs.length === 0) throw new SplError('stats needs at least one function, e.g. stats count by src', start);
-  return { kind: 'stats', aggs, by, span: { start, end: s.end } };
+  if (aggs.length === 0) throw new SplError(`${command} needs at least one function, e.g. ${command} count by src`, start);
+  return { aggs, by };
 }

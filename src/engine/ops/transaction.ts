@@ -1,0 +1,115 @@
+import type { Stage } from '../stage.js';
+import { asNumber, orderScalars, scalarToString, valuesOf, type Row, type Scalar } from '../value.js';
+import { groupKeysOf } from './stats.js';
+
+export interface TransactionOptions {
+  fields: string[];
+  maxspan?: number;
+  maxpause?: number;
+  maxevents: number;
+  startswith?: (row: Row) => boolean;
+  endswith?: (row: Row) => boolean;
+  keepevicted: boolean;
+}
+
+interface Open { rows: Row[]; first: number; last: number }
+
+/**
+ * transaction: groups events that share the values of the given fields into one event per transaction.
+ * Events are taken in time order for each key:
+ * - an event matching startswith opens a new transaction (closing any open one, which then lacks its end);
+ *   without startswith, any event opens one when none is open;
+ * - an event matching endswith closes the transaction it joins;
+ * - maxspan (first to last event), maxpause (gap between events) and maxevents close a transaction before the
+ *   event that would break them.
+ * A transaction is complete when it started with startswith and ended with endswith (when given). Incomplete
+ * ("evicted") ones are dropped unless keepevicted=true, which adds closed_txn=0/1 as Splunk does.
+ * Output: _time of the first event, duration (last − first), eventcount, _raw lines joined by newlines, and
+ * every other field's distinct values (lexicographic, like values()). Rows come out newest first.
+ */
+export class TransactionStage implements Stage {
+  private held: Row[] = [];
+  private open = new Map<string, Open>();
+  private done: Row[] = [];
+
+  constructor(private readonly o: TransactionOptions, private readonly sorted: boolean, private readonly next: Stage) {}
+
+  push(row: Row): void {
+    // Raw events arrive oldest first and are processed as they come; anything else is put in time order first.
+    if (this.sorted) this.process(row);
+    else this.held.push(row);
+  }
+
+  private process(row: Row): void {
+    const key = groupKeysOf(row, this.o.fields)[0];
+    if (key === undefined) return;
+    const t = asNumber(row._time) ?? 0;
+    let cur = this.open.get(key);
+    if (cur && ((this.o.maxspan !== undefined && t - cur.first > this.o.maxspan) || (this.o.maxpause !== undefined && t - cur.last > this.o.maxpause))) {
+      this.close(key, cur, false);
+      cur = undefined;
+    }
+    const starts = this.o.startswith ? this.o.startswith(row) : false;
+    if (starts && cur) { this.close(key, cur, false); cur = undefined; }
+    if (!cur) {
+      if (this.o.startswith && !starts) return;
+      cur = { rows: [], first: t, last: t };
+      this.open.set(key, cur);
+    }
+    cur.rows.push(row);
+    cur.last = t;
+    if (this.o.endswith && this.o.endswith(row)) { this.close(key, cur, true); return; }
+    if (cur.rows.length >= this.o.maxevents) this.close(key, cur, !this.o.endswith);
+  }
+
+  private close(key: string, txn: Open, ended: boolean): void {
+    this.open.delete(key);
+    const complete = ended || !this.o.endswith;
+    if (!complete && !this.o.keepevicted) return;
+    const out: Row = {};
+    const merged = new Map<string, Set<string>>();
+    const raws: string[] = [];
+    for (const r of txn.rows) {
+      for (const [f, v] of Object.entries(r)) {
+        if (f === '_time' || f === '_raw' || v === undefined) continue;
+        let set = merged.get(f);
+        if (!set) { set = new Set(); merged.set(f, set); }
+        for (const x of valuesOf(v)) set.add(scalarToString(x));
+      }
+      if (typeof r._raw === 'string') raws.push(r._raw);
+    }
+    for (const [f, set] of merged) {
+      const vals: string[] = [...set].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      out[f] = vals.length === 1 ? restoreNumber(txn.rows, f, vals[0]!) : vals;
+    }
+    out._time = txn.first;
+    out._raw = raws.join('\n');
+    out.duration = Number((txn.last - txn.first).toFixed(6));
+    out.eventcount = txn.rows.length;
+    if (this.o.keepevicted) out.closed_txn = complete ? 1 : 0;
+    this.done.push(out);
+  }
+
+  end(): void {
+    if (!this.sorted) {
+      this.held.sort((a, b) => (asNumber(a._time) ?? 0) - (asNumber(b._time) ?? 0));
+      for (const r of this.held) this.process(r);
+      this.held = [];
+    }
+    for (const [key, txn] of [...this.open]) this.close(key, txn, false);
+    // Newest first, as Splunk returns transactions.
+    this.done.sort((a, b) => orderScalars(b._time as number, a._time as number));
+    for (const r of this.done) this.next.push(r);
+    this.done = [];
+    this.next.end();
+  }
+}
+
+/** A single merged value keeps its original type (a number stays a number). */
+function restoreNumber(rows: Row[], field: string, s: string): Scalar {
+  for (const r of rows) {
+    const v = r[field];
+    if (typeof v === 'number' && scalarToString(v) === s) return v;
+  }
+  return s;
+}
