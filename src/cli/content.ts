@@ -2,15 +2,17 @@
 import { MacroTable } from '../spl/macros.js';
 import { loadDetections, loadMacros, addFilterMacros, BUILTIN_DETECTIONS, BUILTIN_MACROS } from '../detections/loader.js';
 import type { Detection } from '../detections/types.js';
+import { addTuningMacros, loadTuning } from '../detections/tuning.js';
 import { compileSearchText, SearchCompileError } from '../spl/compile.js';
 import type { Job } from '../engine/runner.js';
 import type { Common } from './options.js';
 
 export interface Content { detections: Detection[]; macros: MacroTable }
 
-export function loadContent(detectionDirs: string[] = [], macroFiles: string[] = []): Content {
+export function loadContent(detectionDirs: string[] = [], macroFiles: string[] = [], tuningFile?: string): Content {
   const detections = loadDetections([BUILTIN_DETECTIONS, ...detectionDirs]);
   const macros = loadMacros([BUILTIN_MACROS]);
+  addTuningMacros(macros, loadTuning(tuningFile ?? (process.env.OLLAMA_SENTINEL_TUNING || undefined)));
   loadMacros(macroFiles, macros);
   addFilterMacros(macros, detections);
   return { detections, macros };

@@ -3,6 +3,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { TimeZone } from '../util/timezone.js';
 import { resolveTimeModifier } from '../util/reltime.js';
 import { FORMATS, type Format } from '../outputs/rows.js';
+import { selectDetections, SelectionError } from '../detections/select.js';
+import type { Detection } from '../detections/types.js';
 
 export class UsageError extends Error {
   constructor(message: string) { super(message); this.name = 'UsageError'; }
@@ -14,6 +16,7 @@ export const COMMON_OPTIONS = {
   host: { type: 'string' },
   detections: { type: 'string', multiple: true },
   macros: { type: 'string', multiple: true },
+  tuning: { type: 'string' },
   earliest: { type: 'string' },
   latest: { type: 'string' },
   now: { type: 'string' },
@@ -64,4 +67,20 @@ export function readCommon(v: Record<string, unknown>, defaultFormat: Format = '
     out.truncate = n;
   }
   return out;
+}
+
+export const SELECT_OPTIONS = {
+  set: { type: 'string' },
+  only: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
+} as const satisfies ParseArgsConfig['options'];
+
+/** Applies --set/--only/--exclude, turning a bad name into a usage error. */
+export function readSelection(all: Detection[], v: { set?: string; only?: string[]; exclude?: string[] }): Detection[] {
+  try {
+    return selectDetections(all, { ...(v.set !== undefined ? { set: v.set } : {}), ...(v.only ? { only: v.only } : {}), ...(v.exclude ? { exclude: v.exclude } : {}) });
+  } catch (e) {
+    if (e instanceof SelectionError) throw new UsageError(e.message);
+    throw e;
+  }
 }

@@ -1,4 +1,4 @@
-import { COMMON_OPTIONS, parse, readCommon, UsageError } from './options.js';
+import { COMMON_OPTIONS, SELECT_OPTIONS, parse, readCommon, readSelection, UsageError } from './options.js';
 import { loadContent, compileJob } from './content.js';
 import { resolveInputs } from './inputs.js';
 import type { Io } from './io.js';
@@ -20,6 +20,11 @@ Options:
   --host NAME        host name for the events (default: from journald prefixes, else this machine)
   --detections DIR   add or override detections from YAML files in DIR (repeatable)
   --macros FILE      macro definitions (YAML) that add to or override the built-in ones (repeatable)
+  --tuning FILE      trusted networks, known clients and trusted registries (default config/tuning.yml,
+                     or $OLLAMA_SENTINEL_TUNING)
+  --set NAME         detection set: default (corrected + new), splunk (Splunk-faithful), all
+  --only NAME        run only these detections (name, slug or id; repeatable or comma-separated)
+  --exclude NAME     leave these detections out (repeatable or comma-separated)
   --earliest TIME    only events at or after TIME (-24h, -70m@m, 2025-01-19T00:00:00Z, epoch)
   --latest TIME      only events before TIME
   --now TIME         the time relative times are measured from (default: now)
@@ -30,12 +35,13 @@ Exit status: 0 no findings, 1 findings, 2 usage or input error.
 `;
 
 export async function scanCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, COMMON_OPTIONS);
+  const { values, positionals } = parse(args, { ...COMMON_OPTIONS, ...SELECT_OPTIONS });
   if (values.help) { io.out(SCAN_HELP); return 0; }
   const common = readCommon(values);
-  const content = loadContent(values.detections ?? [], values.macros ?? []);
-  if (content.detections.length === 0) throw new UsageError('no detections to run');
-  const jobs = content.detections.map((d) => compileJob(d.name, d.search, content.macros, common, `${d.file}: detection "${d.name}"`));
+  const content = loadContent(values.detections ?? [], values.macros ?? [], values.tuning);
+  const detections = readSelection(content.detections, values);
+  if (detections.length === 0) throw new UsageError('no detections to run');
+  const jobs = detections.map((d) => compileJob(d.name, d.search, content.macros, common, `${d.file}: detection "${d.name}"`));
   const sources = resolveInputs(positionals, (m) => io.err(`${m}\n`));
   const res = await runJobs(sources, jobs, {
     tz: common.tz, now: common.now, ...(common.host ? { host: common.host } : {}), ...(common.truncate ? { truncate: common.truncate } : {}),
@@ -43,7 +49,7 @@ export async function scanCommand(args: string[], io: Io): Promise<number> {
   });
   const fallback = res.lastEventTime ?? common.now;
   const events: RiskEvent[] = [];
-  for (const d of content.detections) {
+  for (const d of detections) {
     for (const row of res.rows.get(d.name) ?? []) events.push(...riskEventsFor(d, row, fallback));
   }
   const timeText = (t: number) => strftime(t, '%Y-%m-%d %H:%M:%S %z', common.tz);

@@ -29,7 +29,7 @@ export async function searchCommand(args: string[], io: Io): Promise<number> {
   const [spl, ...files] = positionals;
   if (spl === undefined || spl.trim() === '') throw new UsageError("search needs an SPL search, e.g. ollama-sentinel search '\"[GIN]\" | stats count by src' server.log");
   const common = readCommon(values);
-  const content = loadContent(values.detections ?? [], values.macros ?? []);
+  const content = loadContent(values.detections ?? [], values.macros ?? [], values.tuning);
   const job = compileJob('search', spl, content.macros, common, 'search');
   if (values.explain) { io.out(explainPlan(job.plan) + '\n'); return 0; }
   const sources = resolveInputs(files, (m) => io.err(`${m}\n`));

@@ -25,6 +25,11 @@ export interface Detection {
   rba?: { message: string; risk_objects: RiskObjectSpec[]; threat_objects: ThreatObjectSpec[] };
   tags: { analytic_story: string[]; mitre_attack_id: string[]; [k: string]: unknown };
   tests: unknown[];
+  /** Named sets the detection belongs to: `default` (run by scan) and/or `splunk` (Splunk-faithful). */
+  sets: string[];
+  /** For a corrected version: the Splunk detection it replaces, and what it does differently. */
+  corrects?: string;
+  differences: string[];
   schedule: Schedule;
   /** File it was loaded from. */
   file: string;
