@@ -23,7 +23,7 @@ function tmp(name: string, content: string | Buffer): string {
 const T = Date.UTC(2025, 5, 14, 3, 15, 0);
 
 test('npm start path: the sample log raises both detections, on exactly the attack parts', () => {
-  const r = cli(['scan', SAMPLE, '--tz', 'UTC', '--host', 'gpu-box-01', '--format', 'ndjson']);
+  const r = cli(['scan', '--set', 'splunk', SAMPLE, '--tz', 'UTC', '--host', 'gpu-box-01', '--format', 'ndjson']);
   assert.equal(r.code, 1, r.err);
   const events = r.out.trim().split('\n').map((l) => JSON.parse(l));
   const scan = events.filter((e) => e.detection === 'Ollama Possible API Endpoint Scan Reconnaissance');
@@ -40,7 +40,7 @@ test('npm start path: the sample log raises both detections, on exactly the atta
   assert.equal(net[0].risk_message, 'gpu-box-01 logged 2 network-related warnings (source N/A), the last at 2025-06-14 14:27:09: failed to get direct URL; backing off and retrying');
   assert.deepEqual(net[0].threat_objects, [{ field: 'src', type: 'ip_address', value: 'N/A' }]);
   assert.deepEqual(net[0].mitre_attack_id, ['T1571']);
-  const table = cli(['scan', SAMPLE, '--tz', 'UTC', '--host', 'gpu-box-01']);
+  const table = cli(['scan', '--set', 'splunk', SAMPLE, '--tz', 'UTC', '--host', 'gpu-box-01']);
   assert.equal(table.code, 1);
   assert.ok(table.out.indexOf('Scan Reconnaissance') < table.out.indexOf('Network Connectivity'), 'riskiest detection first');
   assert.match(table.err, /gin timestamps read in time zone UTC/);
@@ -54,7 +54,7 @@ test('seed 1: exact rows at the threshold (121 fires, 120 does not), per source 
   const r = cli(['search', '`ollama_server` "[GIN]" | bin _time span=5m | stats count as total_requests, values(http_method) as methods, values(status) as status_codes by _time, src, host | where total_requests > 120', tmp('a.log', lines.join('\n')), '--tz', 'UTC', '--host', 'h', '--format', 'json']);
   assert.equal(r.code, 0, r.err);
   assert.deepEqual(JSON.parse(r.out), [{ _time: T / 1000, src: '2001:db8::7', host: 'h', total_requests: 121, methods: ['GET', 'HEAD'], status_codes: ['200', '404'] }]);
-  const scan = cli(['scan', tmp('b.log', lines.join('\n')), '--tz', 'UTC', '--host', 'h', '--format', 'json']);
+  const scan = cli(['scan', '--set', 'splunk', tmp('b.log', lines.join('\n')), '--tz', 'UTC', '--host', 'h', '--format', 'json']);
   assert.equal(scan.code, 1);
   const ev = JSON.parse(scan.out);
   assert.equal(ev.length, 4);
@@ -68,13 +68,13 @@ test('seed 2: exact row on WARN network failures; silent on INFO failures and be
     slogLine(T + 120000, 'INFO', 'images.go:1142', 'request failed: dial tcp: connection refused'),
     slogLine(T + 180000, 'WARN', 'runner.go:157', 'truncating input prompt', [['limit', 4096]]),
   ];
-  const r = cli(['scan', tmp('n.log', lines.join('\n')), '--tz', 'UTC', '--host', 'gpu', '--format', 'ndjson']);
+  const r = cli(['scan', '--set', 'splunk', tmp('n.log', lines.join('\n')), '--tz', 'UTC', '--host', 'gpu', '--format', 'ndjson']);
   assert.equal(r.code, 1, r.err);
   const ev = r.out.trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(ev.length, 2); // one row per warning message (multivalue by-field split)
   assert.deepEqual(ev.map((e) => e.fields.warning_messages).sort(), ['failed to get direct URL; backing off and retrying', 'lookup registry.ollama.ai: no such host']);
   assert.ok(ev.every((e) => e.fields.incidents === 2 && e.fields.last_incident === '2025-06-14 03:16:00' && e.risk_object === 'gpu'));
-  const benign = cli(['scan', tmp('b.log', [lines[2], lines[3], ginLine(T, 200, 1e6, '127.0.0.1', 'GET', '/api/tags')].join('\n')), '--tz', 'UTC']);
+  const benign = cli(['scan', '--set', 'splunk', tmp('b.log', [lines[2], lines[3], ginLine(T, 200, 1e6, '127.0.0.1', 'GET', '/api/tags')].join('\n')), '--tz', 'UTC']);
   assert.equal(benign.code, 0, benign.out);
   assert.match(benign.out, /No findings/);
 });
@@ -95,7 +95,7 @@ test('the filter macro can be overridden from a user file without editing the de
   for (let i = 0; i < 130; i++) lines.push(ginLine(T + i * 1000, 200, 30e3, '198.51.100.4', 'GET', '/'));
   const log = tmp('f.log', lines.join('\n'));
   const macros = tmp('m.yml', 'macros:\n- name: ollama_possible_api_endpoint_scan_reconnaissance_filter\n  definition: search NOT src="198.51.100.4"\n');
-  const r = cli(['scan', log, '--tz', 'UTC', '--macros', macros]);
+  const r = cli(['scan', '--only', 'ollama_possible_api_endpoint_scan_reconnaissance', log, '--tz', 'UTC', '--macros', macros]);
   assert.equal(r.code, 0, r.out + r.err);
 });
 

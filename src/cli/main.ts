@@ -4,6 +4,9 @@ import { UsageError } from './options.js';
 import { scanCommand, SCAN_HELP } from './scan.js';
 import { searchCommand, SEARCH_HELP } from './search.js';
 import { detectionsCommand, DETECTIONS_HELP } from './detections-cmd.js';
+import { testCommand, TEST_HELP } from './test-cmd.js';
+import { replayCommand, REPLAY_HELP } from './replay-cmd.js';
+import { simulateCommand, SIMULATE_HELP } from './simulate-cmd.js';
 import { ContentError } from '../detections/yaml-source.js';
 import { InputError } from '../input/sources.js';
 import { DetectionCompileError } from './content.js';
@@ -15,6 +18,9 @@ Usage:
   ollama-sentinel scan [FILE…|-] [options]          run every detection, print risk events
   ollama-sentinel search 'SPL' [FILE…|-] [options]  run one SPL search, print its rows
   ollama-sentinel detections list|show NAME         the detections and what they look for
+  ollama-sentinel test [NAME…]                      run detections' tests against their datasets
+  ollama-sentinel simulate SCENARIO|list            write a simulated Ollama log (attack over ordinary traffic)
+  ollama-sentinel replay DATASET [--hec URL]        replay a dataset with its times shifted to now
 
 Run "ollama-sentinel COMMAND --help" for a command's options.
 `;
@@ -26,11 +32,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'scan': return await scanCommand(rest, io);
       case 'search': return await searchCommand(rest, io);
       case 'detections': return detectionsCommand(rest, io);
+      case 'test': return await testCommand(rest, io);
+      case 'replay': return await replayCommand(rest, io);
+      case 'simulate': return simulateCommand(rest, io);
       case undefined: case '-h': case '--help': case 'help':
-        io.out(rest[0] === 'scan' ? SCAN_HELP : rest[0] === 'search' ? SEARCH_HELP : rest[0] === 'detections' ? DETECTIONS_HELP : HELP);
+        io.out(({ scan: SCAN_HELP, search: SEARCH_HELP, detections: DETECTIONS_HELP, test: TEST_HELP, replay: REPLAY_HELP, simulate: SIMULATE_HELP } as Record<string, string>)[rest[0] ?? ''] ?? HELP);
         return cmd === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${cmd}" (scan, search, detections)`);
+        throw new UsageError(`unknown command "${cmd}" (scan, search, detections, test, simulate, replay)`);
     }
   } catch (e) {
     if (e instanceof UsageError) { io.err(`error: ${terminalSafe(e.message)}\n`); return 2; }

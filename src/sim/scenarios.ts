@@ -6,8 +6,8 @@ import { LAN_DEV, WEBUI, localPull, modelLoad, startupBanner } from './backgroun
 
 export interface Scenario {
   name: string;
-  /** attack: should raise alerts naming `actor`; benign: a near miss that must stay silent by default. */
-  kind: 'attack' | 'benign';
+  /** attack: raises alerts naming `actor`; benign: a near miss the default set stays silent on; fixture: a line shape for a Splunk-faithful test. */
+  kind: 'attack' | 'benign' | 'fixture';
   summary: string;
   actor?: string;
   build(b: LogBuilder, rng: Rng, t0: number): void;
@@ -162,7 +162,7 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: 'dns-rebinding', kind: 'attack', actor: '127.0.0.1',
+    name: 'dns-rebinding', kind: 'attack', actor: 'gpu-box-01',
     summary: 'CVE-2024-28224 after the fix: a web page drives the loopback server; the Host and CORS guards refuse it with 403.',
     build(b, rng, t0) {
       b.gin(t0, 403, 9e3, '127.0.0.1', 'OPTIONS', '/api/pull');
@@ -232,7 +232,7 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: 'runner-crash-err-key', kind: 'attack', actor: 'gpu-box-01',
+    name: 'runner-crash-err-key', kind: 'fixture',
     summary: 'Runner failures logged with an err= key, the only shape Splunk\'s RCE rule can read (Ollama writes error=).',
     build(b, rng, t0) {
       for (let k = 0; k < 3; k++) b.slog(t0 + k * 4 * MIN, 'ERROR', 'server.go:612', 'llama runner exited', [['err', 'exit status 2']]);
@@ -244,7 +244,7 @@ export const SCENARIOS: Scenario[] = [
     build(b, rng, t0) { startupBanner(b, t0, { version: '0.1.32', origins: '*' }); },
   },
   {
-    name: 'spoofed-loopback', kind: 'attack', actor: '127.0.0.1',
+    name: 'spoofed-loopback', kind: 'attack', actor: 'gpu-box-01',
     summary: 'Management calls logged as 127.0.0.1 with no CLI heartbeat: an outside client forging X-Forwarded-For.',
     build(b, rng, t0) {
       b.gin(t0, 200, 412e6, '127.0.0.1', 'POST', '/api/pull');
