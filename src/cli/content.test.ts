@@ -141,3 +141,10 @@ test('replay --hec: sends every line as an event with Splunk auth, in batches, t
   assert.equal(last.sourcetype, 'ollama:server');
   assert.equal(last.host, 'lab');
 });
+
+test('docs/detections.md is generated from the detection files and up to date', async () => {
+  const { loadDetections, BUILTIN_DETECTIONS } = await import('../detections/loader.js');
+  const { renderDetectionsPage } = await import('../docs/detections-page.js');
+  const page = readFileSync(join(PACKAGE_ROOT, 'docs', 'detections.md'), 'utf8');
+  assert.equal(page, renderDetectionsPage(loadDetections([BUILTIN_DETECTIONS])), 'run npm run docs');
+});
