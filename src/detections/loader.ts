@@ -91,8 +91,18 @@ export function parseDetection(y: YamlDoc): Detection {
     earliest: typeof sch.earliest === 'string' ? sch.earliest : DEFAULT_SCHEDULE.earliest,
     latest: typeof sch.latest === 'string' ? sch.latest : DEFAULT_SCHEDULE.latest,
   };
+  let throttle: Detection['throttle'];
+  if (o.throttle !== undefined && o.throttle !== null) {
+    const t = o.throttle as Record<string, unknown>;
+    const fields = strList(y, o, ['throttle', 'fields']);
+    const m = /^(\d{1,6})\s*(s|m|h|d)$/.exec(String(t?.period ?? ''));
+    if (!m) throw new ContentError(`${y.where(['throttle', 'period'])}: throttle.period must be a duration such as 30m, 1h or 1d`);
+    if (fields.length === 0) throw new ContentError(`${y.where(['throttle'])}: throttle.fields must name at least one field`);
+    throttle = { fields, period: Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'] };
+  }
   return {
     name, id, search,
+    ...(throttle ? { throttle } : {}),
     version: Number(o.version ?? 1),
     ...(o.date !== undefined ? { date: String(o.date) } : {}),
     ...(typeof o.author === 'string' ? { author: o.author } : {}),

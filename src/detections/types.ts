@@ -30,6 +30,8 @@ export interface Detection {
   /** For a corrected version: the Splunk detection it replaces, and what it does differently. */
   corrects?: string;
   differences: string[];
+  /** Splunk's alert.suppress: after an alert, suppress alerts with the same values of `fields` for `period` seconds. */
+  throttle?: { fields: string[]; period: number };
   schedule: Schedule;
   /** File it was loaded from. */
   file: string;
