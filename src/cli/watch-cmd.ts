@@ -54,9 +54,9 @@ export async function watchCommand(args: string[], io: Io): Promise<number> {
   });
   if (values.help) { io.out(WATCH_HELP); return 0; }
   if (!values.state) throw new UsageError('watch needs --state DIR (where positions and findings are kept)');
-  const common = readCommon(values, 'ndjson');
-  const format = (values.format ?? 'ndjson');
-  if (format !== 'ndjson' && format !== 'none' && format !== 'json') throw new UsageError('--format for watch is ndjson or none');
+  const format = values.format ?? 'ndjson';
+  if (format !== 'ndjson' && format !== 'none') throw new UsageError(`--format for watch is ndjson or none (got "${format}")`);
+  const common = readCommon({ ...values, format: 'ndjson' }, 'ndjson');
   const content = loadContent(values.detections ?? [], values.macros ?? [], values.tuning);
   const detections = readSelection(content.detections, values);
   if (detections.length === 0) throw new UsageError('no detections to run');

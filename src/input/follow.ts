@@ -122,7 +122,9 @@ export class FileFollower {
     let offset = 0;
     if (saved && sameStart(fd, saved.fingerprint)) offset = Math.min(saved.offset, size);
     else if (saved) this.o.warn(`${path}: the file at the saved inode has different contents (inode reused?); reading it from the start`);
-    else if (this.first && !this.o.fromBeginning) offset = size - trailingPartial(fd, size);
+    // Only a brand-new state starts existing files at their end; once positions were saved, any file we have no
+    // position for appeared while we were not looking (a rotation during a restart) and is read whole.
+    else if (this.first && !this.o.fromBeginning && this.saved.size === 0) offset = size - trailingPartial(fd, size);
     const t: Tracked = { key, path, fd, ino, offset, scan: offset, head: [], headBytes: 0, fingerprint: fp, gone: false };
     this.tracked.set(key, t);
     return t;
@@ -131,9 +133,12 @@ export class FileFollower {
   /** Reads new complete lines of one file. */
   private read(t: Tracked, out: FollowedLine[]): boolean {
     const size = fstatSync(t.fd).size;
-    if (size < t.scan) {
+    // Truncated (copytruncate), or truncated and refilled past our position between two polls: the start
+    // of the file no longer matches what we saw.
+    if (size < t.scan || (size !== t.scan && !sameStart(t.fd, t.fingerprint))) {
       this.o.warn(`${t.path} was truncated (from ${t.scan} to ${size} bytes); reading it again from the start`);
       t.offset = 0; t.scan = 0; t.head = []; t.headBytes = 0;
+      t.fingerprint = fingerprintOf(t.fd, size);
     }
     if (t.fingerprint.startsWith('0:') || Number(t.fingerprint.split(':')[0]) < FP_BYTES) t.fingerprint = fingerprintOf(t.fd, size);
     let any = false;

@@ -133,9 +133,11 @@ export function createHecServer(o: HecOptions): Server {
     const m = /^Splunk\s+(\S+)$/i.exec(auth.trim());
     if (!m) return HEC_REPLIES.invalidAuthorization();
     if (!tokenOk(m[1]!, o.tokens)) return HEC_REPLIES.invalidToken();
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > o.maxBytes) { req.resume(); return HEC_REPLIES.tooLarge(o.maxBytes); }
     let body: string;
     try { body = await readBody(req, o.maxBytes); } catch (e) {
-      if (e instanceof TooLarge) return HEC_REPLIES.tooLarge(o.maxBytes);
+      if (e instanceof TooLarge) { req.resume(); return HEC_REPLIES.tooLarge(o.maxBytes); }
       return HEC_REPLIES.invalidFormat();
     }
     const st = o.defaultSourcetype ?? 'ollama:server';

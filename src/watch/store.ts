@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS risk_events (
   detection TEXT NOT NULL, risk_object TEXT NOT NULL, risk_object_type TEXT NOT NULL, risk_score INTEGER NOT NULL,
   risk_message TEXT NOT NULL, event TEXT NOT NULL, UNIQUE(finding_id, risk_object));
 CREATE TABLE IF NOT EXISTS suppressions (key TEXT PRIMARY KEY, until REAL NOT NULL, suppressed INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS schedule (detection TEXT PRIMARY KEY, last_minute INTEGER NOT NULL);
 `;
 
@@ -46,6 +47,7 @@ export class StateStore {
   readonly db: Database.Database;
   private readonly insLine: Database.Statement;
   private readonly upSource: Database.Statement;
+  private readonly bump: Database.Statement;
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -55,7 +57,14 @@ export class StateStore {
     this.db.pragma('synchronous = FULL');
     this.db.exec(SCHEMA);
     this.insLine = this.db.prepare('INSERT INTO lines (source, time, host, sourcetype, raw) VALUES (?, ?, ?, ?, ?)');
+    this.bump = this.db.prepare('INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value');
     this.upSource = this.db.prepare('INSERT INTO sources (key, ino, offset, fingerprint, path, updated) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET ino=excluded.ino, offset=excluded.offset, fingerprint=excluded.fingerprint, path=excluded.path, updated=excluded.updated');
+  }
+
+  /** Lines ever stored (stored lines are pruned; this count is not). */
+  ingested(): number {
+    const r = this.db.prepare("SELECT value FROM counters WHERE name = 'lines_ingested'").get() as { value: number } | undefined;
+    return r?.value ?? 0;
   }
 
   positions(): SourcePosition[] {
@@ -68,6 +77,7 @@ export class StateStore {
     this.db.transaction(() => {
       for (const l of lines) this.insLine.run(l.source, l.time, l.host, l.sourcetype, l.raw);
       for (const p of positions) this.upSource.run(p.key, p.ino, p.offset, p.fingerprint, p.path, now);
+      if (lines.length) this.bump.run('lines_ingested', lines.length);
     })();
   }
 

@@ -74,6 +74,7 @@ export class Watcher {
     const newest = this.store.newestLineTime();
     const events = newest === undefined ? [] : this.store.linesSince(Math.min(this.now(), newest) - this.engine.horizon).map((l) => this.maker.restore(l));
     this.engine.ingest(events);
+    if (newest !== undefined) this.lastEventTime = newest;
     const positions = this.store.positions();
     this.o.log('info', 'state loaded', { state: this.o.stateDir, restored_events: events.length, sources: positions.length });
     if (this.o.patterns.length) {
@@ -116,7 +117,7 @@ export class Watcher {
 
   health(): Record<string, unknown> {
     const findings = (this.store.db.prepare('SELECT count(*) AS n FROM findings').get() as { n: number }).n;
-    return { status: this.stopped ? 'stopping' : 'ok', uptime_s: Math.round((Date.now() - this.started) / 1000), lines: this.lines, last_event_time: this.lastEventTime ?? null, buffered_events: this.engine.size, findings, realtime: this.o.realtime };
+    return { status: this.stopped ? 'stopping' : 'ok', uptime_s: Math.round((Date.now() - this.started) / 1000), lines: this.lines, lines_ingested_total: this.store.ingested(), last_event_time: this.lastEventTime ?? null, buffered_events: this.engine.size, findings, realtime: this.o.realtime };
   }
 
   private acceptHec(evs: HecEvent[]): void {
@@ -156,7 +157,9 @@ export class Watcher {
       this.engine.tick(now);
       if (now - this.lastPrune > 600) {
         this.lastPrune = now;
-        const n = this.store.prune(Math.min(now, this.lastEventTime ?? now) - this.engine.horizon);
+        // Relative to the newest stored line, not only the wall clock: replayed or delayed logs stay whole.
+        const newest = this.store.newestLineTime() ?? now;
+        const n = this.store.prune(Math.min(now, newest) - this.engine.horizon);
         if (n) this.o.log('info', 'pruned stored lines outside every window', { lines: n });
       }
     } catch (e) {
