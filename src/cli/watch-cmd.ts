@@ -124,12 +124,17 @@ export async function watchCommand(args: string[], io: Io): Promise<number> {
     else throw new UsageError('no Ollama log found in the default locations; give a file or glob');
   }
 
+  // A pipe into `watch -` alone works like a filter: the end of the input ends the service (cleanly).
+  const stdinOnly = stdin && patterns.length === 0 && !journald && hecPort === undefined;
+  let inputEnded = false;
+  let requestStop: (why: string) => void = () => undefined;
   const watcher = new Watcher({
     patterns, ...(stdin ? { stdin: process.stdin } : {}), ...(journald ? { journald } : {}),
     stateDir: values.state, detections, macros: content.macros, tz: common.tz, ...(common.host ? { host: common.host } : {}),
     realtime: !!values.realtime, fromBeginning: !!values['from-beginning'], pollMs, ...(common.truncate ? { truncate: common.truncate } : {}),
     ...(hecPort !== undefined ? { hec: { port: hecPort, bind: values['hec-bind'] ?? '127.0.0.1', tokens, maxBytes } } : {}),
     ...(values.health !== undefined ? { healthPort: port(values.health, '--health')! } : {}),
+    onStdinEnd: () => { if (stdinOnly) { inputEnded = true; requestStop('end of input'); } },
     onAlert: (a) => { for (const s of sinks) { try { s(a); } catch (e) { log('error', 'output failed', { error: (e as Error).message }); } } },
     log,
   });
@@ -140,13 +145,15 @@ export async function watchCommand(args: string[], io: Io): Promise<number> {
     const stop = async (sig: string) => {
       if (stopping) return;
       stopping = true;
-      log('info', 'stopping', { signal: sig });
+      log('info', 'stopping', { reason: sig });
       await watcher.stop();
       await Promise.all(queues.map((q) => q.drain(5000)));
       syslog?.close();
       log('info', 'stopped', { deliveries: Object.fromEntries(queues.map((q, i) => [i, q.stats])) });
       resolve(0);
     };
+    requestStop = (why) => void stop(why);
+    if (inputEnded) requestStop('end of input');
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
   });

@@ -267,3 +267,24 @@ test('watch: usage errors are clear and nothing starts', () => {
   const s = spawnSync(process.execPath, [BIN, 'watch', 'x.log', '--state', mkdtempSync(join(tmpdir(), 'w-')), '--syslog', 'smtp://x'], { encoding: 'utf8' });
   assert.match(s.stderr, /--syslog must look like udp:\/\/host:514/);
 });
+
+test('watch -: lines from stdin are detected as they arrive; a signal or the end of the input stops it cleanly', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'watch-stdin-'));
+  const args = ['-', '--state', join(dir, 'state'), '--realtime', '--tz', 'UTC', '--poll', '50', '--only', 'ollama_path_traversal_in_model_digest'];
+  const w = startWatch(args);
+  try {
+    await ready(w);
+    w.child.stdin!.write(readFileSync(join(PACKAGE_ROOT, 'datasets', 'probllama.log')));
+    const a = await until('the alert', () => (w.out.length ? JSON.parse(w.out[0]!) as { fields: { digest_tokens: string } } : undefined));
+    assert.equal(a.fields.digest_tokens, './../../../.');
+    assert.equal(await stop(w), 0); // stdin still open: SIGTERM alone must end the process
+  } finally {
+    if (w.child.exitCode === null) w.child.kill('SIGKILL');
+  }
+  // A pipe that ends: `cat file | ollama-sentinel watch -` ends with the input, after its last alerts.
+  const p = spawnSync(process.execPath, [BIN, 'watch', ...args.map((x) => (x === join(dir, 'state') ? join(dir, 'state2') : x))],
+    { input: readFileSync(join(PACKAGE_ROOT, 'datasets', 'probllama.log')), encoding: 'utf8', timeout: 30000 });
+  assert.equal(p.status, 0, p.stderr);
+  assert.equal(p.stdout.trim().split('\n').length, 1);
+  assert.match(p.stderr, /"msg":"stopping","reason":"end of input"/);
+});

@@ -5,7 +5,7 @@
 // were open at the crash complete as if there had been no crash.
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Detection } from '../detections/types.js';
 import type { MacroTable } from '../spl/macros.js';
@@ -35,6 +35,8 @@ export interface WatchOptions {
   hec?: { port: number; bind: string; tokens: string[]; maxBytes: number };
   healthPort?: number;
   onAlert: (a: AlertRecord) => void;
+  /** Called once stdin has ended and its last lines have been processed. */
+  onStdinEnd?: () => void;
   log: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
   /** Wall clock in epoch seconds (tests may replace it). */
   now?: () => number;
@@ -49,6 +51,7 @@ export class Watcher {
   private timer?: NodeJS.Timeout;
   private servers: Server[] = [];
   private pendingStdin: string[] = [];
+  private stdinLines?: Interface;
   private lines = 0;
   private lastEventTime: number | undefined;
   private lastPrune = 0;
@@ -90,6 +93,8 @@ export class Watcher {
     if (this.o.stdin) {
       const rl = createInterface({ input: this.o.stdin, crlfDelay: Infinity });
       rl.on('line', (l) => this.pendingStdin.push(l));
+      rl.on('close', () => { if (!this.stopped) { this.cycle(); this.o.onStdinEnd?.(); } });
+      this.stdinLines = rl;
     }
     if (this.o.hec) {
       const h = this.o.hec;
@@ -177,6 +182,9 @@ export class Watcher {
     await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
     this.follower?.close();
     this.journald?.close();
+    // An open stdin pipe would keep the process alive after a signal.
+    this.stdinLines?.close();
+    this.o.stdin?.destroy();
     this.store.close();
   }
 }
