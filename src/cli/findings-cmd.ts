@@ -7,19 +7,37 @@ import type { Io } from './io.js';
 import { renderRows } from '../outputs/rows.js';
 import { strftime } from '../util/timeformat.js';
 import type { Row } from '../engine/value.js';
+import { author, idArg, openState } from './ledger.js';
+import { applyAction, ACTIONS, LifecycleError, type Action } from '../risk/lifecycle.js';
+import { STATUSES } from '../risk/store.js';
 
-export const FINDINGS_HELP = `Usage: ollama-sentinel findings --state DIR [--format table|json|ndjson|csv] [--detection NAME] [--suppressed]
+export const FINDINGS_HELP = `Usage: ollama-sentinel findings --state DIR [--format table|json|ndjson|csv] [--detection NAME] [--status S] [--suppressed]
+       ollama-sentinel findings show ID --state DIR
+       ollama-sentinel findings ack|close|reopen|note ID --state DIR [--note TEXT] [--author NAME]
 
-Lists the findings stored by "watch" in DIR, newest first: when, which detection, risk score, risk objects,
-how many times the finding was updated as its result grew, and whether throttling suppressed it
-(suppressed findings are listed only with --suppressed).
+Lists the findings stored by "watch" (or "scan --state") in DIR, newest first: when, which detection, risk
+score, risk objects, status, how many times the finding was updated as its result grew, and whether
+throttling suppressed it (suppressed findings are listed only with --suppressed).
+
+A finding is new, acknowledged or closed: ack, close and reopen change its status, note adds a note; each
+change is kept with its author (--author, default the login name) and time. New evidence for a closed
+finding reopens it. "show" prints a finding with its row, risk events and notes; "drilldown ID" runs its
+detection's drilldown searches.
 `;
 
 export function findingsCommand(args: string[], io: Io): number {
-  const { values } = parse(args, {
+  const { values, positionals } = parse(args, {
     ...COMMON_OPTIONS, state: { type: 'string' }, detection: { type: 'string' }, suppressed: { type: 'boolean' },
+    status: { type: 'string' }, note: { type: 'string' }, author: { type: 'string' },
   });
   if (values.help) { io.out(FINDINGS_HELP); return 0; }
+  const [verb, idText, ...extra] = positionals;
+  if (verb !== undefined) {
+    if (verb !== 'show' && !(ACTIONS as string[]).includes(verb)) throw new UsageError(`unknown findings action "${verb}" (show, ${ACTIONS.join(', ')})`);
+    if (extra.length) throw new UsageError(`findings ${verb} takes one ID (got "${extra[0]}" as well)`);
+    return findingAction(verb, idArg(idText, 'finding ID'), values, io);
+  }
+  if (values.status !== undefined && !(STATUSES as readonly string[]).includes(values.status)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
   if (!values.state) throw new UsageError('findings needs --state DIR');
   const file = join(values.state, 'state.db');
   if (!existsSync(file)) throw new UsageError(`${values.state}: no watcher state here (no state.db)`);
@@ -30,6 +48,7 @@ export function findingsCommand(args: string[], io: Io): number {
     const params: unknown[] = [];
     if (!values.suppressed) where.push('suppressed = 0');
     if (values.detection) { where.push('lower(detection) = lower(?)'); params.push(values.detection); }
+    if (values.status) { where.push('status = ?'); params.push(values.status); }
     const rows = db.prepare(`SELECT id, event_time, first_seen, last_seen, detection, score, risk_objects, updates, suppressed, status, message, row FROM findings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY event_time DESC, id DESC`).all(...params) as Array<Record<string, unknown>>;
     const out: Row[] = rows.map((r) => {
       const ros = JSON.parse(String(r.risk_objects)) as Array<string | null>;
@@ -49,5 +68,35 @@ export function findingsCommand(args: string[], io: Io): number {
     return 0;
   } finally {
     db.close();
+  }
+}
+
+function findingAction(verb: string, id: number, values: { state?: string | undefined; note?: string | undefined; author?: string | undefined } & Record<string, unknown>, io: Io): number {
+  const common = readCommon(values);
+  const timeText = (t: number) => strftime(t, '%Y-%m-%d %H:%M:%S %z', common.tz);
+  const store = openState('findings', values.state);
+  try {
+    if (verb !== 'show') {
+      const { from, to } = applyAction(store, 'finding', id, verb as Action, values.note, author(values.author), Date.now() / 1000);
+      io.err(verb === 'note' ? `finding ${id}: note added\n` : `finding ${id}: ${from} → ${to}\n`);
+      return 0;
+    }
+    const f = store.findingById(id);
+    if (!f) throw new LifecycleError(`no finding ${id}`);
+    const risk = store.db.prepare('SELECT time, risk_object, risk_object_type, risk_score, risk_message FROM risk_events WHERE finding_id = ? ORDER BY id').all(id) as Array<{ time: number; risk_object: string; risk_object_type: string; risk_score: number; risk_message: string }>;
+    const notes = store.notes('finding', id);
+    const row: Row = {
+      id: f.id, _time: f.event_time, detection: f.detection, status: f.status, risk_score: f.score, updates: f.updates, message: f.message,
+      risk_events: risk.map((r) => `${r.risk_object_type} ${r.risk_object || '(none)'} score ${r.risk_score}`),
+      fields: f.row, notes: notes.map((n) => `${timeText(n.time)} ${n.author} [${n.status}] ${n.text}`),
+    };
+    if (f.window_start !== null && f.window_end !== null) row.window = `${timeText(f.window_start)} → ${timeText(f.window_end)}`;
+    io.out(renderRows([row], common.format === 'table' ? 'json' : common.format, timeText));
+    return 0;
+  } catch (e) {
+    if (e instanceof LifecycleError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    store.close();
   }
 }

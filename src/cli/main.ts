@@ -9,6 +9,8 @@ import { replayCommand, REPLAY_HELP } from './replay-cmd.js';
 import { simulateCommand, SIMULATE_HELP } from './simulate-cmd.js';
 import { watchCommand, WATCH_HELP } from './watch-cmd.js';
 import { findingsCommand, FINDINGS_HELP } from './findings-cmd.js';
+import { riskCommand, RISK_HELP, incidentsCommand, INCIDENTS_HELP } from './risk-cmd.js';
+import { drilldownCommand, DRILLDOWN_HELP } from './drilldown-cmd.js';
 import { ContentError } from '../detections/yaml-source.js';
 import { InputError } from '../input/sources.js';
 import { DetectionCompileError } from './content.js';
@@ -22,7 +24,10 @@ Usage:
   ollama-sentinel search 'SPL' [FILE…|-] [options]  run one SPL search, print its rows
   ollama-sentinel detections list|show NAME         the detections and what they look for
   ollama-sentinel watch [FILE|GLOB…] --state DIR    follow live logs (and HEC), alert as it happens
-  ollama-sentinel findings --state DIR              the findings the watcher stored
+  ollama-sentinel findings --state DIR              stored findings; ack, close, reopen, note them
+  ollama-sentinel risk [FILE…] [--state DIR]        objects ranked by risk, or one object's timeline
+  ollama-sentinel incidents [FILE…] [--state DIR]   risk incidents: many detections against one object
+  ollama-sentinel drilldown FINDING --state DIR     run a finding's drilldown searches
   ollama-sentinel test [NAME…]                      run detections' tests against their datasets
   ollama-sentinel simulate SCENARIO|list            write a simulated Ollama log (attack over ordinary traffic)
   ollama-sentinel replay DATASET [--hec URL]        replay a dataset with its times shifted to now
@@ -42,11 +47,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'simulate': return simulateCommand(rest, io);
       case 'watch': return await watchCommand(rest, io);
       case 'findings': return findingsCommand(rest, io);
+      case 'risk': return await riskCommand(rest, io);
+      case 'incidents': return await incidentsCommand(rest, io);
+      case 'drilldown': return await drilldownCommand(rest, io);
       case undefined: case '-h': case '--help': case 'help':
-        io.out(({ scan: SCAN_HELP, search: SEARCH_HELP, detections: DETECTIONS_HELP, test: TEST_HELP, replay: REPLAY_HELP, simulate: SIMULATE_HELP, watch: WATCH_HELP, findings: FINDINGS_HELP } as Record<string, string>)[rest[0] ?? ''] ?? HELP);
+        io.out(({ scan: SCAN_HELP, search: SEARCH_HELP, detections: DETECTIONS_HELP, test: TEST_HELP, replay: REPLAY_HELP, simulate: SIMULATE_HELP, watch: WATCH_HELP, findings: FINDINGS_HELP, risk: RISK_HELP, incidents: INCIDENTS_HELP, drilldown: DRILLDOWN_HELP } as Record<string, string>)[rest[0] ?? ''] ?? HELP);
         return cmd === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${cmd}" (scan, search, detections, watch, findings, test, simulate, replay)`);
+        throw new UsageError(`unknown command "${cmd}" (scan, search, detections, watch, findings, risk, incidents, drilldown, test, simulate, replay)`);
     }
   } catch (e) {
     if (e instanceof UsageError) { io.err(`error: ${terminalSafe(e.message)}\n`); return 2; }

@@ -24,6 +24,9 @@ export const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
+/** The risk incident rules file, for the commands that raise or list incidents. */
+export const RISK_OPTIONS = { 'risk-rules': { type: 'string' } } as const satisfies ParseArgsConfig['options'];
+
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });

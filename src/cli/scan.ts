@@ -1,4 +1,5 @@
-import { COMMON_OPTIONS, SELECT_OPTIONS, parse, readCommon, readSelection, UsageError } from './options.js';
+import { resolve as resolvePath } from 'node:path';
+import { COMMON_OPTIONS, SELECT_OPTIONS, RISK_OPTIONS, parse, readCommon, readSelection, UsageError } from './options.js';
 import { loadContent, compileJob } from './content.js';
 import { resolveInputs } from './inputs.js';
 import type { Io } from './io.js';
@@ -7,6 +8,10 @@ import { riskEventsFor, type RiskEvent } from '../risk/risk-events.js';
 import { renderFindingsTable, renderRiskEvents } from '../outputs/rows.js';
 import { strftime } from '../util/timeformat.js';
 import { terminalSafe } from '../outputs/sanitize.js';
+import { RiskStore } from '../risk/store.js';
+import { loadIncidentConfig } from '../risk/incident-config.js';
+import { finalIncidents, recordScan } from '../risk/scan-ledger.js';
+import { renderIncident } from '../outputs/incidents.js';
 
 export const SCAN_HELP = `Usage: ollama-sentinel scan [FILE…|-] [options]
 
@@ -29,14 +34,43 @@ Options:
   --latest TIME      only events before TIME
   --now TIME         the time relative times are measured from (default: now)
   --truncate BYTES   longest line kept, as Splunk's TRUNCATE (default 10000)
+  --risk-rules FILE  risk incident rules (default config/risk.yml, or $OLLAMA_SENTINEL_RISK_RULES)
+  --state DIR        keep the findings, risk events and incidents in DIR (for findings, risk, incidents,
+                     drilldown); scanning the same log again adds nothing twice
   -h, --help         this help
 
-Exit status: 0 no findings, 1 findings, 2 usage or input error.
+The table ends with the risk incidents the findings add up to; "incidents --format json FILE" gives them
+as data. Exit status: 0 no findings, 1 findings, 2 usage or input error.
 `;
 
 export async function scanCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { ...COMMON_OPTIONS, ...SELECT_OPTIONS });
+  const { values, positionals } = parse(args, { ...COMMON_OPTIONS, ...SELECT_OPTIONS, ...RISK_OPTIONS, state: { type: 'string' } });
   if (values.help) { io.out(SCAN_HELP); return 0; }
+  const scan = await runScan(values, positionals, io);
+  const { common, detections, res, sources } = scan;
+  const events = scan.events;
+  const timeText = (t: number) => strftime(t, '%Y-%m-%d %H:%M:%S %z', common.tz);
+  const incidents = finalIncidents(scan.changes);
+  if (common.format === 'table') {
+    if (events.length) io.out(renderFindingsTable(events, timeText));
+    else io.out('No findings.\n');
+    for (const c of incidents) io.out(renderIncident(c.incident, c.stages, c.rule_names, timeText));
+  } else {
+    io.out(renderRiskEvents(events, common.format));
+  }
+  scan.store.close();
+  const detectionsWithFindings = new Set(events.map((e) => e.detection)).size;
+  io.err(`scanned ${res.lines} line${res.lines === 1 ? '' : 's'} from ${sources.length} source${sources.length === 1 ? '' : 's'} with ${detections.length} detections; gin timestamps read in time zone ${common.tz.name}; ${events.length} risk event${events.length === 1 ? '' : 's'} from ${detectionsWithFindings} detection${detectionsWithFindings === 1 ? '' : 's'}; ${incidents.length} risk incident${incidents.length === 1 ? '' : 's'}${res.truncatedLines ? `; ${res.truncatedLines} over-long line${res.truncatedLines === 1 ? '' : 's'} truncated` : ''}\n`);
+  for (const [name, msg] of res.failures) io.err(`error: detection "${terminalSafe(name)}" stopped: ${terminalSafe(msg)}\n`);
+  if (res.failures.size > 0) return 2;
+  return events.length > 0 ? 1 : 0;
+}
+
+/** Options `runScan` reads (scan's, and the risk commands' when given files). */
+export type ScanValues = Record<string, unknown> & { detections?: string[]; macros?: string[]; tuning?: string; state?: string; 'risk-rules'?: string; set?: string; only?: string[]; exclude?: string[] };
+
+/** Runs the detections over the inputs and records the results in a risk ledger (memory, or --state DIR). */
+export async function runScan(values: ScanValues, positionals: string[], io: Io) {
   const common = readCommon(values);
   const content = loadContent(values.detections ?? [], values.macros ?? [], values.tuning);
   const detections = readSelection(content.detections, values);
@@ -52,16 +86,12 @@ export async function scanCommand(args: string[], io: Io): Promise<number> {
   for (const d of detections) {
     for (const row of res.rows.get(d.name) ?? []) events.push(...riskEventsFor(d, row, fallback));
   }
-  const timeText = (t: number) => strftime(t, '%Y-%m-%d %H:%M:%S %z', common.tz);
-  if (common.format === 'table') {
-    if (events.length) io.out(renderFindingsTable(events, timeText));
-    else io.out('No findings.\n');
-  } else {
-    io.out(renderRiskEvents(events, common.format));
-  }
-  const detectionsWithFindings = new Set(events.map((e) => e.detection)).size;
-  io.err(`scanned ${res.lines} line${res.lines === 1 ? '' : 's'} from ${sources.length} source${sources.length === 1 ? '' : 's'} with ${jobs.length} detections; gin timestamps read in time zone ${common.tz.name}; ${events.length} risk event${events.length === 1 ? '' : 's'} from ${detectionsWithFindings} detection${detectionsWithFindings === 1 ? '' : 's'}${res.truncatedLines ? `; ${res.truncatedLines} over-long line${res.truncatedLines === 1 ? '' : 's'} truncated` : ''}\n`);
-  for (const [name, msg] of res.failures) io.err(`error: detection "${terminalSafe(name)}" stopped: ${terminalSafe(msg)}\n`);
-  if (res.failures.size > 0) return 2;
-  return events.length > 0 ? 1 : 0;
+  const incidentConfig = loadIncidentConfig(values['risk-rules']);
+  const store = RiskStore.open(values.state);
+  const window: [number, number] = [common.earliest ?? res.firstEventTime ?? fallback, common.latest ?? fallback + 1];
+  const { changes } = recordScan(store, detections, res.rows, {
+    now: common.now, window, incidents: incidentConfig,
+    sources: sources.map((s) => s.name).filter((n) => n !== 'stdin' && !n.startsWith('journald:')).map((n) => resolvePath(n)),
+  });
+  return { common, detections, res, sources, events, store, changes, incidentConfig };
 }

@@ -1,11 +1,12 @@
 // `ollama-sentinel watch`: continuous detection as a service.
 import { appendFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { COMMON_OPTIONS, SELECT_OPTIONS, parse, readCommon, readSelection, UsageError } from './options.js';
+import { COMMON_OPTIONS, SELECT_OPTIONS, RISK_OPTIONS, parse, readCommon, readSelection, UsageError } from './options.js';
 import { loadContent } from './content.js';
 import type { Io } from './io.js';
 import { Watcher } from '../watch/watcher.js';
-import type { AlertRecord } from '../watch/alerts.js';
+import type { AlertRecord, OutputRecord } from '../risk/alert-book.js';
+import { loadIncidentConfig } from '../risk/incident-config.js';
 import { DeliveryQueue, postJson } from '../outputs/delivery.js';
 import { formatSyslog, parseSyslogUrl, SyslogSender } from '../outputs/syslog.js';
 import { collectorUrl } from './replay-cmd.js';
@@ -37,6 +38,8 @@ Options:
   --syslog URL           send alerts as RFC 5424 syslog, udp://host:514 or tcp://host:6514
   --throttle PERIOD      suppress repeats per detection and risk object for PERIOD (e.g. 1h), where the
                          detection sets no throttle of its own
+  --risk-rules FILE      risk incident rules (default config/risk.yml, or $OLLAMA_SENTINEL_RISK_RULES);
+                         incidents go to the same outputs as alerts, with type "incident"
   --health PORT          serve GET /health on 127.0.0.1:PORT
   --poll MS              how often files are checked (default 250)
   --tz, --host, --set, --only, --exclude, --tuning, --detections, --macros, --truncate  as for scan
@@ -46,7 +49,7 @@ Stops cleanly on SIGTERM or SIGINT. Logs are JSON lines on stderr.
 
 export async function watchCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
-    ...COMMON_OPTIONS, ...SELECT_OPTIONS,
+    ...COMMON_OPTIONS, ...SELECT_OPTIONS, ...RISK_OPTIONS,
     state: { type: 'string' }, realtime: { type: 'boolean' }, 'from-beginning': { type: 'boolean' }, journald: { type: 'string' },
     hec: { type: 'string' }, 'hec-token': { type: 'string', multiple: true }, 'hec-bind': { type: 'string' }, 'hec-max-bytes': { type: 'string' },
     out: { type: 'string' }, webhook: { type: 'string' }, 'forward-hec': { type: 'string' }, 'forward-hec-token': { type: 'string' },
@@ -84,7 +87,7 @@ export async function watchCommand(args: string[], io: Io): Promise<number> {
     io.err(safeJson({ ts: new Date().toISOString(), level, msg, ...extra }) + '\n');
   };
   const queues: DeliveryQueue[] = [];
-  const sinks: Array<(a: AlertRecord) => void> = [];
+  const sinks: Array<(a: OutputRecord) => void> = [];
   if (format !== 'none') sinks.push((a) => io.out(safeJson(a) + '\n'));
   if (values.out) { const f = values.out; sinks.push((a) => appendFileSync(f, safeJson(a) + '\n')); }
   if (values.webhook) {
@@ -100,7 +103,7 @@ export async function watchCommand(args: string[], io: Io): Promise<number> {
     const host = common.host ?? hostname();
     const q = new DeliveryQueue({
       name: 'forward-hec', log,
-      send: (a) => postJson(url, (a as AlertRecord).risk_events.map((e) => safeJson({ time: e._time, host, source: 'ollama-sentinel', sourcetype: 'ollama:sentinel:risk', event: { ...e, alert_type: (a as AlertRecord).type, finding_id: (a as AlertRecord).finding_id } })).join('\n'), { Authorization: `Splunk ${token}` }),
+      send: (x) => postJson(url, hecEvents(x as OutputRecord, host).join('\n'), { Authorization: `Splunk ${token}` }),
     });
     queues.push(q); sinks.push((a) => { if (a.risk_events.length) q.push(a); });
   }
@@ -110,7 +113,7 @@ export async function watchCommand(args: string[], io: Io): Promise<number> {
     try { target = parseSyslogUrl(values.syslog); } catch (e) { throw new UsageError((e as Error).message); }
     const sender = new SyslogSender(target);
     syslog = sender;
-    const q = new DeliveryQueue({ name: 'syslog', send: (a) => sender.send(formatSyslog(a as AlertRecord, common.host)), log });
+    const q = new DeliveryQueue({ name: 'syslog', send: (a) => sender.send(formatSyslog(a as OutputRecord, common.host)), log });
     queues.push(q); sinks.push((a) => q.push(a));
   }
 
@@ -130,6 +133,7 @@ export async function watchCommand(args: string[], io: Io): Promise<number> {
   let requestStop: (why: string) => void = () => undefined;
   const watcher = new Watcher({
     patterns, ...(stdin ? { stdin: process.stdin } : {}), ...(journald ? { journald } : {}),
+    incidents: loadIncidentConfig(values['risk-rules']),
     stateDir: values.state, detections, macros: content.macros, tz: common.tz, ...(common.host ? { host: common.host } : {}),
     realtime: !!values.realtime, fromBeginning: !!values['from-beginning'], pollMs, ...(common.truncate ? { truncate: common.truncate } : {}),
     ...(hecPort !== undefined ? { hec: { port: hecPort, bind: values['hec-bind'] ?? '127.0.0.1', tokens, maxBytes } } : {}),
@@ -170,3 +174,12 @@ function defaultWatchPatterns(): string[] {
   return out;
 }
 
+
+/** Risk events go to Splunk's risk sourcetype one by one; an incident goes as one event. */
+function hecEvents(a: OutputRecord, host: string): string[] {
+  if (a.type === 'incident' || a.type === 'incident_update') {
+    return [safeJson({ time: a.time, host, source: 'ollama-sentinel', sourcetype: 'ollama:sentinel:incident', event: a })];
+  }
+  const r = a as AlertRecord;
+  return r.risk_events.map((e) => safeJson({ time: e._time, host, source: 'ollama-sentinel', sourcetype: 'ollama:sentinel:risk', event: { ...e, alert_type: r.type, finding_id: r.finding_id } }));
+}

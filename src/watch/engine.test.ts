@@ -11,7 +11,7 @@ import { parseDetection } from '../detections/loader.js';
 import type { Detection } from '../detections/types.js';
 import type { Row } from '../engine/value.js';
 import { StateStore } from './store.js';
-import { AlertBook, type AlertRecord } from './alerts.js';
+import { AlertBook, type AlertRecord, type OutputRecord } from '../risk/alert-book.js';
 import { WatchEngine } from './engine.js';
 import { parseCron, cronMatches, CronError } from './cron.js';
 import { ginLine } from '../sim/format.js';
@@ -33,7 +33,7 @@ function setup(d: Detection, realtime: boolean, dir = mkdtempSync(join(tmpdir(),
   macros.set({ name: 'ollama_server', args: [], definition: '(sourcetype="ollama:server")' });
   const store = new StateStore(dir);
   const sent: AlertRecord[] = [];
-  const book = new AlertBook(store, (a) => sent.push(a));
+  const book = new AlertBook(store.risk, (a: OutputRecord) => { if (a.type === 'alert' || a.type === 'update') sent.push(a); }, { throttle: true });
   const engine = new WatchEngine({ detections: [d], macros, tz, realtime, store, book, warn: () => {} });
   return { engine, store, sent, book, dir };
 }

@@ -13,7 +13,7 @@ import { asNumber, type Row } from '../engine/value.js';
 import { resolveTimeModifier } from '../util/reltime.js';
 import type { TimeZone } from '../util/timezone.js';
 import { parseCron, cronMatches, type Cron } from './cron.js';
-import type { AlertBook } from './alerts.js';
+import type { AlertBook } from '../risk/alert-book.js';
 import type { StateStore } from './store.js';
 
 /** Missed scheduled runs older than this are skipped, not caught up. */
@@ -118,7 +118,9 @@ export class WatchEngine {
       this.o.warn(`${j.d.name}: ${(e as Error).message}`);
       return;
     }
-    this.o.book.record(j.d, rows, now);
+    // The search window, for drilldowns; a real-time run's ends after the newest event it saw.
+    const end = Number.isFinite(latest) ? latest : (events.length ? (events[events.length - 1]!._time as number) + 1 : now);
+    this.o.book.record(j.d, rows, now, [earliest, end]);
     this.o.onRun?.(j.d.name, rows.length, performance.now() - started, [earliest, latest]);
   }
 

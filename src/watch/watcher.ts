@@ -15,7 +15,8 @@ import { FileFollower, type Position } from '../input/follow.js';
 import { createHecServer, type HecEvent } from '../input/hec-server.js';
 import { JournaldFollower } from '../input/journald.js';
 import { StateStore } from './store.js';
-import { AlertBook, type AlertRecord } from './alerts.js';
+import { AlertBook, type OutputRecord } from '../risk/alert-book.js';
+import type { IncidentConfig } from '../risk/incidents.js';
 import { WatchEngine } from './engine.js';
 import { EventMaker } from './events.js';
 
@@ -34,7 +35,9 @@ export interface WatchOptions {
   truncate?: number;
   hec?: { port: number; bind: string; tokens: string[]; maxBytes: number };
   healthPort?: number;
-  onAlert: (a: AlertRecord) => void;
+  onAlert: (a: OutputRecord) => void;
+  /** Risk incident rules to apply to the findings' risk events. */
+  incidents?: IncidentConfig;
   /** Called once stdin has ended and its last lines have been processed. */
   onStdinEnd?: () => void;
   log: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
@@ -62,7 +65,7 @@ export class Watcher {
   constructor(private readonly o: WatchOptions) {
     this.store = new StateStore(o.stateDir);
     this.maker = new EventMaker(o.tz, o.host);
-    const book = new AlertBook(this.store, o.onAlert);
+    const book = new AlertBook(this.store.risk, o.onAlert, { throttle: true, ...(o.incidents ? { incidents: o.incidents } : {}) });
     this.engine = new WatchEngine({
       detections: o.detections, macros: o.macros, tz: o.tz, realtime: o.realtime, store: this.store, book,
       warn: (m) => o.log('warn', m),

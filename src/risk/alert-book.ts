@@ -3,12 +3,16 @@
 // overlapping window, after a restart, or by real-time re-evaluation) is the same finding. When its row
 // changes (the count grew) the finding is updated and an "update" goes out instead of a second alert.
 // Throttling (Splunk's alert.suppress) stores suppressed findings and counts them, but sends nothing.
+// The risk events a finding carries go into the ledger, and the risk incident rules run over them.
 import { createHash } from 'node:crypto';
 import type { Detection } from '../detections/types.js';
-import { riskEventsFor, type RiskEvent } from '../risk/risk-events.js';
-import { renderMessage } from '../risk/message.js';
+import { riskEventsFor, type RiskEvent } from './risk-events.js';
+import { renderMessage } from './message.js';
 import { asNumber, scalarToString, valuesOf, type Row } from '../engine/value.js';
-import type { StateStore } from './store.js';
+import type { RiskStore } from './store.js';
+import { tacticsFor } from './tactics.js';
+import { IncidentEngine, type IncidentChange, type IncidentConfig, type RiskRecord } from './incidents.js';
+import { incidentRecord, type IncidentRecord } from './incident-record.js';
 
 export interface AlertRecord {
   type: 'alert' | 'update';
@@ -25,7 +29,18 @@ export interface AlertRecord {
   fields: Row;
 }
 
-export type AlertListener = (a: AlertRecord) => void;
+export type OutputRecord = AlertRecord | IncidentRecord;
+export type AlertListener = (a: OutputRecord) => void;
+
+export interface BookOptions {
+  /** Apply detections' throttles (watch); a scan reports every finding. */
+  throttle?: boolean;
+  /** Risk incident rules; none when undefined. */
+  incidents?: IncidentConfig;
+  /** Where a finding's events came from (files), for drilldowns. */
+  sources?: string[];
+}
+
 
 function canonical(row: Row): string {
   return JSON.stringify(Object.keys(row).sort().map((k) => [k, row[k]]));
@@ -41,12 +56,21 @@ export function identityOf(d: Detection, row: Row): string {
 
 export class AlertBook {
   suppressedCount = 0;
-  constructor(private readonly store: StateStore, private readonly listener: AlertListener) {}
+  private readonly incidents?: IncidentEngine;
+  constructor(private readonly store: RiskStore, private readonly listener: AlertListener, private readonly opts: BookOptions = {}) {
+    if (opts.incidents) this.incidents = new IncidentEngine(opts.incidents, store);
+  }
 
-  /** Records the rows of one evaluation at wall time `now`; returns the records sent. */
-  record(d: Detection, rows: Row[], now: number): AlertRecord[] {
-    const sent: AlertRecord[] = [];
+  /**
+   * Records the rows of one evaluation at wall time `now` over the search window `window` (for drilldowns);
+   * then applies the incident rules to the new risk events. Returns the records sent.
+   */
+  record(d: Detection, rows: Row[], now: number, window?: [number, number]): OutputRecord[] {
+    const sent: OutputRecord[] = [];
+    const fresh: number[] = [];
     const db = this.store.db;
+    const tactics = JSON.stringify(tacticsFor(d.tags.mitre_attack_id));
+    const sources = JSON.stringify(this.opts.sources ?? []);
     for (const row of rows) {
       const ident = identityOf(d, row);
       const rowText = JSON.stringify(row);
@@ -59,31 +83,56 @@ export class AlertBook {
       db.transaction(() => {
         if (!old) {
           const suppressed = this.suppressed(d, row, now);
-          const info = db.prepare(`INSERT INTO findings (ident, detection, detection_id, event_time, first_seen, last_seen, risk_objects, score, message, row, suppressed)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(ident, d.name, d.id, time, now, now, JSON.stringify(events.map((e) => e.risk_object)), score, message, rowText, suppressed ? 1 : 0);
+          const info = db.prepare(`INSERT INTO findings (ident, detection, detection_id, event_time, first_seen, last_seen, risk_objects, score, message, row, suppressed, window_start, window_end, sources)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(ident, d.name, d.id, time, now, now, JSON.stringify(events.map((e) => e.risk_object)), score, message, rowText, suppressed ? 1 : 0, window?.[0] ?? null, window?.[1] ?? null, sources);
           const id = Number(info.lastInsertRowid);
-          const ins = db.prepare('INSERT OR IGNORE INTO risk_events (finding_id, time, detection, risk_object, risk_object_type, risk_score, risk_message, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-          for (const e of events) ins.run(id, e._time, d.name, e.risk_object ?? '', e.risk_object_type, e.risk_score, e.risk_message, JSON.stringify(e));
+          for (const e of events) { const r = this.insertRisk(id, d, e, tactics); if (r && !suppressed) fresh.push(r); }
           if (!suppressed) rec = { type: 'alert', finding_id: id, detection: d.name, detection_id: d.id, time, triggered_at: now, updates: 0, risk_score: score, risk_message: message, risk_events: events, fields: row };
         } else if (old.row !== rowText) {
           db.prepare('UPDATE findings SET row = ?, message = ?, score = ?, last_seen = ?, updates = updates + 1 WHERE id = ?').run(rowText, message, score, now, old.id);
           const up = db.prepare('UPDATE risk_events SET risk_message = ?, risk_score = ?, event = ? WHERE finding_id = ? AND risk_object = ?');
-          const ins = db.prepare('INSERT OR IGNORE INTO risk_events (finding_id, time, detection, risk_object, risk_object_type, risk_score, risk_message, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
           for (const e of events) {
             up.run(e.risk_message, e.risk_score, JSON.stringify(e), old.id, e.risk_object ?? '');
-            ins.run(old.id, e._time, d.name, e.risk_object ?? '', e.risk_object_type, e.risk_score, e.risk_message, JSON.stringify(e));
+            const r = this.insertRisk(old.id, d, e, tactics);
+            if (r && !old.suppressed) fresh.push(r);
+          }
+          if (window) db.prepare('UPDATE findings SET window_start = min(coalesce(window_start, ?), ?), window_end = max(coalesce(window_end, ?), ?) WHERE id = ?').run(window[0], window[0], window[1], window[1], old.id);
+          if (old.status === 'closed') {
+            // New evidence reopens a closed finding, with a note saying why.
+            db.prepare("UPDATE findings SET status = 'new' WHERE id = ?").run(old.id);
+            this.store.addNote('finding', old.id, 'new', 'reopened: the finding grew after it was closed', 'ollama-sentinel', now);
           }
           if (!old.suppressed) rec = { type: 'update', finding_id: old.id, detection: d.name, detection_id: d.id, time, triggered_at: now, updates: old.updates + 1, risk_score: score, risk_message: message, risk_events: events, fields: row };
         }
       })();
       if (rec) { sent.push(rec); this.listener(rec); }
     }
+    if (this.incidents && fresh.length) {
+      for (const c of this.considerIncidents(this.store.riskRecords({ ids: fresh }))) {
+        const rec = incidentRecord(c, now);
+        sent.push(rec);
+        this.listener(rec);
+      }
+    }
     return sent;
+  }
+
+  private considerIncidents(records: RiskRecord[]): IncidentChange[] {
+    let out: IncidentChange[] = [];
+    this.store.db.transaction(() => { out = this.incidents!.consider(records); })();
+    return out;
+  }
+
+  /** Stores one risk event; returns its id when it is new. */
+  private insertRisk(findingId: number, d: Detection, e: RiskEvent, tactics: string): number | undefined {
+    const info = this.store.db.prepare(`INSERT OR IGNORE INTO risk_events (finding_id, time, detection, detection_id, risk_object, risk_object_type, risk_score, risk_message, tactics, event)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(findingId, e._time, d.name, d.id, e.risk_object ?? '', e.risk_object_type, e.risk_score, e.risk_message, tactics, JSON.stringify(e));
+    return info.changes ? Number(info.lastInsertRowid) : undefined;
   }
 
   /** Splunk's alert.suppress: the first alert for these field values starts the period; later ones are counted. */
   private suppressed(d: Detection, row: Row, now: number): boolean {
-    if (!d.throttle) return false;
+    if (!d.throttle || this.opts.throttle === false) return false;
     const key = `${d.id}|${d.throttle.fields.map((f) => `${f}=${valuesOf(row[f]).map(scalarToString).join(',')}`).join('|')}`;
     const db = this.store.db;
     const cur = db.prepare('SELECT until FROM suppressions WHERE key = ?').get(key) as { until: number } | undefined;

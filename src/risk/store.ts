@@ -1,0 +1,181 @@
+// The risk ledger in SQLite: findings, the risk events they carry (everything Splunk's risk index holds, plus
+// the contributing row), risk incidents and the notes of the findings lifecycle. `watch` keeps it in its state
+// directory; `scan` uses it in memory, or in --state DIR to keep what it found.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Incident } from './incidents.js';
+import type { RiskRecord } from './incidents.js';
+
+export interface FindingRecord {
+  id: number;
+  ident: string;
+  detection: string;
+  detection_id: string;
+  event_time: number;
+  first_seen: number;
+  last_seen: number;
+  risk_objects: string;
+  score: number;
+  message: string;
+  row: string;
+  updates: number;
+  suppressed: number;
+  status: string;
+  window_start: number | null;
+  window_end: number | null;
+  sources: string;
+}
+
+export const STATUSES = ['new', 'acknowledged', 'closed'] as const;
+export type Status = typeof STATUSES[number];
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS findings (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, ident TEXT NOT NULL UNIQUE, detection TEXT NOT NULL, detection_id TEXT NOT NULL,
+  event_time REAL NOT NULL, first_seen REAL NOT NULL, last_seen REAL NOT NULL, risk_objects TEXT NOT NULL, score INTEGER NOT NULL,
+  message TEXT NOT NULL, row TEXT NOT NULL, updates INTEGER NOT NULL DEFAULT 0, suppressed INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'new');
+CREATE TABLE IF NOT EXISTS risk_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, finding_id INTEGER NOT NULL REFERENCES findings(id), time REAL NOT NULL,
+  detection TEXT NOT NULL, risk_object TEXT NOT NULL, risk_object_type TEXT NOT NULL, risk_score INTEGER NOT NULL,
+  risk_message TEXT NOT NULL, event TEXT NOT NULL, UNIQUE(finding_id, risk_object));
+CREATE TABLE IF NOT EXISTS suppressions (key TEXT PRIMARY KEY, until REAL NOT NULL, suppressed INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS incidents (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, risk_object TEXT NOT NULL, risk_object_type TEXT NOT NULL, time REAL NOT NULL,
+  last_time REAL NOT NULL, rules TEXT NOT NULL, rule_names TEXT NOT NULL, score INTEGER NOT NULL, raw_score INTEGER NOT NULL, detections TEXT NOT NULL,
+  tactics TEXT NOT NULL, evidence TEXT NOT NULL, window_start REAL NOT NULL, window_end REAL NOT NULL, message TEXT NOT NULL,
+  updates INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'new');
+CREATE INDEX IF NOT EXISTS incidents_object ON incidents(risk_object, risk_object_type, time);
+CREATE TABLE IF NOT EXISTS notes (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, ref INTEGER NOT NULL, time REAL NOT NULL, author TEXT NOT NULL,
+  status TEXT NOT NULL, text TEXT NOT NULL);
+`;
+
+/** Columns added after the first release of the state database: added in place when missing. */
+const ADDED_COLUMNS: Array<[table: string, column: string, decl: string]> = [
+  ['findings', 'window_start', 'REAL'],
+  ['findings', 'window_end', 'REAL'],
+  ['findings', 'sources', "TEXT NOT NULL DEFAULT '[]'"],
+  ['risk_events', 'detection_id', "TEXT NOT NULL DEFAULT ''"],
+  ['risk_events', 'tactics', "TEXT NOT NULL DEFAULT '[]'"],
+];
+
+export function initRiskSchema(db: Database.Database): void {
+  db.exec(SCHEMA);
+  for (const [table, column, decl] of ADDED_COLUMNS) {
+    const cols = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+    if (!cols.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${decl}`);
+  }
+  db.exec('CREATE INDEX IF NOT EXISTS risk_events_object ON risk_events(risk_object, risk_object_type, time)');
+}
+
+interface IncidentRow {
+  id: number; risk_object: string; risk_object_type: string; time: number; last_time: number; rules: string; rule_names: string; score: number;
+  raw_score: number; detections: string; tactics: string; evidence: string; window_start: number; window_end: number;
+  message: string; updates: number; status: string;
+}
+
+function toIncident(r: IncidentRow): Incident {
+  return {
+    id: r.id, risk_object: r.risk_object, risk_object_type: r.risk_object_type, time: r.time, last_time: r.last_time,
+    rules: JSON.parse(r.rules) as string[], rule_names: JSON.parse(r.rule_names) as string[], score: r.score, raw_score: r.raw_score, detections: JSON.parse(r.detections) as string[],
+    tactics: JSON.parse(r.tactics) as string[], evidence: JSON.parse(r.evidence) as number[], window: [r.window_start, r.window_end],
+    message: r.message, updates: r.updates, status: r.status,
+  };
+}
+
+export class RiskStore {
+  constructor(readonly db: Database.Database) { initRiskSchema(db); }
+
+  /**
+   * A ledger in `dir`/state.db, or in memory when `dir` is undefined. `existing`: the database must already
+   * be there (commands that read what watch or scan stored). A watcher may be writing at the same time; SQLite
+   * serialises us, waiting up to 5 s for its lock.
+   */
+  static open(dir?: string, existing = false): RiskStore {
+    if (dir === undefined) return new RiskStore(new Database(':memory:'));
+    if (!existing) mkdirSync(dir, { recursive: true });
+    const db = new Database(join(dir, 'state.db'), { fileMustExist: existing });
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    return new RiskStore(db);
+  }
+
+  finding(ident: string): FindingRecord | undefined {
+    return this.db.prepare('SELECT * FROM findings WHERE ident = ?').get(ident) as FindingRecord | undefined;
+  }
+
+  findingById(id: number): FindingRecord | undefined {
+    return this.db.prepare('SELECT * FROM findings WHERE id = ?').get(id) as FindingRecord | undefined;
+  }
+
+  /** Risk events with an object, oldest first; optionally one object's, within [from, to]. */
+  riskRecords(filter: { object?: string; type?: string; from?: number; to?: number; ids?: number[] } = {}): RiskRecord[] {
+    const where = ["risk_object != ''", 'f.suppressed = 0'];
+    const params: unknown[] = [];
+    if (filter.object !== undefined) { where.push('r.risk_object = ?'); params.push(filter.object); }
+    if (filter.type !== undefined) { where.push('r.risk_object_type = ?'); params.push(filter.type); }
+    if (filter.from !== undefined) { where.push('r.time >= ?'); params.push(filter.from); }
+    if (filter.to !== undefined) { where.push('r.time <= ?'); params.push(filter.to); }
+    if (filter.ids) { where.push(`r.id IN (${filter.ids.map(() => '?').join(',') || 'NULL'})`); params.push(...filter.ids); }
+    const rows = this.db.prepare(`SELECT r.id, r.finding_id, r.time, r.detection, r.detection_id, r.risk_object, r.risk_object_type, r.risk_score, r.risk_message, r.tactics, r.event
+      FROM risk_events r JOIN findings f ON f.id = r.finding_id WHERE ${where.join(' AND ')} ORDER BY r.time, r.id`).all(...params) as Array<Record<string, unknown>>;
+    return rows.map((r) => {
+      const ev = JSON.parse(String(r.event)) as { mitre_attack_id?: string[]; analytic_story?: string[] };
+      return {
+        id: Number(r.id), finding_id: Number(r.finding_id), time: Number(r.time), detection: String(r.detection),
+        detection_id: String(r.detection_id), risk_object: String(r.risk_object), risk_object_type: String(r.risk_object_type),
+        risk_score: Number(r.risk_score), message: String(r.risk_message), tactics: JSON.parse(String(r.tactics)) as string[],
+        mitre_attack_id: ev.mitre_attack_id ?? [], analytic_story: ev.analytic_story ?? [],
+      };
+    });
+  }
+
+  /** The newest incident for an object. */
+  lastIncident(object: string, type: string): Incident | undefined {
+    const r = this.db.prepare('SELECT * FROM incidents WHERE risk_object = ? AND risk_object_type = ? ORDER BY time DESC, id DESC LIMIT 1').get(object, type) as IncidentRow | undefined;
+    return r && toIncident(r);
+  }
+
+  /** Ids of the risk events any incident for this object already stands on. */
+  usedEvidence(object: string, type: string): Set<number> {
+    const rows = this.db.prepare('SELECT evidence FROM incidents WHERE risk_object = ? AND risk_object_type = ?').all(object, type) as Array<{ evidence: string }>;
+    return new Set(rows.flatMap((r) => JSON.parse(r.evidence) as number[]));
+  }
+
+  incidents(filter: { status?: string } = {}): Incident[] {
+    const rows = (filter.status
+      ? this.db.prepare('SELECT * FROM incidents WHERE status = ? ORDER BY time, id').all(filter.status)
+      : this.db.prepare('SELECT * FROM incidents ORDER BY time, id').all()) as IncidentRow[];
+    return rows.map(toIncident);
+  }
+
+  incident(id: number): Incident | undefined {
+    const r = this.db.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as IncidentRow | undefined;
+    return r && toIncident(r);
+  }
+
+  /** Inserts (id 0) or rewrites an incident; returns its id. */
+  saveIncident(i: Incident): number {
+    const vals = [i.risk_object, i.risk_object_type, i.time, i.last_time, JSON.stringify(i.rules), JSON.stringify(i.rule_names), i.score, i.raw_score,
+      JSON.stringify(i.detections), JSON.stringify(i.tactics), JSON.stringify(i.evidence), i.window[0], i.window[1], i.message, i.updates, i.status];
+    if (i.id) {
+      this.db.prepare(`UPDATE incidents SET risk_object=?, risk_object_type=?, time=?, last_time=?, rules=?, rule_names=?, score=?, raw_score=?, detections=?,
+        tactics=?, evidence=?, window_start=?, window_end=?, message=?, updates=?, status=? WHERE id = ?`).run(...vals, i.id);
+      return i.id;
+    }
+    return Number(this.db.prepare(`INSERT INTO incidents (risk_object, risk_object_type, time, last_time, rules, rule_names, score, raw_score, detections,
+      tactics, evidence, window_start, window_end, message, updates, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(...vals).lastInsertRowid);
+  }
+
+  addNote(kind: 'finding' | 'incident', ref: number, status: string, text: string, author: string, time: number): void {
+    this.db.prepare('INSERT INTO notes (kind, ref, time, author, status, text) VALUES (?, ?, ?, ?, ?, ?)').run(kind, ref, time, author, status, text);
+  }
+
+  notes(kind: 'finding' | 'incident', ref: number): Array<{ time: number; author: string; status: string; text: string }> {
+    return this.db.prepare('SELECT time, author, status, text FROM notes WHERE kind = ? AND ref = ? ORDER BY id').all(kind, ref) as Array<{ time: number; author: string; status: string; text: string }>;
+  }
+
+  close(): void { this.db.close(); }
+}
