@@ -122,6 +122,7 @@ export class IncidentEngine {
       set.add(r.time);
     }
     const out: IncidentChange[] = [];
+    this.touched.clear();
     const keys = [...times.keys()].sort();
     for (const key of keys) {
       const [object, type] = JSON.parse(key) as [string, string];
@@ -133,8 +134,17 @@ export class IncidentEngine {
         if (c) out.push(c);
       }
     }
-    return out.sort((a, b) => a.incident.last_time - b.incident.last_time || a.incident.id - b.incident.id);
+    // One change per incident per call: its final state, an "incident" if it was raised by this call.
+    const byId = new Map<number, IncidentChange>();
+    for (const c of out) {
+      const prev = byId.get(c.incident.id);
+      byId.set(c.incident.id, prev ? { ...c, type: prev.type } : c);
+    }
+    return [...byId.values()].sort((a, b) => a.incident.last_time - b.incident.last_time || a.incident.id - b.incident.id);
   }
+
+  /** Incidents raised or updated by the current `consider` call (they count one update, however many times they grow). */
+  private readonly touched = new Set<number>();
 
   /** Applies the rules for one object with windows ending at `t`. */
   evaluateAt(object: string, type: string, t: number): IncidentChange | undefined {
@@ -162,14 +172,16 @@ export class IncidentEngine {
       const merged = this.ledger.riskRecords({ object, type, from: Math.min(last.window[0], from), to: t })
         .filter((r) => ids.has(r.id) || added.some((a) => a.id === r.id));
       const inc = this.build(object, type, merged, [...last.rules, ...newRules], [Math.min(last.window[0], from), t], [...last.rule_names, ...this.names(newRules)]);
-      Object.assign(inc, { id: last.id, time: last.time, updates: last.updates + 1, status: last.status === 'closed' ? 'new' : last.status });
+      Object.assign(inc, { id: last.id, time: last.time, updates: this.touched.has(last.id) ? last.updates : last.updates + 1, status: last.status === 'closed' ? 'new' : last.status });
       this.ledger.saveIncident(inc);
+      this.touched.add(inc.id);
       return { type: 'incident_update', incident: inc, stages: merged, rule_names: inc.rule_names };
     }
     const used = this.ledger.usedEvidence(object, type);
     if (!evidence.some((r) => !used.has(r.id))) return undefined;
     const inc = this.build(object, type, evidence, held.map((r) => r.id), [from, t]);
     inc.id = this.ledger.saveIncident(inc);
+    this.touched.add(inc.id);
     return { type: 'incident', incident: inc, stages: evidence, rule_names: inc.rule_names };
   }
 

@@ -288,3 +288,33 @@ test('watch -: lines from stdin are detected as they arrive; a signal or the end
   assert.equal(p.stdout.trim().split('\n').length, 1);
   assert.match(p.stderr, /"msg":"stopping","reason":"end of input"/);
 });
+
+test('watch: findings add up to a risk incident, sent once and then updated as the attack goes on', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'watch-incident-'));
+  const file = join(dir, 'server.log');
+  const lines = readFileSync(join(PACKAGE_ROOT, 'datasets', 'multi-stage-intrusion.log'), 'utf8').trimEnd().split('\n');
+  const half = lines.findIndex((l) => l.includes('| 2025/06/16 - 12:'));
+  writeFileSync(file, lines.slice(0, half).join('\n') + '\n');
+  const state = join(dir, 'state');
+  const w = startWatch([file, '--state', state, '--from-beginning', '--realtime', '--tz', 'UTC', '--poll', '50']);
+  type Rec = { type: string; incident_id?: number; detections?: string[]; updates?: number };
+  const recs = () => w.out.map((l) => JSON.parse(l) as Rec).filter((r) => r.type.startsWith('incident'));
+  try {
+    await ready(w);
+    await until('the incident', () => recs().length > 0);
+    assert.equal(recs()[0]!.type, 'incident');
+    assert.ok(!recs()[0]!.detections!.includes('Ollama LLMjacking Sustained Inference From External Source'));
+    appendFileSync(file, lines.slice(half).join('\n') + '\n');
+    await until('the update', () => recs().some((r) => r.detections!.includes('Ollama LLMjacking Sustained Inference From External Source')));
+    assert.equal(await stop(w), 0);
+  } finally {
+    if (w.child.exitCode === null) w.child.kill('SIGKILL');
+  }
+  assert.equal(recs().filter((r) => r.type === 'incident').length, 1);
+  assert.ok(recs().every((r) => r.incident_id === 1));
+  const listed = spawnSync(process.execPath, [BIN, 'incidents', '--state', state, '--format', 'json'], { encoding: 'utf8' });
+  const inc = JSON.parse(listed.stdout) as Array<{ detections: string[]; risk_score: number }>;
+  assert.equal(inc.length, 1);
+  assert.equal(inc[0]!.detections.length, 6);
+  assert.equal(inc[0]!.risk_score, 313);
+});
