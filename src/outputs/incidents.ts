@@ -12,7 +12,7 @@ export function renderIncident(i: Incident, stages: RiskRecord[], ruleNames: str
   out.push('  stages:');
   for (const r of stages) {
     const tactics = r.tactics.length ? r.tactics.map(tacticName).join(', ') : 'unmapped';
-    out.push(`    ${timeText(r.time)}  ${terminalSafe(tactics).padEnd(20)}  ${terminalSafe(r.detection)} (score ${r.risk_score}, finding ${r.finding_id})`);
+    out.push(`    ${timeText(r.time)}  score ${String(r.risk_score).padStart(3)}  ${terminalSafe(r.detection)}  [${terminalSafe(tactics)}]  finding ${r.finding_id}`);
   }
   out.push('');
   return out.join('\n');
