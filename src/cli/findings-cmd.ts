@@ -7,8 +7,8 @@ import type { Io } from './io.js';
 import { renderRows } from '../outputs/rows.js';
 import { strftime } from '../util/timeformat.js';
 import type { Row } from '../engine/value.js';
-import { author, idArg, openState } from './ledger.js';
-import { applyAction, ACTIONS, LifecycleError, type Action } from '../risk/lifecycle.js';
+import { idArg, itemCommand } from './ledger.js';
+import { ACTIONS, LifecycleError } from '../risk/lifecycle.js';
 import { STATUSES } from '../risk/store.js';
 
 export const FINDINGS_HELP = `Usage: ollama-sentinel findings --state DIR [--format table|json|ndjson|csv] [--detection NAME] [--status S] [--suppressed]
@@ -74,29 +74,16 @@ export function findingsCommand(args: string[], io: Io): number {
 function findingAction(verb: string, id: number, values: { state?: string | undefined; note?: string | undefined; author?: string | undefined } & Record<string, unknown>, io: Io): number {
   const common = readCommon(values);
   const timeText = (t: number) => strftime(t, '%Y-%m-%d %H:%M:%S %z', common.tz);
-  const store = openState('findings', values.state);
-  try {
-    if (verb !== 'show') {
-      const { from, to } = applyAction(store, 'finding', id, verb as Action, values.note, author(values.author), Date.now() / 1000);
-      io.err(verb === 'note' ? `finding ${id}: note added\n` : `finding ${id}: ${from} → ${to}\n`);
-      return 0;
-    }
+  return itemCommand('finding', verb, id, values, io, (store) => {
     const f = store.findingById(id);
     if (!f) throw new LifecycleError(`no finding ${id}`);
-    const risk = store.db.prepare('SELECT time, risk_object, risk_object_type, risk_score, risk_message FROM risk_events WHERE finding_id = ? ORDER BY id').all(id) as Array<{ time: number; risk_object: string; risk_object_type: string; risk_score: number; risk_message: string }>;
-    const notes = store.notes('finding', id);
+    const risk = store.db.prepare('SELECT risk_object, risk_object_type, risk_score FROM risk_events WHERE finding_id = ? ORDER BY id').all(id) as Array<{ risk_object: string; risk_object_type: string; risk_score: number }>;
     const row: Row = {
       id: f.id, _time: f.event_time, detection: f.detection, status: f.status, risk_score: f.score, updates: f.updates, message: f.message,
       risk_events: risk.map((r) => `${r.risk_object_type} ${r.risk_object || '(none)'} score ${r.risk_score}`),
-      fields: f.row, notes: notes.map((n) => `${timeText(n.time)} ${n.author} [${n.status}] ${n.text}`),
+      fields: f.row, notes: store.notes('finding', id).map((n) => `${timeText(n.time)} ${n.author} [${n.status}] ${n.text}`),
     };
     if (f.window_start !== null && f.window_end !== null) row.window = `${timeText(f.window_start)} → ${timeText(f.window_end)}`;
     io.out(renderRows([row], common.format === 'table' ? 'json' : common.format, timeText));
-    return 0;
-  } catch (e) {
-    if (e instanceof LifecycleError) throw new UsageError(e.message);
-    throw e;
-  } finally {
-    store.close();
-  }
+  });
 }

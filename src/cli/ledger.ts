@@ -9,6 +9,7 @@ import { runScan, type ScanValues } from './scan.js';
 import { RiskStore } from '../risk/store.js';
 import { loadIncidentConfig } from '../risk/incident-config.js';
 import type { IncidentConfig } from '../risk/incidents.js';
+import { applyAction, LifecycleError, type Action } from '../risk/lifecycle.js';
 
 export async function openLedger(cmd: string, values: ScanValues, files: string[], io: Io): Promise<{ store: RiskStore; config: IncidentConfig }> {
   if (files.length) {
@@ -38,4 +39,23 @@ export function idArg(text: string | undefined, what: string): number {
   const n = Number(text);
   if (!text || !Number.isInteger(n) || n < 1) throw new UsageError(`${what} must be a number (got "${text ?? ''}")`);
   return n;
+}
+
+/**
+ * `findings|incidents VERB ID`: a lifecycle action (ack, close, reopen, note) on one finding or incident, or
+ * `show`, which `show` prints. Unknown ids and refused changes are usage errors.
+ */
+export function itemCommand(kind: 'finding' | 'incident', verb: string, id: number, v: { state?: string | undefined; note?: string | undefined; author?: string | undefined }, io: Io, show: (store: RiskStore) => void): number {
+  const store = openState(`${kind}s`, v.state);
+  try {
+    if (verb === 'show') { show(store); return 0; }
+    const { from, to } = applyAction(store, kind, id, verb as Action, v.note, author(v.author), Date.now() / 1000);
+    io.err(verb === 'note' ? `${kind} ${id}: note added\n` : `${kind} ${id}: ${from} → ${to}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof LifecycleError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    store.close();
+  }
 }

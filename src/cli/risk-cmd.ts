@@ -2,7 +2,7 @@
 // (the risk incidents raised, and their lifecycle).
 import { COMMON_OPTIONS, SELECT_OPTIONS, RISK_OPTIONS, parse, readCommon, UsageError } from './options.js';
 import type { Io } from './io.js';
-import { author, idArg, openLedger, openState } from './ledger.js';
+import { idArg, itemCommand, openLedger } from './ledger.js';
 import { renderRows } from '../outputs/rows.js';
 import { renderIncident } from '../outputs/incidents.js';
 import { terminalSafe } from '../outputs/sanitize.js';
@@ -10,7 +10,7 @@ import { strftime } from '../util/timeformat.js';
 import { rankObjects } from '../risk/objects.js';
 import { tacticName } from '../risk/tactics.js';
 import { parseDuration } from '../risk/incident-config.js';
-import { applyAction, ACTIONS, LifecycleError, type Action } from '../risk/lifecycle.js';
+import { ACTIONS, LifecycleError } from '../risk/lifecycle.js';
 import { STATUSES } from '../risk/store.js';
 import type { Row } from '../engine/value.js';
 import type { Incident } from '../risk/incidents.js';
@@ -90,30 +90,18 @@ export async function incidentsCommand(args: string[], io: Io): Promise<number> 
   if (verb === 'show' || (ACTIONS as string[]).includes(verb ?? '')) {
     if (extra.length) throw new UsageError(`incidents ${verb} takes one ID (got "${extra[0]}" as well)`);
     const id = idArg(idText, 'incident ID');
-    const store = openState('incidents', values.state);
-    try {
-      if (verb !== 'show') {
-        const { from, to } = applyAction(store, 'incident', id, verb as Action, values.note, author(values.author), Date.now() / 1000);
-        io.err(verb === 'note' ? `incident ${id}: note added\n` : `incident ${id}: ${from} → ${to}\n`);
-        return 0;
-      }
+    return itemCommand('incident', verb!, id, values, io, (store) => {
       const inc = store.incident(id);
       if (!inc) throw new LifecycleError(`no incident ${id}`);
       const stages = store.riskRecords({ ids: inc.evidence });
-      const names = inc.rule_names;
+      const notes = store.notes('incident', id);
       if (common.format === 'table') {
-        io.out(renderIncident(inc, stages, names, timeText));
-        for (const n of store.notes('incident', id)) io.out(`  note ${timeText(n.time)} ${terminalSafe(n.author)} [${n.status}] ${terminalSafe(n.text)}\n`);
+        io.out(renderIncident(inc, stages, inc.rule_names, timeText));
+        for (const n of notes) io.out(`  note ${timeText(n.time)} ${terminalSafe(n.author)} [${n.status}] ${terminalSafe(n.text)}\n`);
       } else {
-        io.out(renderRows([{ ...incidentRow(inc, names), stages: stages.map((s) => `${s.detection} (${s.risk_score})`), notes: store.notes('incident', id).map((n) => `${n.status}: ${n.text}`) }], common.format, timeText));
+        io.out(renderRows([{ ...incidentRow(inc, inc.rule_names), stages: stages.map((s) => `${s.detection} (${s.risk_score})`), notes: notes.map((n) => `${timeText(n.time)} ${n.author} [${n.status}] ${n.text}`) }], common.format, timeText));
       }
-      return 0;
-    } catch (e) {
-      if (e instanceof LifecycleError) throw new UsageError(e.message);
-      throw e;
-    } finally {
-      store.close();
-    }
+    });
   }
   if (values.status !== undefined && !(STATUSES as readonly string[]).includes(values.status)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
   const { store } = await openLedger('incidents', values, positionals, io);
