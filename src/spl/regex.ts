@@ -5,11 +5,14 @@ import { SplError } from './errors.js';
 
 export interface CompiledRegex { re: RegExp; groupNames: string[] }
 
-const cache = new Map<string, CompiledRegex>();
+// By flags, then pattern: eval's match() calls this per event with the same pattern string, whose hash V8
+// keeps, so a lookup costs no string building.
+const cache = new Map<string, Map<string, CompiledRegex>>();
 
 export function compileSplRegex(pattern: string, pos: number, extraFlags = ''): CompiledRegex {
-  const key = extraFlags + '\u0000' + pattern;
-  const hit = cache.get(key);
+  let byPattern = cache.get(extraFlags);
+  if (!byPattern) cache.set(extraFlags, (byPattern = new Map()));
+  const hit = byPattern.get(pattern);
   if (hit) return hit;
   let src = pattern;
   let flags = extraFlags;
@@ -34,8 +37,8 @@ export function compileSplRegex(pattern: string, pos: number, extraFlags = ''): 
   const nameRe = /\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g;
   for (let m = nameRe.exec(src); m; m = nameRe.exec(src)) groupNames.push(m[1]!);
   const out = { re, groupNames };
-  if (cache.size > 1000) cache.clear();
-  cache.set(key, out);
+  if (byPattern.size > 1000) byPattern.clear();
+  byPattern.set(pattern, out);
   return out;
 }
 

@@ -59,23 +59,49 @@ function isV4Mapped(b: Uint8Array): boolean {
   return b[10] === 0xff && b[11] === 0xff;
 }
 
-/** True when `ip` lies in `cidr` (`10.0.0.0/8`, `fd00::/8`, or a bare address). */
-export function cidrMatch(cidr: string, ip: string): boolean {
+interface Net { bytes: Uint8Array; bits: number; v4: boolean }
+
+// Detections test the same few networks against the same few thousand client addresses millions of times:
+// both parses are cached (addresses in a bounded map, cleared when full).
+const nets = new Map<string, Net | null>();
+const addrs = new Map<string, Uint8Array | null>();
+
+function parseNet(cidr: string): Net | null {
+  let n = nets.get(cidr);
+  if (n !== undefined) return n;
   const slash = cidr.indexOf('/');
   const netText = slash < 0 ? cidr : cidr.slice(0, slash);
-  const net = parseIp(netText);
-  const addr = parseIp(ip);
-  if (!net || !addr) return false;
-  const netIsV4 = !netText.includes(':');
-  let bits: number;
-  if (slash < 0) bits = 128;
-  else {
+  const bytes = parseIp(netText);
+  const v4 = !netText.includes(':');
+  let bits = 128;
+  if (slash >= 0) {
     const b = cidr.slice(slash + 1);
-    if (!/^\d{1,3}$/.test(b)) return false;
-    bits = Number(b) + (netIsV4 ? 96 : 0);
-    if (bits > 128 || (netIsV4 && Number(b) > 32)) return false;
+    bits = /^\d{1,3}$/.test(b) ? Number(b) + (v4 ? 96 : 0) : -1;
+    if (bits > 128 || (v4 && Number(b) > 32)) bits = -1;
   }
-  if (netIsV4 && !isV4Mapped(addr)) return false;
+  n = bytes && bits >= 0 ? { bytes, bits, v4 } : null;
+  if (nets.size > 1000) nets.clear();
+  nets.set(cidr, n);
+  return n;
+}
+
+function parseAddr(ip: string): Uint8Array | null {
+  let a = addrs.get(ip);
+  if (a !== undefined) return a;
+  a = parseIp(ip) ?? null;
+  if (addrs.size > 50_000) addrs.clear();
+  addrs.set(ip, a);
+  return a;
+}
+
+/** True when `ip` lies in `cidr` (`10.0.0.0/8`, `fd00::/8`, or a bare address). */
+export function cidrMatch(cidr: string, ip: string): boolean {
+  const n = parseNet(cidr);
+  const addr = parseAddr(ip);
+  if (!n || !addr) return false;
+  const net = n.bytes;
+  let bits = n.bits;
+  if (n.v4 && !isV4Mapped(addr)) return false;
   for (let i = 0; i < 16 && bits > 0; i++, bits -= 8) {
     const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
     if ((net[i]! & mask) !== (addr[i]! & mask)) return false;
