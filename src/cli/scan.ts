@@ -4,6 +4,9 @@ import { loadContent, compileJob } from './content.js';
 import { resolveInputs } from './inputs.js';
 import type { Io } from './io.js';
 import { runJobs } from '../engine/runner.js';
+import { runJobsParallel } from '../engine/parallel.js';
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { riskEventsFor, type RiskEvent } from '../risk/risk-events.js';
 import { renderFindingsTable, renderRiskEvents } from '../outputs/rows.js';
 import { strftime } from '../util/timeformat.js';
@@ -35,6 +38,8 @@ Options:
   --now TIME         the time relative times are measured from (default: now)
   --truncate BYTES   longest line kept, as Splunk's TRUNCATE (default 10000)
   --risk-rules FILE  risk incident rules (default config/risk.yml, or $OLLAMA_SENTINEL_RISK_RULES)
+  --workers N        threads that share the detections (default: one per core, up to 4, for files over
+                     8 MB; 1 for stdin). Every detection still sees every event: results are the same
   --state DIR        keep the findings, risk events and incidents in DIR (for findings, risk, incidents,
                      drilldown); scanning the same log again adds nothing twice
   -h, --help         this help
@@ -44,7 +49,7 @@ as data. Exit status: 0 no findings, 1 findings, 2 usage or input error.
 `;
 
 export async function scanCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { ...COMMON_OPTIONS, ...SELECT_OPTIONS, ...RISK_OPTIONS, state: { type: 'string' } });
+  const { values, positionals } = parse(args, { ...COMMON_OPTIONS, ...SELECT_OPTIONS, ...RISK_OPTIONS, state: { type: 'string' }, workers: { type: 'string' } });
   if (values.help) { io.out(SCAN_HELP); return 0; }
   const scan = await runScan(values, positionals, io);
   const { common, detections, res, sources } = scan;
@@ -66,8 +71,20 @@ export async function scanCommand(args: string[], io: Io): Promise<number> {
   return events.length > 0 ? 1 : 0;
 }
 
+/** --workers, or by default one per core (at most 4) when the files are big enough to repay starting threads. */
+function workerCount(given: string | undefined, files: Array<{ path: string }> | undefined, jobs: number): number {
+  if (given !== undefined) {
+    const n = Number(given);
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError('--workers must be a whole number from 1 to 64');
+    return files ? Math.min(n, jobs) : 1;
+  }
+  if (!files) return 1;
+  const bytes = files.reduce((s, f) => { try { return s + statSync(f.path).size; } catch { return s; } }, 0);
+  return bytes < 8 << 20 ? 1 : Math.min(availableParallelism(), 4, jobs);
+}
+
 /** Options `runScan` reads (scan's, and the risk commands' when given files). */
-export type ScanValues = Record<string, unknown> & { detections?: string[]; macros?: string[]; tuning?: string; state?: string; 'risk-rules'?: string; set?: string; only?: string[]; exclude?: string[] };
+export type ScanValues = Record<string, unknown> & { workers?: string; detections?: string[]; macros?: string[]; tuning?: string; state?: string; 'risk-rules'?: string; set?: string; only?: string[]; exclude?: string[] };
 
 /** Runs the detections over the inputs and records the results in a risk ledger (memory, or --state DIR). */
 export async function runScan(values: ScanValues, positionals: string[], io: Io) {
@@ -77,10 +94,13 @@ export async function runScan(values: ScanValues, positionals: string[], io: Io)
   if (detections.length === 0) throw new UsageError('no detections to run');
   const jobs = detections.map((d) => compileJob(d.name, d.search, content.macros, common, `${d.file}: detection "${d.name}"`));
   const sources = resolveInputs(positionals, (m) => io.err(`${m}\n`));
-  const res = await runJobs(sources, jobs, {
+  const runOpts = {
     tz: common.tz, now: common.now, ...(common.host ? { host: common.host } : {}), ...(common.truncate ? { truncate: common.truncate } : {}),
-    warn: (m) => io.err(`warning: ${terminalSafe(m)}\n`),
-  });
+    warn: (m: string) => io.err(`warning: ${terminalSafe(m)}\n`),
+  };
+  const files = sources.every((s) => s.name !== 'stdin' && !s.name.startsWith('journald:')) ? sources.map((s) => ({ path: s.name, mtimeMs: s.mtimeMs })) : undefined;
+  const workers = workerCount(values.workers, files, jobs.length);
+  const res = files && workers > 1 ? await runJobsParallel(files, jobs, { ...runOpts, tzName: common.tz.name }, workers) : await runJobs(sources, jobs, runOpts);
   const fallback = res.lastEventTime ?? common.now;
   const events: RiskEvent[] = [];
   for (const d of detections) {
