@@ -49,7 +49,7 @@ export async function riskCommand(args: string[], io: Io): Promise<number> {
   if (values.since !== undefined && since === undefined) throw new UsageError('--since must be a duration such as 24h or 7d');
   const { store, config } = await openLedger('risk', values, positionals, io);
   try {
-    let records = store.riskRecords(values.object !== undefined ? { object: values.object } : {});
+    let records = store.riskRecords(values.object !== undefined ? { object: values.object, full: true } : {});
     if (since !== undefined && records.length) {
       const newest = Math.max(...records.map((r) => r.time));
       records = records.filter((r) => r.time > newest - since);

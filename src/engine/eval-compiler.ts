@@ -60,7 +60,53 @@ function tidy(x: number): number | undefined {
   return Number.isInteger(x) ? x : Number(x.toPrecision(15));
 }
 
+/** Functions whose result is not fixed by their arguments. */
+const IMPURE = new Set(['random']);
+const MEMO_LIMIT = 4096;
+
+/** The one field an expression reads, when it reads exactly one, calls a function and is pure; else undefined. */
+function soleField(e: Expr): string | undefined {
+  let field: string | undefined;
+  let calls = false;
+  let ok = true;
+  const walk = (x: Expr): void => {
+    if (!ok) return;
+    switch (x.kind) {
+      case 'field': if (field === undefined) field = x.name; else if (field !== x.name) ok = false; return;
+      case 'call': if (IMPURE.has(x.name)) { ok = false; return; } calls = true; x.args.forEach(walk); return;
+      case 'unary': walk(x.arg); return;
+      case 'binary': walk(x.left); walk(x.right); return;
+      case 'in': walk(x.arg); x.list.forEach(walk); return;
+      default: return;
+    }
+  };
+  walk(e);
+  return ok && calls && field !== undefined && field !== '_raw' ? field : undefined;
+}
+
+/**
+ * Compiles an expression. A pure expression over one field that calls functions (a trusted-network test such
+ * as `ollama_external_src(src)`, an endpoint regex over `uri_path`) is evaluated once per distinct value of
+ * that field: logs repeat a few thousand addresses and paths millions of times. Errors are not cached.
+ */
 export function compileExpr(e: Expr, ctx: EvalContext): Compiled {
+  const field = soleField(e);
+  if (field === undefined) return compileExprDirect(e, ctx);
+  const inner = compileExprDirect(e, ctx);
+  let memo = new Map<string | number, EvalValue>();
+  return (row) => {
+    const v = row[field];
+    if (typeof v !== 'string' && typeof v !== 'number') return inner(row);
+    const hit = memo.get(v);
+    if (hit !== undefined || memo.has(v)) return hit;
+    const out = inner(row);
+    if (memo.size >= MEMO_LIMIT) memo = new Map();
+    memo.set(v, out);
+    return out;
+  };
+}
+
+function compileExprDirect(e: Expr, ctx: EvalContext): Compiled {
   switch (e.kind) {
     case 'num': { const v = e.value; return () => v; }
     case 'str': { const v = e.value; return () => v; }

@@ -169,3 +169,14 @@ test('lifecycle: ack, close with notes; new evidence reopens a closed incident',
   assert.equal(a.store.findingById(f)!.status, 'new');
   assert.deepEqual(a.store.notes('finding', f).map((n) => [n.status, n.author]), [['closed', 'bo'], ['new', 'ollama-sentinel']]);
 });
+
+test('scale: an object with thousands of risk events (one detection every hour for half a year) is one condition', () => {
+  const a = ledger();
+  const hourly = det('hourly', 60, ['T1498']);
+  const rows = Array.from({ length: 4000 }, (_, h) => ({ _time: T0 + h * H, src: X, host: 'gpu' }));
+  a.book.record(hourly, rows, T0 + 4000 * H);
+  assert.equal(a.out.length, 0, 'dedup: 60 points, however many hours');
+  a.hit(mgmt, T0 + 3999 * H);
+  assert.deepEqual(a.out.map((o) => [o.type, o.risk_score, o.raw_score]), [['incident', 124, 60 * 24 + 64]]);
+  assert.equal(a.out[0]!.risk_events.length, 25, 'the evidence is the 24-hour window, not the half year');
+});

@@ -66,7 +66,7 @@ export interface IncidentChange { type: 'incident' | 'incident_update'; incident
 
 /** What the engine needs from storage (the SQLite ledger, or a test's arrays). */
 export interface IncidentLedger {
-  riskRecords(filter: { object: string; type: string; from: number; to: number }): RiskRecord[];
+  riskRecords(filter: { object: string; type: string; from: number; to: number; ids?: number[] }): RiskRecord[];
   lastIncident(object: string, type: string): Incident | undefined;
   usedEvidence(object: string, type: string): Set<number>;
   saveIncident(i: Incident): number;
@@ -102,100 +102,7 @@ export function ruleHolds(rule: IncidentRule, e: Evaluation): boolean {
   return true;
 }
 
-export class IncidentEngine {
-  private readonly maxWindow: number;
-  constructor(private readonly config: IncidentConfig, private readonly ledger: IncidentLedger) {
-    this.maxWindow = Math.max(0, ...config.rules.map((r) => r.window));
-  }
-
-  /**
-   * Evaluates the rules for the objects of newly stored risk events, at each of their times in order, and at
-   * the times of the object's later events a late arrival could change. Returns incidents raised or updated.
-   */
-  consider(fresh: RiskRecord[]): IncidentChange[] {
-    const times = new Map<string, Set<number>>();
-    for (const r of fresh) {
-      if (!r.risk_object) continue;
-      const key = JSON.stringify([r.risk_object, r.risk_object_type]);
-      let set = times.get(key);
-      if (!set) times.set(key, (set = new Set()));
-      set.add(r.time);
-    }
-    const out: IncidentChange[] = [];
-    this.touched.clear();
-    const keys = [...times.keys()].sort();
-    for (const key of keys) {
-      const [object, type] = JSON.parse(key) as [string, string];
-      const own = times.get(key)!;
-      const first = Math.min(...own);
-      for (const r of this.ledger.riskRecords({ object, type, from: first, to: first + this.maxWindow })) own.add(r.time);
-      for (const t of [...own].sort((a, b) => a - b)) {
-        const c = this.evaluateAt(object, type, t);
-        if (c) out.push(c);
-      }
-    }
-    // One change per incident per call: its final state, an "incident" if it was raised by this call.
-    const byId = new Map<number, IncidentChange>();
-    for (const c of out) {
-      const prev = byId.get(c.incident.id);
-      byId.set(c.incident.id, prev ? { ...c, type: prev.type } : c);
-    }
-    return [...byId.values()].sort((a, b) => a.incident.last_time - b.incident.last_time || a.incident.id - b.incident.id);
-  }
-
-  /** Incidents raised or updated by the current `consider` call (they count one update, however many times they grow). */
-  private readonly touched = new Set<number>();
-
-  /** Applies the rules for one object with windows ending at `t`. */
-  evaluateAt(object: string, type: string, t: number): IncidentChange | undefined {
-    // Rules the incident already names keep their recorded names; new ones take the current file's.
-    if (!this.config.rules.length) return undefined;
-    const all = this.ledger.riskRecords({ object, type, from: t - this.maxWindow, to: t });
-    const held: IncidentRule[] = [];
-    let evidence: RiskRecord[] = [];
-    let from = t;
-    for (const rule of this.config.rules) {
-      const inWindow = all.filter((r) => r.time > t - rule.window);
-      if (ruleHolds(rule, evaluateWindow(inWindow, this.config.dedup))) {
-        held.push(rule);
-        if (inWindow.length > evidence.length) evidence = inWindow;
-        from = Math.min(from, t - rule.window);
-      }
-    }
-    if (!held.length) return undefined;
-    const last = this.ledger.lastIncident(object, type);
-    if (last && t < last.time + this.config.throttle) {
-      const ids = new Set(last.evidence);
-      const added = evidence.filter((r) => !ids.has(r.id));
-      const newRules = held.map((r) => r.id).filter((id) => !last.rules.includes(id));
-      if (!added.length && !newRules.length) return undefined;
-      const merged = this.ledger.riskRecords({ object, type, from: Math.min(last.window[0], from), to: t })
-        .filter((r) => ids.has(r.id) || added.some((a) => a.id === r.id));
-      const inc = this.build(object, type, merged, [...last.rules, ...newRules], [Math.min(last.window[0], from), t], [...last.rule_names, ...this.names(newRules)]);
-      Object.assign(inc, { id: last.id, time: last.time, updates: this.touched.has(last.id) ? last.updates : last.updates + 1, status: last.status === 'closed' ? 'new' : last.status });
-      this.ledger.saveIncident(inc);
-      this.touched.add(inc.id);
-      return { type: 'incident_update', incident: inc, stages: merged, rule_names: inc.rule_names };
-    }
-    const used = this.ledger.usedEvidence(object, type);
-    if (!evidence.some((r) => !used.has(r.id))) return undefined;
-    const inc = this.build(object, type, evidence, held.map((r) => r.id), [from, t]);
-    inc.id = this.ledger.saveIncident(inc);
-    this.touched.add(inc.id);
-    return { type: 'incident', incident: inc, stages: evidence, rule_names: inc.rule_names };
-  }
-
-  private names(rules: string[]): string[] { return rules.map((id) => this.config.rules.find((r) => r.id === id)?.name ?? id); }
-
-  private build(object: string, type: string, records: RiskRecord[], rules: string[], window: [number, number], names = this.names(rules)): Incident {
-    const e = evaluateWindow(records, this.config.dedup);
-    return {
-      id: 0, risk_object: object, risk_object_type: type, time: window[1], last_time: window[1], rules, rule_names: names, score: e.score,
-      raw_score: e.raw_score, detections: e.detections, tactics: e.tactics, evidence: records.map((r) => r.id), window,
-      message: incidentMessage(object, type, e, names), updates: 0, status: 'new',
-    };
-  }
-}
+export { IncidentEngine } from './incident-engine.js';
 
 /** "203.0.113.9 (system): risk 245 from 5 detections across 4 tactics: Reconnaissance → … (rules: …)". */
 export function incidentMessage(object: string, type: string, e: Evaluation, ruleNames: string[]): string {

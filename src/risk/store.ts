@@ -110,8 +110,8 @@ export class RiskStore {
     return this.db.prepare('SELECT * FROM findings WHERE id = ?').get(id) as FindingRecord | undefined;
   }
 
-  /** Risk events with an object, oldest first; optionally one object's, within [from, to]. */
-  riskRecords(filter: { object?: string; type?: string; from?: number; to?: number; ids?: number[] } = {}): RiskRecord[] {
+  /** Risk events with an object, oldest first; optionally one object's, within [from, to]; `full` adds ATT&CK ids and stories. */
+  riskRecords(filter: { object?: string; type?: string; from?: number; to?: number; ids?: number[]; full?: boolean } = {}): RiskRecord[] {
     const where = ["risk_object != ''", 'f.suppressed = 0'];
     const params: unknown[] = [];
     if (filter.object !== undefined) { where.push('r.risk_object = ?'); params.push(filter.object); }
@@ -122,7 +122,8 @@ export class RiskStore {
     const rows = this.db.prepare(`SELECT r.id, r.finding_id, r.time, r.detection, r.detection_id, r.risk_object, r.risk_object_type, r.risk_score, r.risk_message, r.tactics, r.event
       FROM risk_events r JOIN findings f ON f.id = r.finding_id WHERE ${where.join(' AND ')} ORDER BY r.time, r.id`).all(...params) as Array<Record<string, unknown>>;
     return rows.map((r) => {
-      const ev = JSON.parse(String(r.event)) as { mitre_attack_id?: string[]; analytic_story?: string[] };
+      // The stored event (with its row) is parsed only for callers that show ATT&CK ids and stories.
+      const ev = (filter.full ? JSON.parse(String(r.event)) : {}) as { mitre_attack_id?: string[]; analytic_story?: string[] };
       return {
         id: Number(r.id), finding_id: Number(r.finding_id), time: Number(r.time), detection: String(r.detection),
         detection_id: String(r.detection_id), risk_object: String(r.risk_object), risk_object_type: String(r.risk_object_type),
