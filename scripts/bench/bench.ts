@@ -71,7 +71,7 @@ const AWK = `
 /^\\[GIN\\] / {
   n = split($0, f, "|"); src = f[4]; gsub(/ /, "", src); st = f[2]; gsub(/ /, "", st)
   m = f[5]; sub(/^ +/, "", m); sub(/ .*/, "", m)
-  k = substr($0, 7, 18) sprintf("%02d", int(substr($0, 25, 2) / 5) * 5) SUBSEP src
+  k = substr($0, 7, 16) sprintf("%02d", int(substr($0, 23, 2) / 5) * 5) SUBSEP src
   c[k]++; ms[k, m] = 1; ss[k, st] = 1
 }
 END { for (k in c) if (c[k] > 120) hits++; print hits + 0 }`;
@@ -132,6 +132,7 @@ async function main(): Promise<void> {
     const MB = size / 1e6;
     const rg = tools.rg ? best(runs, ['rg', '-c', '[GIN]', '--fixed-strings', file], out) : undefined;
     const awk = tools.mawk ? best(runs, ['mawk', AWK, file], out) : undefined;
+    const awkHits = awk ? readFileSync(out, 'utf8').trim() : undefined;
     const duck = best(runs, [process.execPath, DUCK, file], out);
     const duckRows = (JSON.parse(readFileSync(out, 'utf8')) as { rows: Seed1Row[] }).rows;
     const parse = best(runs, [process.execPath, BIN, 'search', '`ollama_server` | stats count', file, '--tz', 'UTC', '--format', 'json'], out);
@@ -144,7 +145,7 @@ async function main(): Promise<void> {
     const diff = sameRows(oneRows, duckRows);
     const same = oneText === manyText;
     if (diff || !same) failed = true;
-    console.log(`${(lines / 1e6).toFixed(1)} M lines: seed-1 alerts ${diff ? `DIFFER from DuckDB's: ${diff}` : `equal DuckDB's (${duckRows.length})`}; ${workers}-worker results ${same ? 'identical to' : 'DIFFER from'} the single-threaded run${awk ? `; mawk finds ${readFileSync(out.replace(/out\.ndjson$/, 'out.ndjson'), 'utf8').length ? '' : ''}` : ''}`);
+    console.log(`${(lines / 1e6).toFixed(1)} M lines: seed-1 alerts ${diff ? `DIFFER from DuckDB's: ${diff}` : `equal DuckDB's (${duckRows.length})`}${awkHits !== undefined ? ` (mawk: ${awkHits})` : ''}; ${workers}-worker results ${same ? 'identical to' : 'DIFFER from'} the single-threaded run`);
     table.push([
       `${(lines / 1e6).toFixed(1)} M`, f1(size / 1e6), rg ? `${f2(rg.ms / 1000)} s` : '–', awk ? `${f2(awk.ms / 1000)} s` : '–', `${f2(duck.ms / 1000)} s`,
       `${f2(parse.ms / 1000)} s`, `${f2(many.ms / 1000)} s`, `${f2(one.ms / 1000)} s`, f2(many.ms / duck.ms),
