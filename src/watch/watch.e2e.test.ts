@@ -317,4 +317,11 @@ test('watch: findings add up to a risk incident, sent once and then updated as t
   assert.equal(inc.length, 1);
   assert.equal(inc[0]!.detections.length, 6);
   assert.equal(inc[0]!.risk_score, 313);
+  // A watcher's finding drills down into the lines the watcher keeps.
+  const findings = JSON.parse(spawnSync(process.execPath, [BIN, 'findings', '--state', state, '--format', 'json'], { encoding: 'utf8' }).stdout) as Array<{ id: number; detection: string }>;
+  const mgmt = findings.find((f) => f.detection === 'Ollama Management API From External Source')!;
+  const dd = spawnSync(process.execPath, [BIN, 'drilldown', String(mgmt.id), '--state', state, '--format', 'json', '--tz', 'UTC'], { encoding: 'utf8' });
+  const rows = JSON.parse(dd.stdout) as Array<{ src: string; uri_path: string }>;
+  assert.ok(rows.length > 0 && rows.every((r) => r.src === '198.51.100.150'), dd.stderr);
+  assert.ok(rows.some((r) => r.uri_path === '/api/delete'));
 });
