@@ -9,7 +9,7 @@ import { terminalSafe } from '../outputs/sanitize.js';
 import { strftime } from '../util/timeformat.js';
 import { rankObjects } from '../risk/objects.js';
 import { tacticName } from '../risk/tactics.js';
-import { parseDuration } from '../risk/incident-config.js';
+import { parsePeriod } from '../util/period.js';
 import { ACTIONS, LifecycleError } from '../risk/lifecycle.js';
 import { STATUSES } from '../risk/store.js';
 import type { Row } from '../engine/value.js';
@@ -45,7 +45,7 @@ export async function riskCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { ...COMMON_OPTIONS, ...SELECT_OPTIONS, ...RISK_OPTIONS, state: { type: 'string' }, object: { type: 'string' }, since: { type: 'string' } });
   if (values.help) { io.out(RISK_HELP); return 0; }
   const common = readCommon(values);
-  const since = values.since === undefined ? undefined : parseDuration(values.since);
+  const since = values.since === undefined ? undefined : parsePeriod(values.since);
   if (values.since !== undefined && since === undefined) throw new UsageError('--since must be a duration such as 24h or 7d');
   const { store, config } = await openLedger('risk', values, positionals, io);
   try {

@@ -7,6 +7,7 @@ import type { Io } from './io.js';
 import { Watcher } from '../watch/watcher.js';
 import type { AlertRecord, OutputRecord } from '../risk/alert-book.js';
 import { loadIncidentConfig } from '../risk/incident-config.js';
+import { parsePeriod } from '../util/period.js';
 import { DeliveryQueue, postJson } from '../outputs/delivery.js';
 import { formatSyslog, parseSyslogUrl, SyslogSender } from '../outputs/syslog.js';
 import { collectorUrl } from './replay-cmd.js';
@@ -64,9 +65,8 @@ export async function watchCommand(args: string[], io: Io): Promise<number> {
   const detections = readSelection(content.detections, values);
   if (detections.length === 0) throw new UsageError('no detections to run');
   if (values.throttle) {
-    const m = /^(\d{1,6})(s|m|h|d)$/.exec(values.throttle);
-    if (!m) throw new UsageError('--throttle must be a duration such as 30m, 1h or 1d');
-    const period = Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's'];
+    const period = parsePeriod(values.throttle);
+    if (period === undefined) throw new UsageError('--throttle must be a duration such as 30m, 1h or 1d');
     for (const d of detections) if (!d.throttle) d.throttle = { fields: (d.rba?.risk_objects ?? []).map((r) => r.field), period };
   }
   const port = (v: string | undefined, flag: string) => {

@@ -5,6 +5,7 @@ import { join, extname, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MacroTable } from '../spl/macros.js';
 import { ContentError, readYamlFile, type YamlDoc } from './yaml-source.js';
+import { parsePeriod } from '../util/period.js';
 import { DEFAULT_SCHEDULE, filterMacroName, type Detection, type Drilldown } from './types.js';
 
 /** The package's own content folders. */
@@ -95,10 +96,10 @@ export function parseDetection(y: YamlDoc): Detection {
   if (o.throttle !== undefined && o.throttle !== null) {
     const t = o.throttle as Record<string, unknown>;
     const fields = strList(y, o, ['throttle', 'fields']);
-    const m = /^(\d{1,6})\s*(s|m|h|d)$/.exec(String(t?.period ?? ''));
-    if (!m) throw new ContentError(`${y.where(['throttle', 'period'])}: throttle.period must be a duration such as 30m, 1h or 1d`);
+    const period = parsePeriod(t?.period);
+    if (period === undefined) throw new ContentError(`${y.where(['throttle', 'period'])}: throttle.period must be a duration such as 30m, 1h or 1d`);
     if (fields.length === 0) throw new ContentError(`${y.where(['throttle'])}: throttle.fields must name at least one field`);
-    throttle = { fields, period: Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'] };
+    throttle = { fields, period };
   }
   return {
     name, id, search,

@@ -11,7 +11,8 @@ import { renderMessage } from './message.js';
 import { asNumber, scalarToString, valuesOf, type Row } from '../engine/value.js';
 import type { RiskStore } from './store.js';
 import { tacticsFor } from './tactics.js';
-import { IncidentEngine, type IncidentChange, type IncidentConfig, type RiskRecord } from './incidents.js';
+import type { IncidentChange, IncidentConfig, RiskRecord } from './incidents.js';
+import { IncidentEngine } from './incident-engine.js';
 import { incidentRecord, type IncidentRecord } from './incident-record.js';
 
 export interface AlertRecord {

@@ -3,16 +3,9 @@ import { join } from 'node:path';
 import { ContentError, readYamlFile } from '../detections/yaml-source.js';
 import { PACKAGE_ROOT } from '../detections/loader.js';
 import type { IncidentConfig, IncidentRule } from './incidents.js';
+import { parsePeriod } from '../util/period.js';
 
 export const DEFAULT_RISK_RULES_FILE = join(PACKAGE_ROOT, 'config', 'risk.yml');
-
-const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-
-/** "30m", "24h", "7d" → seconds; undefined when not a duration. */
-export function parseDuration(text: unknown): number | undefined {
-  const m = /^(\d{1,6})\s*([smhd])$/.exec(String(text ?? '').trim());
-  return m ? Number(m[1]) * UNITS[m[2]!]! : undefined;
-}
 
 const TOP = ['rules', 'dedup', 'throttle'];
 const RULE = ['id', 'name', 'window', 'score_above', 'min_tactics', 'min_detections'];
@@ -23,7 +16,7 @@ export function loadIncidentConfig(file = process.env.OLLAMA_SENTINEL_RISK_RULES
   if (typeof y.data !== 'object' || y.data === null || Array.isArray(y.data)) throw new ContentError(`${y.where([])}: the risk rules file must be a mapping with ${TOP.join(', ')}`);
   const data = y.data as Record<string, unknown>;
   for (const k of Object.keys(data)) if (!TOP.includes(k)) throw new ContentError(`${y.where([k])}: unknown key "${k}" (expected ${TOP.join(', ')})`);
-  const throttle = data.throttle === undefined ? 86400 : parseDuration(data.throttle);
+  const throttle = data.throttle === undefined ? 86400 : parsePeriod(data.throttle);
   if (throttle === undefined) throw new ContentError(`${y.where(['throttle'])}: throttle must be a duration such as 12h or 1d`);
   if (data.dedup !== undefined && typeof data.dedup !== 'boolean') throw new ContentError(`${y.where(['dedup'])}: dedup must be true or false`);
   const list = data.rules ?? [];
@@ -37,7 +30,7 @@ export function loadIncidentConfig(file = process.env.OLLAMA_SENTINEL_RISK_RULES
     if (typeof r.id !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(r.id)) throw new ContentError(`${at('id')}: a rule needs an id (letters, digits, _ . -)`);
     if (seen.has(r.id)) throw new ContentError(`${at('id')}: rule id "${r.id}" is used twice`);
     seen.add(r.id);
-    const window = parseDuration(r.window);
+    const window = parsePeriod(r.window);
     if (window === undefined || window === 0) throw new ContentError(`${at('window')}: window must be a duration such as 24h or 7d`);
     const rule: IncidentRule = { id: r.id, name: typeof r.name === 'string' && r.name.trim() ? r.name : r.id, window };
     for (const k of ['score_above', 'min_tactics', 'min_detections'] as const) {

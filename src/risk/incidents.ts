@@ -94,15 +94,6 @@ export function evaluateWindow(records: RiskRecord[], dedup: boolean): Evaluatio
   };
 }
 
-export function ruleHolds(rule: IncidentRule, e: Evaluation): boolean {
-  if (rule.score_above === undefined && rule.min_tactics === undefined && rule.min_detections === undefined) return false;
-  if (rule.score_above !== undefined && !(e.score > rule.score_above)) return false;
-  if (rule.min_tactics !== undefined && e.tactics.length < rule.min_tactics) return false;
-  if (rule.min_detections !== undefined && e.detections.length < rule.min_detections) return false;
-  return true;
-}
-
-export { IncidentEngine } from './incident-engine.js';
 
 /** "203.0.113.9 (system): risk 245 from 5 detections across 4 tactics: Reconnaissance → … (rules: …)". */
 export function incidentMessage(object: string, type: string, e: Evaluation, ruleNames: string[]): string {

@@ -4,7 +4,8 @@
 import type { Detection } from '../detections/types.js';
 import type { Row } from '../engine/value.js';
 import { AlertBook } from './alert-book.js';
-import { IncidentEngine, type IncidentChange, type IncidentConfig } from './incidents.js';
+import type { IncidentChange, IncidentConfig } from './incidents.js';
+import { IncidentEngine } from './incident-engine.js';
 import type { RiskStore } from './store.js';
 
 export interface ScanLedgerOptions {
