@@ -10,6 +10,7 @@ import { riskEventsFor, type RiskEvent } from './risk-events.js';
 import { renderMessage } from './message.js';
 import { asNumber, scalarToString, valuesOf, type Row } from '../engine/value.js';
 import type { RiskStore } from './store.js';
+import type Database from 'better-sqlite3';
 import { tacticsFor } from './tactics.js';
 import type { IncidentChange, IncidentConfig, RiskRecord } from './incidents.js';
 import { IncidentEngine } from './incident-engine.js';
@@ -58,6 +59,7 @@ export function identityOf(d: Detection, row: Row): string {
 export class AlertBook {
   suppressedCount = 0;
   private readonly incidents?: IncidentEngine;
+  private readonly statements = new Map<string, Database.Statement>();
   constructor(private readonly store: RiskStore, private readonly listener: AlertListener, private readonly opts: BookOptions = {}) {
     if (opts.incidents) this.incidents = new IncidentEngine(opts.incidents, store);
   }
@@ -84,23 +86,23 @@ export class AlertBook {
       db.transaction(() => {
         if (!old) {
           const suppressed = this.suppressed(d, row, now);
-          const info = db.prepare(`INSERT INTO findings (ident, detection, detection_id, event_time, first_seen, last_seen, risk_objects, score, message, row, suppressed, window_start, window_end, sources)
+          const info = this.stmt(`INSERT INTO findings (ident, detection, detection_id, event_time, first_seen, last_seen, risk_objects, score, message, row, suppressed, window_start, window_end, sources)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(ident, d.name, d.id, time, now, now, JSON.stringify(events.map((e) => e.risk_object)), score, message, rowText, suppressed ? 1 : 0, window?.[0] ?? null, window?.[1] ?? null, sources);
           const id = Number(info.lastInsertRowid);
           for (const e of events) { const r = this.insertRisk(id, d, e, tactics); if (r && !suppressed) fresh.push(r); }
           if (!suppressed) rec = { type: 'alert', finding_id: id, detection: d.name, detection_id: d.id, time, triggered_at: now, updates: 0, risk_score: score, risk_message: message, risk_events: events, fields: row };
         } else if (old.row !== rowText) {
-          db.prepare('UPDATE findings SET row = ?, message = ?, score = ?, last_seen = ?, updates = updates + 1 WHERE id = ?').run(rowText, message, score, now, old.id);
-          const up = db.prepare('UPDATE risk_events SET risk_message = ?, risk_score = ?, event = ? WHERE finding_id = ? AND risk_object = ?');
+          this.stmt('UPDATE findings SET row = ?, message = ?, score = ?, last_seen = ?, updates = updates + 1 WHERE id = ?').run(rowText, message, score, now, old.id);
+          const up = this.stmt('UPDATE risk_events SET risk_message = ?, risk_score = ?, event = ? WHERE finding_id = ? AND risk_object = ?');
           for (const e of events) {
             up.run(e.risk_message, e.risk_score, JSON.stringify(e), old.id, e.risk_object ?? '');
             const r = this.insertRisk(old.id, d, e, tactics);
             if (r && !old.suppressed) fresh.push(r);
           }
-          if (window) db.prepare('UPDATE findings SET window_start = min(coalesce(window_start, ?), ?), window_end = max(coalesce(window_end, ?), ?) WHERE id = ?').run(window[0], window[0], window[1], window[1], old.id);
+          if (window) this.stmt('UPDATE findings SET window_start = min(coalesce(window_start, ?), ?), window_end = max(coalesce(window_end, ?), ?) WHERE id = ?').run(window[0], window[0], window[1], window[1], old.id);
           if (old.status === 'closed') {
             // New evidence reopens a closed finding, with a note saying why.
-            db.prepare("UPDATE findings SET status = 'new' WHERE id = ?").run(old.id);
+            this.stmt("UPDATE findings SET status = 'new' WHERE id = ?").run(old.id);
             this.store.addNote('finding', old.id, 'new', 'reopened: the finding grew after it was closed', 'ollama-sentinel', now);
           }
           if (!old.suppressed) rec = { type: 'update', finding_id: old.id, detection: d.name, detection_id: d.id, time, triggered_at: now, updates: old.updates + 1, risk_score: score, risk_message: message, risk_events: events, fields: row };
@@ -118,6 +120,13 @@ export class AlertBook {
     return sent;
   }
 
+  /** Prepared once per book: a scan records thousands of findings. */
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) this.statements.set(sql, (st = this.store.db.prepare(sql)));
+    return st;
+  }
+
   private considerIncidents(records: RiskRecord[]): IncidentChange[] {
     let out: IncidentChange[] = [];
     this.store.db.transaction(() => { out = this.incidents!.consider(records); })();
@@ -126,7 +135,7 @@ export class AlertBook {
 
   /** Stores one risk event; returns its id when it is new. */
   private insertRisk(findingId: number, d: Detection, e: RiskEvent, tactics: string): number | undefined {
-    const info = this.store.db.prepare(`INSERT OR IGNORE INTO risk_events (finding_id, time, detection, detection_id, risk_object, risk_object_type, risk_score, risk_message, tactics, event)
+    const info = this.stmt(`INSERT OR IGNORE INTO risk_events (finding_id, time, detection, detection_id, risk_object, risk_object_type, risk_score, risk_message, tactics, event)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(findingId, e._time, d.name, d.id, e.risk_object ?? '', e.risk_object_type, e.risk_score, e.risk_message, tactics, JSON.stringify(e));
     return info.changes ? Number(info.lastInsertRowid) : undefined;
   }
@@ -135,14 +144,13 @@ export class AlertBook {
   private suppressed(d: Detection, row: Row, now: number): boolean {
     if (!d.throttle || this.opts.throttle === false) return false;
     const key = `${d.id}|${d.throttle.fields.map((f) => `${f}=${valuesOf(row[f]).map(scalarToString).join(',')}`).join('|')}`;
-    const db = this.store.db;
-    const cur = db.prepare('SELECT until FROM suppressions WHERE key = ?').get(key) as { until: number } | undefined;
+    const cur = this.stmt('SELECT until FROM suppressions WHERE key = ?').get(key) as { until: number } | undefined;
     if (cur && now < cur.until) {
-      db.prepare('UPDATE suppressions SET suppressed = suppressed + 1 WHERE key = ?').run(key);
+      this.stmt('UPDATE suppressions SET suppressed = suppressed + 1 WHERE key = ?').run(key);
       this.suppressedCount++;
       return true;
     }
-    db.prepare('INSERT INTO suppressions (key, until, suppressed) VALUES (?, ?, 0) ON CONFLICT(key) DO UPDATE SET until = excluded.until').run(key, now + d.throttle.period);
+    this.stmt('INSERT INTO suppressions (key, until, suppressed) VALUES (?, ?, 0) ON CONFLICT(key) DO UPDATE SET until = excluded.until').run(key, now + d.throttle.period);
     return false;
   }
 }

@@ -86,7 +86,15 @@ function toIncident(r: IncidentRow): Incident {
 }
 
 export class RiskStore {
+  private readonly statements = new Map<string, Database.Statement>();
   constructor(readonly db: Database.Database) { initRiskSchema(db); }
+
+  /** Statements are prepared once per store. */
+  private st(sql: string): Database.Statement {
+    let x = this.statements.get(sql);
+    if (!x) this.statements.set(sql, (x = this.db.prepare(sql)));
+    return x;
+  }
 
   /**
    * A ledger in `dir`/state.db, or in memory when `dir` is undefined. `existing`: the database must already
@@ -103,15 +111,21 @@ export class RiskStore {
   }
 
   finding(ident: string): FindingRecord | undefined {
-    return this.db.prepare('SELECT * FROM findings WHERE ident = ?').get(ident) as FindingRecord | undefined;
+    return this.st('SELECT * FROM findings WHERE ident = ?').get(ident) as FindingRecord | undefined;
   }
 
   findingById(id: number): FindingRecord | undefined {
-    return this.db.prepare('SELECT * FROM findings WHERE id = ?').get(id) as FindingRecord | undefined;
+    return this.st('SELECT * FROM findings WHERE id = ?').get(id) as FindingRecord | undefined;
   }
 
   /** Risk events with an object, oldest first; optionally one object's, within [from, to]; `full` adds ATT&CK ids and stories. */
   riskRecords(filter: { object?: string; type?: string; from?: number; to?: number; ids?: number[]; full?: boolean } = {}): RiskRecord[] {
+    // SQLite limits bound parameters: long id lists are read in chunks.
+    if (filter.ids && filter.ids.length > 5000) {
+      const out: RiskRecord[] = [];
+      for (let i = 0; i < filter.ids.length; i += 5000) out.push(...this.riskRecords({ ...filter, ids: filter.ids.slice(i, i + 5000) }));
+      return out.sort((a, b) => a.time - b.time || a.id - b.id);
+    }
     const where = ["risk_object != ''", 'f.suppressed = 0'];
     const params: unknown[] = [];
     if (filter.object !== undefined) { where.push('r.risk_object = ?'); params.push(filter.object); }
@@ -119,6 +133,7 @@ export class RiskStore {
     if (filter.from !== undefined) { where.push('r.time >= ?'); params.push(filter.from); }
     if (filter.to !== undefined) { where.push('r.time <= ?'); params.push(filter.to); }
     if (filter.ids) { where.push(`r.id IN (${filter.ids.map(() => '?').join(',') || 'NULL'})`); params.push(...filter.ids); }
+    // Built per call (the id list varies), so not kept among the prepared statements.
     const rows = this.db.prepare(`SELECT r.id, r.finding_id, r.time, r.detection, r.detection_id, r.risk_object, r.risk_object_type, r.risk_score, r.risk_message, r.tactics, r.event
       FROM risk_events r JOIN findings f ON f.id = r.finding_id WHERE ${where.join(' AND ')} ORDER BY r.time, r.id`).all(...params) as Array<Record<string, unknown>>;
     return rows.map((r) => {
@@ -135,25 +150,25 @@ export class RiskStore {
 
   /** The newest incident for an object. */
   lastIncident(object: string, type: string): Incident | undefined {
-    const r = this.db.prepare('SELECT * FROM incidents WHERE risk_object = ? AND risk_object_type = ? ORDER BY time DESC, id DESC LIMIT 1').get(object, type) as IncidentRow | undefined;
+    const r = this.st('SELECT * FROM incidents WHERE risk_object = ? AND risk_object_type = ? ORDER BY time DESC, id DESC LIMIT 1').get(object, type) as IncidentRow | undefined;
     return r && toIncident(r);
   }
 
   /** Ids of the risk events any incident for this object already stands on. */
   usedEvidence(object: string, type: string): Set<number> {
-    const rows = this.db.prepare('SELECT evidence FROM incidents WHERE risk_object = ? AND risk_object_type = ?').all(object, type) as Array<{ evidence: string }>;
+    const rows = this.st('SELECT evidence FROM incidents WHERE risk_object = ? AND risk_object_type = ?').all(object, type) as Array<{ evidence: string }>;
     return new Set(rows.flatMap((r) => JSON.parse(r.evidence) as number[]));
   }
 
   incidents(filter: { status?: string } = {}): Incident[] {
     const rows = (filter.status
-      ? this.db.prepare('SELECT * FROM incidents WHERE status = ? ORDER BY time, id').all(filter.status)
-      : this.db.prepare('SELECT * FROM incidents ORDER BY time, id').all()) as IncidentRow[];
+      ? this.st('SELECT * FROM incidents WHERE status = ? ORDER BY time, id').all(filter.status)
+      : this.st('SELECT * FROM incidents ORDER BY time, id').all()) as IncidentRow[];
     return rows.map(toIncident);
   }
 
   incident(id: number): Incident | undefined {
-    const r = this.db.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as IncidentRow | undefined;
+    const r = this.st('SELECT * FROM incidents WHERE id = ?').get(id) as IncidentRow | undefined;
     return r && toIncident(r);
   }
 
@@ -162,20 +177,20 @@ export class RiskStore {
     const vals = [i.risk_object, i.risk_object_type, i.time, i.last_time, JSON.stringify(i.rules), JSON.stringify(i.rule_names), i.score, i.raw_score,
       JSON.stringify(i.detections), JSON.stringify(i.tactics), JSON.stringify(i.evidence), i.window[0], i.window[1], i.message, i.updates, i.status];
     if (i.id) {
-      this.db.prepare(`UPDATE incidents SET risk_object=?, risk_object_type=?, time=?, last_time=?, rules=?, rule_names=?, score=?, raw_score=?, detections=?,
+      this.st(`UPDATE incidents SET risk_object=?, risk_object_type=?, time=?, last_time=?, rules=?, rule_names=?, score=?, raw_score=?, detections=?,
         tactics=?, evidence=?, window_start=?, window_end=?, message=?, updates=?, status=? WHERE id = ?`).run(...vals, i.id);
       return i.id;
     }
-    return Number(this.db.prepare(`INSERT INTO incidents (risk_object, risk_object_type, time, last_time, rules, rule_names, score, raw_score, detections,
+    return Number(this.st(`INSERT INTO incidents (risk_object, risk_object_type, time, last_time, rules, rule_names, score, raw_score, detections,
       tactics, evidence, window_start, window_end, message, updates, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(...vals).lastInsertRowid);
   }
 
   addNote(kind: 'finding' | 'incident', ref: number, status: string, text: string, author: string, time: number): void {
-    this.db.prepare('INSERT INTO notes (kind, ref, time, author, status, text) VALUES (?, ?, ?, ?, ?, ?)').run(kind, ref, time, author, status, text);
+    this.st('INSERT INTO notes (kind, ref, time, author, status, text) VALUES (?, ?, ?, ?, ?, ?)').run(kind, ref, time, author, status, text);
   }
 
   notes(kind: 'finding' | 'incident', ref: number): Array<{ time: number; author: string; status: string; text: string }> {
-    return this.db.prepare('SELECT time, author, status, text FROM notes WHERE kind = ? AND ref = ? ORDER BY id').all(kind, ref) as Array<{ time: number; author: string; status: string; text: string }>;
+    return this.st('SELECT time, author, status, text FROM notes WHERE kind = ? AND ref = ? ORDER BY id').all(kind, ref) as Array<{ time: number; author: string; status: string; text: string }>;
   }
 
   close(): void { this.db.close(); }
