@@ -159,6 +159,7 @@ export class IncidentEngine {
       status: p.base ? (p.base.status === 'closed' ? 'new' : p.base.status) : 'new',
     };
     inc.id = this.ledger.saveIncident(inc);
+    if (p.base?.status === 'closed') this.ledger.addNote?.('incident', inc.id, 'new', 'reopened: new evidence after it was closed', 'ollama-sentinel', Date.now() / 1000);
     return { type: p.base ? 'incident_update' : 'incident', incident: inc, stages: evidence, rule_names: names };
   }
 

@@ -159,6 +159,7 @@ test('lifecycle: ack, close with notes; new evidence reopens a closed incident',
   assert.deepEqual(a.store.notes('incident', id).map((n) => [n.status, n.text, n.author]), [['acknowledged', 'looking', 'ana'], ['closed', 'blocked at the firewall', 'ana']]);
   a.hit(jack, T0 + 4 * H);
   assert.equal(a.store.incident(id)!.status, 'new');
+  assert.deepEqual(a.store.notes('incident', id).map((n) => [n.status, n.author]).slice(-1), [['new', 'ollama-sentinel']]);
 
   // Findings: the same lifecycle, and a closed finding whose result grows is reopened with a note.
   const f = a.store.riskRecords()[0]!.finding_id;

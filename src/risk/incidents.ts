@@ -70,6 +70,7 @@ export interface IncidentLedger {
   lastIncident(object: string, type: string): Incident | undefined;
   usedEvidence(object: string, type: string): Set<number>;
   saveIncident(i: Incident): number;
+  addNote?(kind: 'incident', ref: number, status: string, text: string, author: string, time: number): void;
 }
 
 export interface Evaluation { score: number; raw_score: number; detections: string[]; tactics: string[]; records: RiskRecord[] }
