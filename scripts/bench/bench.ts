@@ -128,8 +128,7 @@ async function main(): Promise<void> {
   let failed = false;
   for (const lines of sizes) {
     const file = await dataset(dir, lines);
-    const size = statSync(file).size;
-    const MB = size / 1e6;
+    const MB = statSync(file).size / 1e6;
     const rg = tools.rg ? best(runs, ['rg', '-c', '[GIN]', '--fixed-strings', file], out) : undefined;
     const awk = tools.mawk ? best(runs, ['mawk', AWK, file], out) : undefined;
     const awkHits = awk ? readFileSync(out, 'utf8').trim() : undefined;
@@ -137,8 +136,8 @@ async function main(): Promise<void> {
     const duckRows = (JSON.parse(readFileSync(out, 'utf8')) as { rows: Seed1Row[] }).rows;
     const parse = best(runs, [process.execPath, BIN, 'search', '`ollama_server` | stats count', file, '--tz', 'UTC', '--format', 'json'], out);
     const one = best(runs, [process.execPath, BIN, 'scan', file, '--set', 'all', '--tz', 'UTC', '--format', 'ndjson', '--workers', '1'], out);
-    const oneRows = ourSeed1(readFileSync(out, 'utf8'));
     const oneText = readFileSync(out, 'utf8');
+    const oneRows = ourSeed1(oneText);
     const many = best(runs, [process.execPath, BIN, 'scan', file, '--set', 'all', '--tz', 'UTC', '--format', 'ndjson', '--workers', workers], out);
     const manyText = readFileSync(out, 'utf8');
     for (const r of [one, many, parse]) if (r.code !== 0 && r.code !== 1) throw new Error(`ollama-sentinel failed (${r.code}): ${r.err}`);
@@ -147,7 +146,7 @@ async function main(): Promise<void> {
     if (diff || !same) failed = true;
     console.log(`${(lines / 1e6).toFixed(1)} M lines: seed-1 alerts ${diff ? `DIFFER from DuckDB's: ${diff}` : `equal DuckDB's (${duckRows.length})`}${awkHits !== undefined ? ` (mawk: ${awkHits})` : ''}; ${workers}-worker results ${same ? 'identical to' : 'DIFFER from'} the single-threaded run`);
     table.push([
-      `${(lines / 1e6).toFixed(1)} M`, f1(size / 1e6), rg ? `${f2(rg.ms / 1000)} s` : '–', awk ? `${f2(awk.ms / 1000)} s` : '–', `${f2(duck.ms / 1000)} s`,
+      `${(lines / 1e6).toFixed(1)} M`, f1(MB), rg ? `${f2(rg.ms / 1000)} s` : '–', awk ? `${f2(awk.ms / 1000)} s` : '–', `${f2(duck.ms / 1000)} s`,
       `${f2(parse.ms / 1000)} s`, `${f2(many.ms / 1000)} s`, `${f2(one.ms / 1000)} s`, f2(many.ms / duck.ms),
       `${f2(lines / (parse.ms / 1000) / 1e6)} M`, `${f2(lines / (many.ms / 1000) / 1e6)} M`, f1(MB / (many.ms / 1000)), `${mb(many.rss_kb)} MB (1 thread ${mb(one.rss_kb)})`,
     ]);

@@ -15,6 +15,7 @@ import { resolveDrilldown, DrilldownError, type ResolvedDrilldown } from '../ris
 import type { LogSource } from '../input/sources.js';
 import type { Row } from '../engine/value.js';
 import type { RiskStore } from '../risk/store.js';
+import { keptLines } from '../watch/store.js';
 
 export const DRILLDOWN_HELP = `Usage: ollama-sentinel drilldown FINDING --state DIR [FILE…] [--name N] [--print] [options]
 
@@ -90,10 +91,9 @@ function logsFor(files: string[], scanned: string[], store: RiskStore, io: Io): 
     if (present.length < scanned.length) io.err(`warning: ${scanned.length - present.length} of the files this finding was scanned from are gone\n`);
     return () => resolveInputs(present, () => undefined);
   }
-  const hasLines = (store.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'lines'").get() as { n: number }).n > 0;
-  if (!hasLines) throw new UsageError('no logs to search: give the log FILEs');
-  const lines = store.db.prepare('SELECT raw FROM lines ORDER BY seq').all() as Array<{ raw: string }>;
+  const lines = keptLines(store.db);
+  if (!lines) throw new UsageError('no logs to search: give the log FILEs');
   if (!lines.length) throw new UsageError('the watcher keeps no lines for this window any more: give the log FILEs');
-  const text = lines.map((l) => l.raw).join('\n') + '\n';
+  const text = lines.join('\n') + '\n';
   return () => [{ name: 'watch:state', mtimeMs: Date.now(), open: () => Readable.from([Buffer.from(text)]) }];
 }

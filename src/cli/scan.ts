@@ -52,8 +52,7 @@ export async function scanCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { ...COMMON_OPTIONS, ...SELECT_OPTIONS, ...RISK_OPTIONS, state: { type: 'string' }, workers: { type: 'string' } });
   if (values.help) { io.out(SCAN_HELP); return 0; }
   const scan = await runScan(values, positionals, io);
-  const { common, detections, res, sources } = scan;
-  const events = scan.events;
+  const { common, detections, res, sources, events } = scan;
   const timeText = (t: number) => strftime(t, '%Y-%m-%d %H:%M:%S %z', common.tz);
   const incidents = finalIncidents(scan.changes);
   if (common.format === 'table') {
@@ -98,9 +97,11 @@ export async function runScan(values: ScanValues, positionals: string[], io: Io)
     tz: common.tz, now: common.now, ...(common.host ? { host: common.host } : {}), ...(common.truncate ? { truncate: common.truncate } : {}),
     warn: (m: string) => io.err(`warning: ${terminalSafe(m)}\n`),
   };
-  const files = sources.every((s) => s.name !== 'stdin' && !s.name.startsWith('journald:')) ? sources.map((s) => ({ path: s.name, mtimeMs: s.mtimeMs })) : undefined;
+  // Files can be read by several workers and named for drilldowns; stdin and journald only once.
+  const isFile = (name: string) => name !== 'stdin' && !name.startsWith('journald:');
+  const files = sources.every((s) => isFile(s.name)) ? sources.map((s) => ({ path: s.name, mtimeMs: s.mtimeMs })) : undefined;
   const workers = workerCount(values.workers, files, jobs.length);
-  const res = files && workers > 1 ? await runJobsParallel(files, jobs, { ...runOpts, tzName: common.tz.name }, workers) : await runJobs(sources, jobs, runOpts);
+  const res = files && workers > 1 ? await runJobsParallel(files, jobs, runOpts, workers) : await runJobs(sources, jobs, runOpts);
   const fallback = res.lastEventTime ?? common.now;
   const events: RiskEvent[] = [];
   for (const d of detections) {
@@ -111,7 +112,7 @@ export async function runScan(values: ScanValues, positionals: string[], io: Io)
   const window: [number, number] = [common.earliest ?? res.firstEventTime ?? fallback, common.latest ?? fallback + 1];
   const { changes } = recordScan(store, detections, res.rows, {
     now: common.now, window, incidents: incidentConfig,
-    sources: sources.map((s) => s.name).filter((n) => n !== 'stdin' && !n.startsWith('journald:')).map((n) => resolvePath(n)),
+    sources: sources.map((s) => s.name).filter(isFile).map((n) => resolvePath(n)),
   });
   return { common, detections, res, sources, events, store, changes, incidentConfig };
 }

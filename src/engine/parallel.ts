@@ -33,11 +33,11 @@ export function partition(jobs: Job[], n: number): Job[][] {
   return parts.filter((p) => p.length > 0);
 }
 
-export async function runJobsParallel(files: Array<{ path: string; mtimeMs: number }>, jobs: Job[], opts: RunOptions & { tzName: string }, workers: number): Promise<RunResult> {
+export async function runJobsParallel(files: Array<{ path: string; mtimeMs: number }>, jobs: Job[], opts: RunOptions, workers: number): Promise<RunResult> {
   const parts = partition(jobs, Math.max(1, Math.min(workers, jobs.length)));
   const url = new URL('./worker.js', import.meta.url);
   const results = await Promise.all(parts.map((part) => new Promise<Extract<WorkerMessage, { kind: 'done' }>>((ok, fail) => {
-    const input: WorkerInput = { files, jobs: part, tz: opts.tzName, now: opts.now, ...(opts.host !== undefined ? { host: opts.host } : {}), ...(opts.truncate !== undefined ? { truncate: opts.truncate } : {}) };
+    const input: WorkerInput = { files, jobs: part, tz: opts.tz.name, now: opts.now, ...(opts.host !== undefined ? { host: opts.host } : {}), ...(opts.truncate !== undefined ? { truncate: opts.truncate } : {}) };
     const w = new Worker(url, { workerData: input });
     w.on('message', (m: WorkerMessage) => { if (m.kind === 'warn') opts.warn?.(m.message); else ok(m); });
     w.on('error', fail);

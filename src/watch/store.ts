@@ -18,6 +18,16 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NU
 CREATE TABLE IF NOT EXISTS schedule (detection TEXT PRIMARY KEY, last_minute INTEGER NOT NULL);
 `;
 
+/**
+ * The raw lines a watcher keeps (its recent window), oldest first, read from an open state database;
+ * undefined when the database was written by scan --state, which keeps no lines.
+ */
+export function keptLines(db: Database.Database): string[] | undefined {
+  const has = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'lines'").get() as { n: number };
+  if (!has.n) return undefined;
+  return (db.prepare('SELECT raw FROM lines ORDER BY seq').all() as Array<{ raw: string }>).map((l) => l.raw);
+}
+
 export class StateStore {
   readonly db: Database.Database;
   /** Findings, risk events, incidents and notes live in the same database (one transaction can span both). */
