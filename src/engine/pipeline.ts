@@ -6,7 +6,8 @@ import { compileSplRegex, toJsReplacement } from '../spl/regex.js';
 import { STATS_FUNCTIONS } from '../spl/stats-functions.js';
 import { compileExpr, type Compiled } from './eval-compiler.js';
 import { compileSearch } from './search-match.js';
-import type { Stage, StageContext, StreamFacts } from './stage.js';
+import { rowCopier, type RowCopy, type Stage, type StageContext, type StreamFacts } from './stage.js';
+import { neededFields } from '../plan/needed-fields.js';
 import { asNumber, type Row } from './value.js';
 import { FilterStage } from './ops/filter.js';
 import { EvalStage } from './ops/eval.js';
@@ -59,9 +60,11 @@ export class Pipeline {
       f = nextFacts(op, f);
     }
     this.collector = new Collector(f.reversed, opts.onRow);
+    const needed = neededFields(plan.operators);
     let next: Stage = this.collector;
     for (let i = plan.operators.length - 1; i >= 0; i--) {
-      next = buildStage(plan.operators[i]!, facts[i]!, opts.ctx, next);
+      const copy = facts[i]!.shared ? rowCopier(needed[i]!) : undefined;
+      next = buildStage(plan.operators[i]!, facts[i]!, copy, opts.ctx, next);
     }
     this.head = next;
   }
@@ -95,7 +98,7 @@ function nextFacts(op: Operator, f: StreamFacts): StreamFacts {
   }
 }
 
-function buildStage(op: Operator, f: StreamFacts, ctx: StageContext, next: Stage): Stage {
+function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx: StageContext, next: Stage): Stage {
   switch (op.kind) {
     case 'search': return new FilterStage(compileSearch(op.expr), next);
     case 'where': {
@@ -103,24 +106,24 @@ function buildStage(op: Operator, f: StreamFacts, ctx: StageContext, next: Stage
       return new FilterStage((row) => truthy(fn(row)), next);
     }
     case 'eval':
-      return new EvalStage(op.assignments.map((a) => ({ field: a.field, fn: compileExpr(a.expr, ctx), pos: a.expr.span.start })), f.shared, next);
+      return new EvalStage(op.assignments.map((a) => ({ field: a.field, fn: compileExpr(a.expr, ctx), pos: a.expr.span.start })), copy, next);
     case 'bin':
-      return new BinStage(op.field, op.as, op.spanSeconds, op.spanValue ?? 1, ctx.tz, f.shared, next);
+      return new BinStage(op.field, op.as, op.spanSeconds, op.spanValue ?? 1, ctx.tz, copy, next);
     case 'rex': {
       if (op.mode === 'sed') {
         const m = /^s\/((?:\\.|[^\\/])*)\/((?:\\.|[^\\/])*)\/([gi0-9]*)$/s.exec(op.regex);
         if (!m) throw new SplError('sed mode expects s/regex/replacement/flags', op.span.start);
         const global = m[3]!.includes('g');
         const c = compileSplRegex(m[1]!, op.span.start, (global ? 'g' : '') + (m[3]!.includes('i') ? 'i' : ''));
-        return new SedStage(op.field, c.re, toJsReplacement(m[2]!), f.shared, next);
+        return new SedStage(op.field, c.re, toJsReplacement(m[2]!), copy, next);
       }
       const c = compileSplRegex(op.regex, op.span.start);
-      return new RexStage(op.field, c.re, c.groupNames, op.maxMatch, f.shared, next);
+      return new RexStage(op.field, c.re, c.groupNames, op.maxMatch, copy, next);
     }
     case 'stats': return new StatsStage(compileAggs(op.aggs, ctx), op.by, f.reversed, f.timeBinned, ctx, next);
-    case 'eventstats': return new EventstatsStage(compileAggs(op.aggs, ctx), op.by, f.reversed, f.shared, next);
+    case 'eventstats': return new EventstatsStage(compileAggs(op.aggs, ctx), op.by, f.reversed, copy, next);
     case 'streamstats':
-      return new StreamstatsStage(compileAggs(op.aggs, ctx), op.by, { current: op.current, window: op.window, resetOnChange: op.resetOnChange, ...(op.timeWindow !== undefined ? { timeWindow: op.timeWindow } : {}) }, f.reversed, f.shared, next);
+      return new StreamstatsStage(compileAggs(op.aggs, ctx), op.by, { current: op.current, window: op.window, resetOnChange: op.resetOnChange, ...(op.timeWindow !== undefined ? { timeWindow: op.timeWindow } : {}) }, f.reversed, copy, next);
     case 'transaction':
       return new TransactionStage({
         fields: op.fields, maxevents: op.maxevents, keepevicted: op.keepevicted,
@@ -129,7 +132,7 @@ function buildStage(op: Operator, f: StreamFacts, ctx: StageContext, next: Stage
         ...(op.startswith ? { startswith: compileBoundary(op.startswith, ctx) } : {}),
         ...(op.endswith ? { endswith: compileBoundary(op.endswith, ctx) } : {}),
       }, f.reversed, next);
-    case 'rename': return new RenameStage(op.pairs, f.shared, next);
+    case 'rename': return new RenameStage(op.pairs, copy, next);
     case 'table': return new TableStage(op.fields, next);
     case 'fields': return new FieldsStage(op.fields, op.remove, next);
     case 'sort': return new SortStage(op.keys, op.limit, f.reversed, next);

@@ -3,7 +3,7 @@
 // wildcards; field=value is a case-insensitive whole-value match with * wildcards; != needs the field to exist;
 // NOT field=value also matches events without it. All matching is linear in the line length: no regexes.
 import type { SearchExpr } from '../spl/ast.js';
-import { asNumber, scalarToString, valuesOf, type Row, type Value } from './value.js';
+import { asNumber, scalarToString, valuesOf, type Row, type Scalar, type Value } from './value.js';
 
 export type Predicate = (row: Row) => boolean;
 
@@ -89,6 +89,23 @@ export function compileGlob(pattern: string): (value: string) => boolean {
   };
 }
 
+/**
+ * field=value for one scalar: a case-insensitive glob, or numerically equal when both look numeric (status=200
+ * matches "200.0"). Exact matches and numbers are tested first without building strings: every detection asks
+ * this of every event.
+ */
+function equalsValue(value: string): (v: Scalar) => boolean {
+  const glob = compileGlob(value);
+  const n = value.includes('*') ? undefined : asNumber(value);
+  if (value.includes('*')) return (v) => glob(scalarToString(v));
+  const lower = value.toLowerCase();
+  return (v) => {
+    if (typeof v === 'number') return n !== undefined ? v === n : glob(scalarToString(v));
+    if (v === lower || (v.length === lower.length && v.toLowerCase() === lower)) return true;
+    return n !== undefined && asNumber(v) === n;
+  };
+}
+
 function anyValue(v: Value | undefined, test: (s: string) => boolean): boolean {
   if (v === undefined) return false;
   if (Array.isArray(v)) return v.some((x) => test(scalarToString(x)));
@@ -101,13 +118,11 @@ function compare(field: string, op: '=' | '!=' | '<' | '<=' | '>' | '>=', value:
     return op === '=' ? () => true : () => false;
   }
   if (op === '=' || op === '!=') {
-    const glob = compileGlob(value);
-    const n = value.includes('*') ? undefined : asNumber(value);
-    const eq = (s: string) => glob(s) || (n !== undefined && asNumber(s) === n);
-    if (op === '=') return (row) => anyValue(row[field], eq);
+    const eq = equalsValue(value);
+    if (op === '=') return (row) => { const v = row[field]; return v !== undefined && (Array.isArray(v) ? v.some(eq) : eq(v)); };
     return (row) => {
       const v = row[field];
-      return v !== undefined && !anyValue(v, eq);
+      return v !== undefined && !(Array.isArray(v) ? v.some(eq) : eq(v));
     };
   }
   const n = asNumber(value);

@@ -1,6 +1,7 @@
 // A stage takes rows one at a time and passes rows on. Streaming stages pass rows as they come; blocking
 // stages (stats, sort, dedup, head over raw events) hold what they need and pass rows on at end().
 import type { Row } from './value.js';
+import { ALL, type FieldSet } from '../plan/needed-fields.js';
 import type { EvalContext } from '../spl/eval-functions.js';
 
 export interface Stage {
@@ -25,6 +26,27 @@ export interface StreamFacts {
   timeBinned?: number;
 }
 
-export function copyIfShared(row: Row, shared: boolean): Row {
-  return shared ? { ...row } : row;
+/** Copies a shared row before a stage changes it; undefined when the stage owns its rows. */
+export type RowCopy = (row: Row) => Row;
+
+const copiers = new Map<string, RowCopy>();
+const copyAll: RowCopy = (row) => ({ ...row });
+
+/**
+ * A copier that keeps only the fields the rest of the pipeline can use (see plan/needed-fields.ts): an event
+ * has some twenty fields, a detection reads a handful, and every detection that changes events copies them.
+ * The copy is an object literal with a fixed shape, generated once per field list (names are JSON-quoted).
+ */
+export function rowCopier(fields: FieldSet): RowCopy {
+  if (fields === ALL) return copyAll;
+  const names = [...fields].sort();
+  if (names.includes('__proto__')) return copyAll;
+  const key = JSON.stringify(names);
+  let c = copiers.get(key);
+  if (!c) {
+    const body = names.map((n) => `${JSON.stringify(n)}: r[${JSON.stringify(n)}]`).join(', ');
+    c = new Function('r', `return { ${body} };`) as RowCopy;
+    copiers.set(key, c);
+  }
+  return c;
 }

@@ -25,7 +25,8 @@ export function asNumber(v: Value | undefined | null | boolean): number | undefi
 
 /** Splunk's string form of a number: integers without a decimal point, others as JS prints them. */
 export function numberToString(n: number): string {
-  if (Number.isInteger(n)) return Math.abs(n) < 1e21 ? n.toFixed(0) : String(n);
+  // JavaScript prints integers below 1e21 without a decimal point or exponent, as Splunk does; String() also
+  // hits V8's number-string cache, which matters for the status codes and times seen millions of times.
   return String(n);
 }
 

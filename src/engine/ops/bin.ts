@@ -1,4 +1,4 @@
-import type { Stage } from '../stage.js';
+import type { RowCopy, Stage } from '../stage.js';
 import { asNumber, type Row } from '../value.js';
 import type { TimeZone } from '../../util/timezone.js';
 
@@ -13,15 +13,15 @@ export class BinStage implements Stage {
     private readonly spanSeconds: number | undefined,
     private readonly spanValue: number,
     private readonly tz: TimeZone,
-    private readonly shared: boolean,
+    private readonly copy: RowCopy | undefined,
     private readonly next: Stage,
   ) {}
 
   push(input: Row): void {
     const v = asNumber(input[this.field]);
     // Copy even when nothing changes: later stages are told rows are no longer shared.
-    if (v === undefined) { this.next.push(this.shared ? { ...input } : input); return; }
-    const row = this.shared ? { ...input } : input;
+    if (v === undefined) { this.next.push(this.copy ? this.copy(input) : input); return; }
+    const row = this.copy ? this.copy(input) : input;
     if (this.field === '_time' || this.spanSeconds !== undefined) {
       const span = this.spanSeconds ?? this.spanValue;
       row[this.as] = span >= 86400 ? this.dayAligned(v, span) : Math.floor(v / span) * span;

@@ -1,4 +1,4 @@
-import type { Stage } from '../stage.js';
+import type { RowCopy, Stage } from '../stage.js';
 import type { Row } from '../value.js';
 import type { Compiled } from '../eval-compiler.js';
 import { SplError } from '../../spl/errors.js';
@@ -7,11 +7,11 @@ import { SplError } from '../../spl/errors.js';
 export class EvalStage implements Stage {
   constructor(
     private readonly assignments: Array<{ field: string; fn: Compiled; pos: number }>,
-    private readonly shared: boolean,
+    private readonly copy: RowCopy | undefined,
     private readonly next: Stage,
   ) {}
   push(input: Row): void {
-    const row = this.shared ? { ...input } : input;
+    const row = this.copy ? this.copy(input) : input;
     for (const a of this.assignments) {
       const v = a.fn(row);
       if (typeof v === 'boolean') throw new SplError(`eval cannot assign a true/false result to "${a.field}"; wrap it in if(…, …, …)`, a.pos, 'SPL_EVAL_BOOLEAN');

@@ -1,4 +1,4 @@
-import type { Stage } from '../stage.js';
+import type { RowCopy, Stage } from '../stage.js';
 import type { Row } from '../value.js';
 import type { Accumulator } from '../../spl/stats-functions.js';
 import { feedAccumulators, groupKeysOf, writeResults, type AggSpec } from './stats.js';
@@ -13,7 +13,7 @@ export class EventstatsStage implements Stage {
   private rows: Row[] = [];
   private groups = new Map<string, Accumulator[]>();
 
-  constructor(private readonly aggs: AggSpec[], private readonly by: string[], private readonly reversed: boolean, private readonly shared: boolean, private readonly next: Stage) {}
+  constructor(private readonly aggs: AggSpec[], private readonly by: string[], private readonly reversed: boolean, private readonly copy: RowCopy | undefined, private readonly next: Stage) {}
 
   push(row: Row): void {
     this.rows.push(row);
@@ -32,7 +32,7 @@ export class EventstatsStage implements Stage {
       const key = groupKeysOf(row, this.by)[0];
       const res = key === undefined ? undefined : results.get(key);
       if (!res) { this.next.push(row); continue; }
-      const out = this.shared ? { ...row } : row;
+      const out = this.copy ? this.copy(row) : row;
       for (const a of this.aggs) { if (res[a.as] !== undefined) out[a.as] = res[a.as]; else delete out[a.as]; }
       this.next.push(out);
     }

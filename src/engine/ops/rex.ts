@@ -1,4 +1,4 @@
-import type { Stage } from '../stage.js';
+import type { RowCopy, Stage } from '../stage.js';
 import { scalarToString, type Row, type Scalar } from '../value.js';
 
 /**
@@ -11,7 +11,7 @@ export class RexStage implements Stage {
     private readonly re: RegExp,
     private readonly groups: string[],
     private readonly maxMatch: number,
-    private readonly shared: boolean,
+    private readonly copy: RowCopy | undefined,
     private readonly next: Stage,
   ) {}
 
@@ -23,7 +23,7 @@ export class RexStage implements Stage {
       this.re.lastIndex = 0;
       const m = this.re.exec(text);
       if (!m || !m.groups) { this.next.push(this.own(input)); return; }
-      const row = this.shared ? { ...input } : input;
+      const row = this.copy ? this.copy(input) : input;
       for (const g of this.groups) {
         const val = m.groups[g];
         if (val !== undefined) row[g] = val;
@@ -43,12 +43,12 @@ export class RexStage implements Stage {
       if (m[0].length === 0) global.lastIndex++;
     }
     if (found.size === 0) { this.next.push(this.own(input)); return; }
-    const row = this.shared ? { ...input } : input;
+    const row = this.copy ? this.copy(input) : input;
     for (const [g, l] of found) row[g] = l.length === 1 ? l[0]! : l;
     this.next.push(row);
   }
 
-  private own(row: Row): Row { return this.shared ? { ...row } : row; }
+  private own(row: Row): Row { return this.copy ? this.copy(row) : row; }
 
   end(): void { this.next.end(); }
 }
@@ -59,13 +59,13 @@ export class SedStage implements Stage {
     private readonly field: string,
     private readonly re: RegExp,
     private readonly replacement: string,
-    private readonly shared: boolean,
+    private readonly copy: RowCopy | undefined,
     private readonly next: Stage,
   ) {}
   push(input: Row): void {
     const v = input[this.field];
-    if (v === undefined || Array.isArray(v)) { this.next.push(this.shared ? { ...input } : input); return; }
-    const row = this.shared ? { ...input } : input;
+    if (v === undefined || Array.isArray(v)) { this.next.push(this.copy ? this.copy(input) : input); return; }
+    const row = this.copy ? this.copy(input) : input;
     this.re.lastIndex = 0;
     row[this.field] = scalarToString(v).replace(this.re, this.replacement);
     this.next.push(row);

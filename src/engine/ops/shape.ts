@@ -1,5 +1,5 @@
 // Commands that reshape rows: rename, table, fields.
-import type { Stage } from '../stage.js';
+import type { RowCopy, Stage } from '../stage.js';
 import type { Row } from '../value.js';
 
 /** A `*` field-name pattern as an anchored regex; each `*` is a capture group (rename reuses them). */
@@ -17,18 +17,18 @@ export function fieldMatcher(pattern: string): (name: string) => boolean {
 /** rename: a missing source leaves the row alone; an existing target is replaced. Wildcards carry over. */
 export class RenameStage implements Stage {
   private readonly pairs: Array<{ from: string; to: string; re?: RegExp }>;
-  constructor(pairs: Array<{ from: string; to: string }>, private readonly shared: boolean, private readonly next: Stage) {
+  constructor(pairs: Array<{ from: string; to: string }>, private readonly copy: RowCopy | undefined, private readonly next: Stage) {
     this.pairs = pairs.map((p) => (p.from.includes('*')
       ? { ...p, re: wildcardRegex(p.from) }
       : p));
   }
   push(input: Row): void {
     let row = input;
-    let copied = !this.shared;
+    let copied = !this.copy;
     for (const p of this.pairs) {
       if (!p.re) {
         if (!(p.from in row) || row[p.from] === undefined) continue;
-        if (!copied) { row = { ...row }; copied = true; }
+        if (!copied) { row = this.copy!(row); copied = true; }
         const v = row[p.from];
         delete row[p.from];
         row[p.to] = v;
@@ -39,14 +39,14 @@ export class RenameStage implements Stage {
         if (!m || row[name] === undefined) continue;
         let k = 1;
         const target = p.to.replace(/\*/g, () => m[k++] ?? '');
-        if (!copied) { row = { ...row }; copied = true; }
+        if (!copied) { row = this.copy!(row); copied = true; }
         const v = row[name];
         delete row[name];
         row[target] = v;
       }
     }
     // Later stages are told rows are no longer shared, so hand on a copy even when nothing was renamed.
-    this.next.push(copied ? row : { ...row });
+    this.next.push(copied ? row : this.copy!(row));
   }
   end(): void { this.next.end(); }
 }

@@ -44,30 +44,34 @@ export class StatsStage implements Stage {
   }
 
   push(row: Row): void {
+    // The usual case, every by-field a single value, builds the group key without arrays.
     const by = this.by;
-    if (by.length === 0) { this.addTo('', [], row); return; }
-    if (by.length === 1) {
-      const v = row[by[0]!];
+    let key = '';
+    for (let i = 0; i < by.length; i++) {
+      const v = row[by[i]!];
       if (v === undefined) return;
-      if (Array.isArray(v)) { for (const x of v) this.addTo(keyOf(x), [x], row); }
-      else this.addTo(keyOf(v), [v], row);
-    } else {
-      const lists: Scalar[][] = [];
-      for (const f of by) {
-        const v = row[f];
-        if (v === undefined) return;
-        const l = valuesOf(v);
-        if (l.length === 0) return;
-        lists.push(l);
-      }
-      for (const combo of cartesian(lists)) this.addTo(combo.map(keyOf).join('\u0000'), combo, row);
+      if (Array.isArray(v)) { this.pushMultivalue(row); return; }
+      key = i === 0 ? keyOf(v) : key + '\u0000' + keyOf(v);
     }
+    this.addTo(key, undefined, row);
     if (this.flushSpan !== undefined) this.maybeFlush(row);
   }
 
-  private addTo(key: string, keys: Scalar[], row: Row): void {
+  private pushMultivalue(row: Row): void {
+    const lists: Scalar[][] = [];
+    for (const f of this.by) {
+      const l = valuesOf(row[f]);
+      if (l.length === 0) return;
+      lists.push(l);
+    }
+    for (const combo of cartesian(lists)) this.addTo(combo.map(keyOf).join('\u0000'), combo, row);
+    if (this.flushSpan !== undefined) this.maybeFlush(row);
+  }
+
+  private addTo(key: string, keys: Scalar[] | undefined, row: Row): void {
     let g = this.groups.get(key);
     if (!g) {
+      keys ??= this.by.map((f) => row[f] as Scalar);
       if (this.flushSpan !== undefined) {
         const t = asNumber(keys[0]);
         if (t !== undefined && t < this.flushedBefore && !this.warnedLate) {

@@ -1,4 +1,4 @@
-import type { Stage } from '../stage.js';
+import type { RowCopy, Stage } from '../stage.js';
 import { asNumber, type Row } from '../value.js';
 import type { Accumulator } from '../../spl/stats-functions.js';
 import { feedAccumulators, groupKeysOf, writeResults, type AggSpec } from './stats.js';
@@ -29,7 +29,7 @@ export class StreamstatsStage implements Stage {
     private readonly by: string[],
     private readonly opts: StreamstatsOptions,
     private readonly reversed: boolean,
-    private readonly shared: boolean,
+    private readonly copy: RowCopy | undefined,
     private readonly next: Stage,
   ) {}
 
@@ -39,7 +39,7 @@ export class StreamstatsStage implements Stage {
   }
 
   private process(input: Row): void {
-    const row = this.shared ? { ...input } : input;
+    const row = this.copy ? this.copy(input) : input;
     const key = groupKeysOf(row, this.by)[0];
     if (key === undefined) { this.next.push(row); return; }
     if (this.opts.resetOnChange && this.lastKey !== undefined && key !== this.lastKey) this.groups.clear();
