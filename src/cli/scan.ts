@@ -78,8 +78,13 @@ function workerCount(given: string | undefined, files: Array<{ path: string }> |
     return files ? Math.min(n, jobs) : 1;
   }
   if (!files) return 1;
+  return bigInput(files) ? Math.min(availableParallelism(), 4, jobs) : 1;
+}
+
+/** Inputs big enough to repay starting threads (8 MB, some 80,000 lines). */
+function bigInput(files: Array<{ path: string }>): boolean {
   const bytes = files.reduce((s, f) => { try { return s + statSync(f.path).size; } catch { return s; } }, 0);
-  return bytes < 8 << 20 ? 1 : Math.min(availableParallelism(), 4, jobs);
+  return bytes >= 8 << 20;
 }
 
 /** Options `runScan` reads (scan's, and the risk commands' when given files). */
@@ -101,7 +106,8 @@ export async function runScan(values: ScanValues, positionals: string[], io: Io)
   const isFile = (name: string) => name !== 'stdin' && !name.startsWith('journald:');
   const files = sources.every((s) => isFile(s.name)) ? sources.map((s) => ({ path: s.name, mtimeMs: s.mtimeMs })) : undefined;
   const workers = workerCount(values.workers, files, jobs.length);
-  const res = files && workers > 1 ? await runJobsParallel(files, jobs, runOpts, workers) : await runJobs(sources, jobs, runOpts);
+  // Big files go to worker threads even with one worker: a worker's heap can be capped (see parallel.ts).
+  const res = files && (workers > 1 || bigInput(files)) ? await runJobsParallel(files, jobs, runOpts, workers) : await runJobs(sources, jobs, runOpts);
   const fallback = res.lastEventTime ?? common.now;
   const events: RiskEvent[] = [];
   for (const d of detections) {

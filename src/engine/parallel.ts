@@ -1,7 +1,8 @@
 // The same jobs on several cores: worker threads each run a share of the searches over the whole input, so
 // every search sees every event in order, exactly as in one thread, and the results are the same. Each
 // worker reads and parses the input itself (parsing is the cheap part; the searches are not), and only the
-// result rows cross between threads. Files only: stdin and journald can be read once.
+// result rows cross between threads. Files only: stdin and journald can be read once. Workers run with a heap
+// limit, which keeps a long scan's memory flat.
 import { Worker } from 'node:worker_threads';
 import type { Job, RunOptions, RunResult } from './runner.js';
 import type { Row } from './value.js';
@@ -33,16 +34,17 @@ export function partition(jobs: Job[], n: number): Job[][] {
   return parts.filter((p) => p.length > 0);
 }
 
-export async function runJobsParallel(files: Array<{ path: string; mtimeMs: number }>, jobs: Job[], opts: RunOptions, workers: number): Promise<RunResult> {
+/**
+ * Heap limit of a scan worker to start with. A scan's live data is small (open time bins, a few thousand
+ * groups), but V8 lets a heap grow well past its live data while allocation is fast: without a limit a long
+ * log pushes each thread past a gigabyte. A worker that does need more is run again with four times as much.
+ */
+export const WORKER_HEAP_MB = 128;
+const MAX_HEAP_MB = 8192;
+
+export async function runJobsParallel(files: Array<{ path: string; mtimeMs: number }>, jobs: Job[], opts: RunOptions, workers: number, heapMb = WORKER_HEAP_MB): Promise<RunResult> {
   const parts = partition(jobs, Math.max(1, Math.min(workers, jobs.length)));
-  const url = new URL('./worker.js', import.meta.url);
-  const results = await Promise.all(parts.map((part) => new Promise<Extract<WorkerMessage, { kind: 'done' }>>((ok, fail) => {
-    const input: WorkerInput = { files, jobs: part, tz: opts.tz.name, now: opts.now, ...(opts.host !== undefined ? { host: opts.host } : {}), ...(opts.truncate !== undefined ? { truncate: opts.truncate } : {}) };
-    const w = new Worker(url, { workerData: input });
-    w.on('message', (m: WorkerMessage) => { if (m.kind === 'warn') opts.warn?.(m.message); else ok(m); });
-    w.on('error', fail);
-    w.on('exit', (code) => { if (code !== 0) fail(new Error(`a scan worker stopped with exit code ${code}`)); });
-  })));
+  const results = await Promise.all(parts.map((part) => runPart(files, part, opts, heapMb)));
   // Merge in the jobs' own order, so output is the single-threaded run's.
   const rows = new Map<string, Row[]>();
   const failures = new Map<string, string>();
@@ -59,4 +61,26 @@ export async function runJobsParallel(files: Array<{ path: string; mtimeMs: numb
   if (r0.first !== undefined) out.firstEventTime = r0.first;
   if (r0.last !== undefined) out.lastEventTime = r0.last;
   return out;
+}
+
+type Done = Extract<WorkerMessage, { kind: 'done' }>;
+
+async function runPart(files: WorkerInput['files'], part: Job[], opts: RunOptions, heapMb: number): Promise<Done> {
+  // Warnings are held until the worker finishes, so a worker run again does not repeat them.
+  const warnings: string[] = [];
+  try {
+    const done = await new Promise<Done>((ok, fail) => {
+      const input: WorkerInput = { files, jobs: part, tz: opts.tz.name, now: opts.now, ...(opts.host !== undefined ? { host: opts.host } : {}), ...(opts.truncate !== undefined ? { truncate: opts.truncate } : {}) };
+      const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+      w.on('message', (m: WorkerMessage) => { if (m.kind === 'warn') warnings.push(m.message); else ok(m); });
+      w.on('error', fail);
+      w.on('exit', (code) => { if (code !== 0) fail(new Error(`a scan worker stopped with exit code ${code}`)); });
+    });
+    for (const m of warnings) opts.warn?.(m);
+    return done;
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_WORKER_OUT_OF_MEMORY' || heapMb >= MAX_HEAP_MB) throw e;
+    opts.warn?.(`a scan thread needed more than ${heapMb} MB for its detections; running them again with ${heapMb * 4} MB`);
+    return runPart(files, part, opts, heapMb * 4);
+  }
 }

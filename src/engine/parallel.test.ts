@@ -1,0 +1,55 @@
+// Worker threads: the same results as one thread, and a worker that outgrows its heap limit is run again.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileSearchText } from '../spl/compile.js';
+import { MacroTable } from '../spl/macros.js';
+import { TimeZone } from '../util/timezone.js';
+import { fileSource } from '../input/sources.js';
+import { runJobs, type Job } from './runner.js';
+import { runJobsParallel } from './parallel.js';
+
+const tz = TimeZone.resolve('UTC');
+const NOW = Date.UTC(2025, 5, 14, 12, 0, 0) / 1000;
+const job = (key: string, spl: string): Job => {
+  const { plan, expanded } = compileSearchText(spl, new MacroTable(), { tz, now: NOW });
+  return { key, plan, expanded };
+};
+
+function logFile(lines: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sentinel-par-'));
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    const s = String(i % 60).padStart(2, '0');
+    out.push(`[GIN] 2025/06/14 - 10:${String(Math.floor(i / 3000) % 60).padStart(2, '0')}:${s} | ${i % 7 ? 200 : 404} |  ${(i % 900) + 1}.25ms |  10.0.${i % 5}.${i % 250} | POST     "/api/chat/${i}"`);
+  }
+  const file = join(dir, 'server.log');
+  writeFileSync(file, out.join('\n') + '\n');
+  return file;
+}
+
+test('two workers give the rows one thread gives, in the jobs\' order', async () => {
+  const file = logFile(5000);
+  const jobs = [
+    job('by-src', 'search line_type=gin | bin _time span=5m | stats count, dc(uri_path) as paths by _time, src'),
+    job('misses', 'search status=404 | eval p=uri_path | stats count by src | where count > 2'),
+    job('slow', 'search line_type=gin | where response_time_ms > 800 | table _time, src, response_time_ms'),
+  ];
+  const opts = { tz, now: NOW, warn: () => {} };
+  const one = await runJobs([fileSource(file)], jobs, opts);
+  const two = await runJobsParallel([{ path: file, mtimeMs: 0 }], jobs, opts, 2);
+  assert.deepEqual([...two.rows.keys()], jobs.map((j) => j.key));
+  assert.deepEqual(two.rows, one.rows);
+  assert.equal(two.lines, 5000);
+});
+
+test('a worker that reaches its heap limit is run again with a bigger one, and says so once', async () => {
+  const file = logFile(150_000);
+  const warnings: string[] = [];
+  const res = await runJobsParallel([{ path: file, mtimeMs: 0 }], [job('all', 'search line_type=gin | stats dc(_raw) as lines, values(_raw) as raws')], { tz, now: NOW, warn: (m) => warnings.push(m) }, 1, 16);
+  assert.equal(res.rows.get('all')![0]!.lines, 150_000);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /needed more than 16 MB .* again with 64 MB/);
+});
