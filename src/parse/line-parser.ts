@@ -4,7 +4,7 @@
 import type { Row } from '../engine/value.js';
 import type { TimeZone } from '../util/timezone.js';
 import { stripPrefixes } from './prefix.js';
-import { parseGin } from './gin.js';
+import { parseGin, type GinFields } from './gin.js';
 import { readPairs, cleanKey } from './kv.js';
 
 export const SOURCETYPE = 'ollama:server';
@@ -35,13 +35,13 @@ const RECOVERY = /^\[Recovery\] (\d{4})\/(\d{2})\/(\d{2}) - (\d{2}):(\d{2}):(\d{
 export class LineParser {
   private lastMs: number;
   private inPanic = false;
-  private lastYear: number;
+  /** Year of lastMs, worked out only when a journald prefix without a year needs it. */
+  private yearOf = { ms: NaN, year: 1970 };
   private readonly opts: LineParserOptions;
 
   constructor(opts: LineParserOptions) {
     this.opts = opts;
     this.lastMs = opts.fallbackMs;
-    this.lastYear = new Date(opts.fallbackMs).getUTCFullYear();
   }
 
   parse(raw: string): Row {
@@ -56,7 +56,7 @@ export class LineParser {
       const g = parseGin(line);
       if (g) {
         this.inPanic = false;
-        const ms = o.tz.localToEpochMs(g.y, g.mo, g.d, g.h, g.mi, g.s);
+        const ms = this.ginTime(g);
         this.setTime(ms);
         const q = g.path.indexOf('?');
         const src = g.client.length > 0 ? g.client : undefined;
@@ -108,18 +108,32 @@ export class LineParser {
     };
   }
 
+  // Gin lines carry whole seconds and a busy server writes many in the same second: the last one is kept.
+  private lastGin = { y: -1, mo: 0, d: 0, h: 0, mi: 0, s: 0, ms: 0 };
+  private ginTime(g: GinFields): number {
+    const c = this.lastGin;
+    if (g.s === c.s && g.mi === c.mi && g.h === c.h && g.d === c.d && g.mo === c.mo && g.y === c.y) return c.ms;
+    const ms = this.opts.tz.localToEpochMs(g.y, g.mo, g.d, g.h, g.mi, g.s);
+    this.lastGin = { y: g.y, mo: g.mo, d: g.d, h: g.h, mi: g.mi, s: g.s, ms };
+    return ms;
+  }
+
   private prefixTime(pre: { absoluteMs?: number; wall?: { y?: number; mo?: number; d: number; h: number; mi: number; s: number } }): number | undefined {
     if (pre.absoluteMs !== undefined) return pre.absoluteMs;
     const w = pre.wall;
     if (!w) return undefined;
     // journald's short format has no year: take the year of the stream so far.
-    return this.opts.tz.localToEpochMs(w.y ?? this.lastYear, w.mo ?? 1, w.d, w.h, w.mi, w.s);
+    return this.opts.tz.localToEpochMs(w.y ?? this.lastYear(), w.mo ?? 1, w.d, w.h, w.mi, w.s);
+  }
+
+  private lastYear(): number {
+    if (this.yearOf.ms !== this.lastMs) this.yearOf = { ms: this.lastMs, year: new Date(this.lastMs).getUTCFullYear() };
+    return this.yearOf.year;
   }
 
   private setTime(ms: number): void {
     if (!Number.isFinite(ms)) return;
     this.lastMs = ms;
-    this.lastYear = new Date(ms).getUTCFullYear();
   }
 
   /** slog TextHandler lines: every pair becomes a field; `source` is Splunk's file path, so it goes to code_source. */
