@@ -3,6 +3,7 @@
 import type { Expr } from '../spl/ast.js';
 import { SplError } from '../spl/errors.js';
 import { EVAL_FUNCTIONS, like, num, str, truthy, type EvalContext, type EvalValue } from '../spl/eval-functions.js';
+import { compileSplRegex } from '../spl/regex.js';
 import { asNumber, scalarToString, type Row, type Scalar } from './value.js';
 
 export type Compiled = (row: Row) => EvalValue;
@@ -131,6 +132,8 @@ function compileExprDirect(e: Expr, ctx: EvalContext): Compiled {
         case 'LIKE': return (row) => { const a = str(l(row)), b = str(r(row)); return a === undefined || b === undefined ? false : like(a, b); };
         case '=': case '==': case '!=': case '<': case '<=': case '>': case '>=': {
           const op = e.op;
+          const lit = literalOf(e.right);
+          if (lit !== undefined) return compareToLiteral(op, l, lit);
           return (row) => comparison(op, l(row), r(row));
         }
         default: {
@@ -141,6 +144,40 @@ function compileExprDirect(e: Expr, ctx: EvalContext): Compiled {
     }
     case 'call': return compileCall(e, ctx);
   }
+}
+
+function literalOf(e: Expr): Scalar | undefined {
+  return e.kind === 'str' || e.kind === 'num' ? e.value : undefined;
+}
+
+/**
+ * `field OP literal`, the commonest test in a detection (status=200, line_type="gin", requests > 120): a single
+ * string or number on the left is compared without building lists, with the same result as comparison().
+ */
+function compareToLiteral(op: string, l: Compiled, lit: Scalar): Compiled {
+  const litNum = asNumber(lit);
+  const litStr = scalarToString(lit);
+  const test = (c: number) => (op === '=' || op === '==' ? c === 0 : op === '!=' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0);
+  return (row) => {
+    const v = l(row);
+    if (typeof v === 'number' && litNum !== undefined && !Number.isNaN(v)) return test(v < litNum ? -1 : v > litNum ? 1 : 0);
+    if (typeof v === 'string' && litNum === undefined) return test(v < litStr ? -1 : v > litStr ? 1 : 0);
+    return comparison(op, v, lit);
+  };
+}
+
+/** match(x, "literal") and like(x, "literal"): the pattern is compiled once, a single string tested directly. */
+function literalPatternCall(e: Extract<Expr, { kind: 'call' }>, args: Compiled[], generic: Compiled): Compiled | undefined {
+  if ((e.name !== 'match' && e.name !== 'like') || e.args[1]?.kind !== 'str') return undefined;
+  const pattern = e.args[1].value;
+  const a = args[0]!;
+  const re = e.name === 'match' ? compileSplRegex(pattern, e.args[1].span.start).re : undefined;
+  return (row) => {
+    const v = a(row);
+    if (typeof v !== 'string') return generic(row);
+    if (re) { re.lastIndex = 0; return re.test(v); }
+    return like(v, pattern);
+  };
 }
 
 function compileCall(e: Extract<Expr, { kind: 'call' }>, ctx: EvalContext): Compiled {
@@ -179,8 +216,7 @@ function compileCall(e: Extract<Expr, { kind: 'call' }>, ctx: EvalContext): Comp
       throw err;
     }
   }
-  return (row) => {
-    const vals = args.map((a) => a(row));
+  const call = (vals: EvalValue[]) => {
     try {
       return fn(vals, ctx);
     } catch (err) {
@@ -188,4 +224,15 @@ function compileCall(e: Extract<Expr, { kind: 'call' }>, ctx: EvalContext): Comp
       throw err;
     }
   };
+  // Argument lists of one to three are built as literals: no closure per argument, no growing array.
+  const [a0, a1, a2] = args;
+  let generic: Compiled;
+  switch (args.length) {
+    case 0: generic = () => call([]); break;
+    case 1: generic = (row) => call([a0!(row)]); break;
+    case 2: generic = (row) => call([a0!(row), a1!(row)]); break;
+    case 3: generic = (row) => call([a0!(row), a1!(row), a2!(row)]); break;
+    default: generic = (row) => call(args.map((a) => a(row)));
+  }
+  return literalPatternCall(e, args, generic) ?? generic;
 }
