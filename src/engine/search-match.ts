@@ -137,39 +137,54 @@ function compare(field: string, op: '=' | '!=' | '<' | '<=' | '>' | '>=', value:
   return (row) => anyValue(row[field], test);
 }
 
+/**
+ * Compiles a search filter to one JavaScript function: every event meets every detection's filter, and a tree
+ * of closures pays a call per node and a dynamic property read per field. The generated code reads each field
+ * by its (JSON-quoted) name and calls the value tests directly; terms and range comparisons stay closures.
+ */
 export function compileSearch(expr: SearchExpr | null): Predicate {
   if (!expr) return () => true;
-  switch (expr.kind) {
-    case 'term': {
-      const m = compileTerm(expr.text);
-      if (expr.text.replace(/\*/g, '') === '') return () => true;
-      return (row) => {
-        const raw = row._raw;
-        if (typeof raw === 'string') return m(lowerRaw(raw));
-        // Rows without _raw (after stats): the term may match any field's value.
-        for (const k in row) {
-          const v = row[k];
-          if (v !== undefined && valuesOf(v).some((x) => m(scalarToString(x).toLowerCase()))) return true;
-        }
-        return false;
-      };
-    }
-    case 'compare': return compare(expr.field, expr.op, expr.value);
-    case 'in': {
-      const preds = expr.values.map((v) => compare(expr.field, '=', v));
-      return (row) => preds.some((p) => p(row));
-    }
-    case 'and': {
-      const preds = expr.items.map(compileSearch);
-      return (row) => { for (const p of preds) if (!p(row)) return false; return true; };
-    }
-    case 'or': {
-      const preds = expr.items.map(compileSearch);
-      return (row) => { for (const p of preds) if (p(row)) return true; return false; };
-    }
-    case 'not': {
-      const p = compileSearch(expr.item);
-      return (row) => !p(row);
-    }
+  const tests: unknown[] = [];
+  const code = generate(expr, tests);
+  const names = tests.map((_, i) => `t${i}`);
+  const factory = new Function('tests', `const [${names.join(', ')}] = tests;\nconst isArray = Array.isArray;\nreturn (row) => { let v; return ${code}; };`);
+  return factory(tests) as Predicate;
+}
+
+function generate(e: SearchExpr, tests: unknown[]): string {
+  const add = (t: unknown) => `t${tests.push(t) - 1}`;
+  switch (e.kind) {
+    case 'term': return `${add(termPredicate(e.text))}(row)`;
+    case 'compare': return compareCode(e.field, e.op, e.value, add);
+    case 'in': return `(${e.values.map((v) => compareCode(e.field, '=', v, add)).join(' || ')})`;
+    case 'and': return `(${e.items.map((x) => generate(x, tests)).join(' && ')})`;
+    case 'or': return `(${e.items.map((x) => generate(x, tests)).join(' || ')})`;
+    case 'not': return `!${generate(e.item, tests)}`;
   }
+}
+
+function compareCode(field: string, op: '=' | '!=' | '<' | '<=' | '>' | '>=', value: string, add: (t: unknown) => string): string {
+  if (field === 'index' && (op === '=' || op === '!=')) return op === '=' ? 'true' : 'false';
+  const read = `(v = row[${JSON.stringify(field)}]) !== undefined`;
+  if (op === '=' || op === '!=') {
+    const eq = add(equalsValue(value));
+    const any = `(isArray(v) ? v.some(${eq}) : ${eq}(v))`;
+    return op === '=' ? `(${read} && ${any})` : `(${read} && !${any})`;
+  }
+  return `${add(compare(field, op, value))}(row)`;
+}
+
+function termPredicate(text: string): Predicate {
+  const m = compileTerm(text);
+  if (text.replace(/\*/g, '') === '') return () => true;
+  return (row) => {
+    const raw = row._raw;
+    if (typeof raw === 'string') return m(lowerRaw(raw));
+    // Rows without _raw (after stats): the term may match any field's value.
+    for (const k in row) {
+      const v = row[k];
+      if (v !== undefined && valuesOf(v).some((x) => m(scalarToString(x).toLowerCase()))) return true;
+    }
+    return false;
+  };
 }
