@@ -71,14 +71,14 @@ export async function scanCommand(args: string[], io: Io): Promise<number> {
 }
 
 /** --workers, or by default one per core (at most 4) when the files are big enough to repay starting threads. */
-function workerCount(given: string | undefined, files: Array<{ path: string }> | undefined, jobs: number): number {
+function workerCount(given: string | undefined, files: Array<{ path: string }> | undefined, big: boolean, jobs: number): number {
   if (given !== undefined) {
     const n = Number(given);
     if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError('--workers must be a whole number from 1 to 64');
     return files ? Math.min(n, jobs) : 1;
   }
   if (!files) return 1;
-  return bigInput(files) ? Math.min(availableParallelism(), 4, jobs) : 1;
+  return big ? Math.min(availableParallelism(), 4, jobs) : 1;
 }
 
 /** Inputs big enough to repay starting threads (8 MB, some 80,000 lines). */
@@ -105,9 +105,10 @@ export async function runScan(values: ScanValues, positionals: string[], io: Io)
   // Files can be read by several workers and named for drilldowns; stdin and journald only once.
   const isFile = (name: string) => name !== 'stdin' && !name.startsWith('journald:');
   const files = sources.every((s) => isFile(s.name)) ? sources.map((s) => ({ path: s.name, mtimeMs: s.mtimeMs })) : undefined;
-  const workers = workerCount(values.workers, files, jobs.length);
+  const big = files !== undefined && bigInput(files);
+  const workers = workerCount(values.workers, files, big, jobs.length);
   // Big files go to worker threads even with one worker: a worker's heap can be capped (see parallel.ts).
-  const res = files && (workers > 1 || bigInput(files)) ? await runJobsParallel(files, jobs, runOpts, workers) : await runJobs(sources, jobs, runOpts);
+  const res = files && (workers > 1 || big) ? await runJobsParallel(files, jobs, runOpts, workers) : await runJobs(sources, jobs, runOpts);
   const fallback = res.lastEventTime ?? common.now;
   const events: RiskEvent[] = [];
   for (const d of detections) {

@@ -21,15 +21,18 @@ function cmp(a: Scalar, b: Scalar): number {
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
+/** Whether `op` holds for a three-way comparison result. */
+function holds(op: string, c: number): boolean {
+  return op === '=' || op === '==' ? c === 0 : op === '!=' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+}
+
 function comparison(op: string, a: EvalValue, b: EvalValue): boolean {
   if (typeof a === 'boolean' && typeof b === 'boolean') return op === '=' || op === '==' ? a === b : op === '!=' ? a !== b : false;
   const la = scalars(a), lb = scalars(b);
   if (la.length === 0 || lb.length === 0) return false;
   // A multivalue side matches when any of its values does.
   for (const x of la) for (const y of lb) {
-    const c = cmp(x, y);
-    const ok = op === '=' || op === '==' ? c === 0 : op === '!=' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
-    if (ok) return true;
+    if (holds(op, cmp(x, y))) return true;
   }
   return false;
 }
@@ -157,11 +160,10 @@ function literalOf(e: Expr): Scalar | undefined {
 function compareToLiteral(op: string, l: Compiled, lit: Scalar): Compiled {
   const litNum = asNumber(lit);
   const litStr = scalarToString(lit);
-  const test = (c: number) => (op === '=' || op === '==' ? c === 0 : op === '!=' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0);
   return (row) => {
     const v = l(row);
-    if (typeof v === 'number' && litNum !== undefined && !Number.isNaN(v)) return test(v < litNum ? -1 : v > litNum ? 1 : 0);
-    if (typeof v === 'string' && litNum === undefined) return test(v < litStr ? -1 : v > litStr ? 1 : 0);
+    if (typeof v === 'number' && litNum !== undefined && !Number.isNaN(v)) return holds(op, v < litNum ? -1 : v > litNum ? 1 : 0);
+    if (typeof v === 'string' && litNum === undefined) return holds(op, v < litStr ? -1 : v > litStr ? 1 : 0);
     return comparison(op, v, lit);
   };
 }

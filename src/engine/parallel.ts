@@ -2,7 +2,7 @@
 // every search sees every event in order, exactly as in one thread, and the results are the same. Each
 // worker reads and parses the input itself (parsing is the cheap part; the searches are not), and only the
 // result rows cross between threads. Files only: stdin and journald can be read once. Workers run with a heap
-// limit, which keeps a long scan's memory flat.
+// limit, which keeps each thread's heap near its live data.
 import { Worker } from 'node:worker_threads';
 import type { Job, RunOptions, RunResult } from './runner.js';
 import type { Row } from './value.js';
@@ -35,9 +35,9 @@ export function partition(jobs: Job[], n: number): Job[][] {
 }
 
 /**
- * Heap limit of a scan worker to start with. A scan's live data is small (open time bins, a few thousand
- * groups), but V8 lets a heap grow well past its live data while allocation is fast: without a limit a long
- * log pushes each thread past a gigabyte. A worker that does need more is run again with four times as much.
+ * Heap limit of a scan worker to start with. V8 lets a heap grow well past its live data while allocation is
+ * fast: without a limit an 8 M-line log pushed each thread past a gigabyte. A worker that does need more (see
+ * docs/performance.md) is run again with four times as much.
  */
 export const WORKER_HEAP_MB = 128;
 const MAX_HEAP_MB = 8192;

@@ -112,19 +112,8 @@ function anyValue(v: Value | undefined, test: (s: string) => boolean): boolean {
   return test(typeof v === 'number' ? scalarToString(v) : v);
 }
 
-function compare(field: string, op: '=' | '!=' | '<' | '<=' | '>' | '>=', value: string): Predicate {
-  if (field === 'index' && (op === '=' || op === '!=')) {
-    // There are no indexes here: every event is in the one index, so index=... selects everything.
-    return op === '=' ? () => true : () => false;
-  }
-  if (op === '=' || op === '!=') {
-    const eq = equalsValue(value);
-    if (op === '=') return (row) => { const v = row[field]; return v !== undefined && (Array.isArray(v) ? v.some(eq) : eq(v)); };
-    return (row) => {
-      const v = row[field];
-      return v !== undefined && !(Array.isArray(v) ? v.some(eq) : eq(v));
-    };
-  }
+/** field<value and the other range tests: numeric when both sides look numeric, else case-insensitive text. */
+function compareRange(field: string, op: '<' | '<=' | '>' | '>=', value: string): Predicate {
   const n = asNumber(value);
   const lower = value.toLowerCase();
   const test = (s: string) => {
@@ -171,7 +160,7 @@ function compareCode(field: string, op: '=' | '!=' | '<' | '<=' | '>' | '>=', va
     const any = `(isArray(v) ? v.some(${eq}) : ${eq}(v))`;
     return op === '=' ? `(${read} && ${any})` : `(${read} && !${any})`;
   }
-  return `${add(compare(field, op, value))}(row)`;
+  return `${add(compareRange(field, op, value))}(row)`;
 }
 
 function termPredicate(text: string): Predicate {
