@@ -149,6 +149,17 @@ test('rename, table, fields, sort, head, dedup', () => {
   assert.deepEqual(run('* | table _raw', evs).map((r) => r._raw), ['c', 'b', 'a']);
 });
 
+test('sort with a limit keeps only the best rows, in the same order as a full sort (ties newest first)', () => {
+  // 1000 rows with many ties: the bounded buffer is cut back to the limit many times along the way.
+  const evs = Array.from({ length: 1000 }, (_, i) => ev(`e${i}`, { n: (i * 7919) % 13, k: i, _time: NOW - 1000 + i }));
+  const expected = (limit: number) => evs.map((e, i) => ({ k: i, n: e.n as number }))
+    .sort((a, b) => b.n - a.n || b.k - a.k).slice(0, limit);
+  assert.deepEqual(run('* | sort 25 - n | table k n', evs), expected(25));
+  assert.deepEqual(run('* | sort 1 - n | table k n', evs), expected(1));
+  assert.deepEqual(run('* | sort 0 - n | table k n', evs), expected(1000));
+  assert.equal(run('* | sort - n', evs).length, 1000);
+});
+
 test('earliest= and latest= in the search bound the time range', () => {
   const evs = [ev('a', { _time: NOW - 7200 }), ev('b', { _time: NOW - 600 }), ev('c', { _time: NOW })];
   assert.deepEqual(run('earliest=-1h latest=now', evs).map((r) => r._raw), ['b']);

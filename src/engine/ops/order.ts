@@ -32,17 +32,37 @@ export function compareRows(a: Row, b: Row, keys: SortKey[]): number {
   return 0;
 }
 
-/** sort: stable; with the default limit of 10000 rows, as Splunk's sort. */
+/**
+ * sort: stable; with the default limit of 10000 rows, as Splunk's sort. With a limit, only the best rows seen so
+ * far are kept (the buffer is cut back to the limit whenever it reaches twice that), so memory stays bounded
+ * however many rows arrive; `sort 0` keeps them all. Ties go in Splunk's order: arrival order, or newest first
+ * when rows arrive oldest first.
+ */
 export class SortStage implements Stage {
-  private rows: Row[] = [];
+  private held: { row: Row; seq: number }[] = [];
+  private seq = 0;
   constructor(private readonly keys: SortKey[], private readonly limit: number, private readonly reversed: boolean, private readonly next: Stage) {}
-  push(row: Row): void { this.rows.push(row); }
+
+  push(row: Row): void {
+    this.held.push({ row, seq: this.seq++ });
+    if (this.held.length >= this.limit * 2) this.cut(); // never for `sort 0` (limit Infinity)
+  }
+
+  private order(): void {
+    const keys = this.keys, tie = this.reversed ? -1 : 1;
+    this.held.sort((a, b) => compareRows(a.row, b.row, keys) || (a.seq - b.seq) * tie);
+  }
+
+  private cut(): void {
+    this.order();
+    this.held.length = this.limit;
+  }
+
   end(): void {
-    const rows = this.reversed ? this.rows.reverse() : this.rows;
-    rows.sort((a, b) => compareRows(a, b, this.keys));
-    const n = Math.min(rows.length, this.limit);
-    for (let i = 0; i < n; i++) this.next.push(rows[i]!);
-    this.rows = [];
+    this.order();
+    const n = Math.min(this.held.length, this.limit);
+    for (let i = 0; i < n; i++) this.next.push(this.held[i]!.row);
+    this.held = [];
     this.next.end();
   }
 }
