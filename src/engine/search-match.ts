@@ -14,15 +14,18 @@ function isBreaker(code: number): boolean {
   return code < 128 ? BREAKER[code] === 1 : false;
 }
 
-let lastRaw: string | undefined;
-let lastLower = '';
-/** Lower-cased _raw, cached for the event currently being matched (each detection asks for the same one). */
+// Detections take events a batch at a time (engine/runner.ts), so the cache holds more than a batch.
+const LOWER_CACHE_LIMIT = 4096;
+let lowered = new Map<string, string>();
+/** Lower-cased _raw, computed once per event however many detections ask for it. */
 function lowerRaw(raw: string): string {
-  if (raw !== lastRaw) {
-    lastRaw = raw;
-    lastLower = raw.toLowerCase();
+  let l = lowered.get(raw);
+  if (l === undefined) {
+    if (lowered.size >= LOWER_CACHE_LIMIT) lowered = new Map();
+    l = raw.toLowerCase();
+    lowered.set(raw, l);
   }
-  return lastLower;
+  return l;
 }
 
 /** A compiled term: does `hay` (lower case) contain it at token boundaries? */
