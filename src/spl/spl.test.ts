@@ -97,6 +97,18 @@ test('stats: functions, as, by; null by-fields dropped; multivalue by-fields spl
   assert.deepEqual(run('nomatch | stats count by src', evs), []);
 });
 
+test('stats groups: a new group with a multivalue by-field is split; 5 and "5" are one group; flushed bins start afresh', () => {
+  const evs = [ev('a', { src: 'x', m: ['GET', 'POST'], n: 5 }), ev('b', { src: 'x', m: 'GET', n: '5' }), ev('c', { src: 'y', m: ['HEAD'], n: 5 })];
+  assert.deepEqual(run('* | stats count by src, host, m', evs), [{ src: 'x', host: 'h', m: 'GET', count: 2 }, { src: 'x', host: 'h', m: 'POST', count: 1 }, { src: 'y', host: 'h', m: 'HEAD', count: 1 }]);
+  assert.deepEqual(run('* | stats count by n, src', evs).map((r) => [String(r.n), r.src, r.count]), [['5', 'x', 2], ['5', 'y', 1]]);
+  // Hourly bins over three days: closed bins are passed on and forgotten while the scan goes on, and the same
+  // client in a later bin is a new group.
+  const long = Array.from({ length: 72 * 4 }, (_, i) => ({ _time: NOW - 72 * 3600 + i * 900, _raw: 'r', sourcetype: 'ollama:server', host: 'h', src: i % 8 < 4 ? 'a' : 'b' }));
+  const rows = run('* | bin _time span=1h | stats count by _time, src', long);
+  assert.equal(rows.length, 72);
+  assert.ok(rows.every((r) => r.count === 4));
+});
+
 test('values() sorts lexicographically; dc() counts distinct strings ("1" ≠ "1.0")', () => {
   const rows = run('* | stats values(x) as v, dc(x) as d', [ev('a', { x: '9' }), ev('b', { x: '10' }), ev('c', { x: '1.0' }), ev('d', { x: '1' })]);
   assert.deepEqual(rows, [{ v: ['1', '1.0', '10', '9'], d: 4 }]);
