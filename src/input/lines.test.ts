@@ -28,10 +28,13 @@ function split(bytes: Buffer, maxBytes: number, chunkSizes: () => number): Line[
     assert.equal(no, expectNo++);
     out.push([line, truncated]);
   }, maxBytes);
+  // One buffer overwritten for every chunk, as a stream may reuse its buffer: the splitter must copy what it keeps.
+  const scratch = Buffer.alloc(bytes.length);
   for (let s = 0; s < bytes.length;) {
-    const n = Math.max(1, chunkSizes());
-    // A fresh buffer each time, as a stream may hand out: the splitter must not keep a view of an old one.
-    sp.push(Buffer.from(bytes.subarray(s, s + n)));
+    const n = Math.min(Math.max(1, chunkSizes()), bytes.length - s);
+    bytes.copy(scratch, 0, s, s + n);
+    sp.push(scratch.subarray(0, n));
+    scratch.fill(0x2a, 0, n);
     s += n;
   }
   sp.end();

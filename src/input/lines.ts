@@ -45,7 +45,7 @@ export class LineSplitter {
     if (this.dropping) return;
     const room = this.maxBytes - this.pendingBytes;
     if (e - s > room) {
-      if (room > 0) this.pending.push(chunk.subarray(s, s + room));
+      if (room > 0) this.pending.push(Buffer.from(chunk.subarray(s, s + room))); // a copy, as below
       this.pendingBytes = this.maxBytes;
       this.dropping = true;
       return;
