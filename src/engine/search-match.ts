@@ -14,8 +14,9 @@ function isBreaker(code: number): boolean {
   return code < 128 ? BREAKER[code] === 1 : false;
 }
 
-// Detections take events a batch at a time (engine/runner.ts), so the cache holds more than a batch.
-const LOWER_CACHE_LIMIT = 4096;
+// Detections take events 1024 at a time (engine/runner.ts), so the cache holds two batches' lines (at most
+// about 40 MB with every line at the 10,000-byte limit).
+const LOWER_CACHE_LIMIT = 2048;
 let lowered = new Map<string, string>();
 /** Lower-cased _raw, computed once per event however many detections ask for it. */
 function lowerRaw(raw: string): string {
