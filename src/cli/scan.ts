@@ -3,17 +3,18 @@ import { COMMON_OPTIONS, SELECT_OPTIONS, RISK_OPTIONS, parse, readCommon, readSe
 import { loadContent, compileJob } from './content.js';
 import { resolveInputs } from './inputs.js';
 import type { Io } from './io.js';
-import { runJobs } from '../engine/runner.js';
+import { runJobs, type InputSummary, type ResultSink } from '../engine/runner.js';
 import { runJobsParallel } from '../engine/parallel.js';
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { riskEventsFor, type RiskEvent } from '../risk/risk-events.js';
-import { renderFindingsTable, renderRiskEvents } from '../outputs/rows.js';
+import { renderFindingsTable, RiskEventWriter } from '../outputs/rows.js';
 import { strftime } from '../util/timeformat.js';
 import { terminalSafe } from '../outputs/sanitize.js';
 import { RiskStore } from '../risk/store.js';
 import { loadIncidentConfig } from '../risk/incident-config.js';
-import { finalIncidents, recordScan } from '../risk/scan-ledger.js';
+import { finalIncidents, ScanRecorder } from '../risk/scan-ledger.js';
+import type { Detection } from '../detections/types.js';
 import { renderIncident } from '../outputs/incidents.js';
 
 export const SCAN_HELP = `Usage: ollama-sentinel scan [FILE…|-] [options]
@@ -51,23 +52,32 @@ as data. Exit status: 0 no findings, 1 findings, 2 usage or input error.
 export async function scanCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { ...COMMON_OPTIONS, ...SELECT_OPTIONS, ...RISK_OPTIONS, state: { type: 'string' }, workers: { type: 'string' } });
   if (values.help) { io.out(SCAN_HELP); return 0; }
-  const scan = await runScan(values, positionals, io);
-  const { common, detections, res, sources, events } = scan;
+  const format = readCommon(values).format;
+  // Machine formats are written a detection at a time; the table needs every event to group and rank them.
+  const table: RiskEvent[] = [];
+  const writer = format === 'table' ? undefined : new RiskEventWriter(format, (t) => io.out(t));
+  const withFindings = new Set<string>();
+  let count = 0;
+  const scan = await runScan(values, positionals, io, (d, events) => {
+    if (events.length === 0) return;
+    count += events.length;
+    withFindings.add(d.name);
+    if (writer) writer.write(events); else table.push(...events);
+  });
+  const { common, detections, res, sources } = scan;
   const timeText = (t: number) => strftime(t, '%Y-%m-%d %H:%M:%S %z', common.tz);
   const incidents = finalIncidents(scan.changes);
-  if (common.format === 'table') {
-    if (events.length) io.out(renderFindingsTable(events, timeText));
+  if (writer) writer.end();
+  else {
+    if (table.length) io.out(renderFindingsTable(table, timeText));
     else io.out('No findings.\n');
     for (const c of incidents) io.out(renderIncident(c.incident, c.stages, c.rule_names, timeText));
-  } else {
-    io.out(renderRiskEvents(events, common.format));
   }
   scan.store.close();
-  const detectionsWithFindings = new Set(events.map((e) => e.detection)).size;
-  io.err(`scanned ${res.lines} line${res.lines === 1 ? '' : 's'} from ${sources.length} source${sources.length === 1 ? '' : 's'} with ${detections.length} detections; gin timestamps read in time zone ${common.tz.name}; ${events.length} risk event${events.length === 1 ? '' : 's'} from ${detectionsWithFindings} detection${detectionsWithFindings === 1 ? '' : 's'}; ${incidents.length} risk incident${incidents.length === 1 ? '' : 's'}${res.truncatedLines ? `; ${res.truncatedLines} over-long line${res.truncatedLines === 1 ? '' : 's'} truncated` : ''}\n`);
+  io.err(`scanned ${res.lines} line${res.lines === 1 ? '' : 's'} from ${sources.length} source${sources.length === 1 ? '' : 's'} with ${detections.length} detections; gin timestamps read in time zone ${common.tz.name}; ${count} risk event${count === 1 ? '' : 's'} from ${withFindings.size} detection${withFindings.size === 1 ? '' : 's'}; ${incidents.length} risk incident${incidents.length === 1 ? '' : 's'}${res.truncatedLines ? `; ${res.truncatedLines} over-long line${res.truncatedLines === 1 ? '' : 's'} truncated` : ''}\n`);
   for (const [name, msg] of res.failures) io.err(`error: detection "${terminalSafe(name)}" stopped: ${terminalSafe(msg)}\n`);
   if (res.failures.size > 0) return 2;
-  return events.length > 0 ? 1 : 0;
+  return count > 0 ? 1 : 0;
 }
 
 /** --workers, or by default one per core (at most 4) when the files are big enough to repay starting threads. */
@@ -90,36 +100,49 @@ function bigInput(files: Array<{ path: string }>): boolean {
 /** Options `runScan` reads (scan's, and the risk commands' when given files). */
 export type ScanValues = Record<string, unknown> & { workers?: string; detections?: string[]; macros?: string[]; tuning?: string; state?: string; 'risk-rules'?: string; set?: string; only?: string[]; exclude?: string[] };
 
-/** Runs the detections over the inputs and records the results in a risk ledger (memory, or --state DIR). */
-export async function runScan(values: ScanValues, positionals: string[], io: Io) {
+/**
+ * Runs the detections over the inputs and records the results in a risk ledger (memory, or --state DIR),
+ * a detection at a time as each one ends: `onEvents` gets its risk events, and then its rows are let go.
+ */
+export async function runScan(values: ScanValues, positionals: string[], io: Io, onEvents?: (d: Detection, events: RiskEvent[]) => void) {
   const common = readCommon(values);
   const content = loadContent(values.detections ?? [], values.macros ?? [], values.tuning);
   const detections = readSelection(content.detections, values);
   if (detections.length === 0) throw new UsageError('no detections to run');
+  const byKey = new Map(detections.map((d) => [d.name, d]));
   const jobs = detections.map((d) => compileJob(d.name, d.search, content.macros, common, `${d.file}: detection "${d.name}"`));
   const sources = resolveInputs(positionals, (m) => io.err(`${m}\n`));
-  const runOpts = {
-    tz: common.tz, now: common.now, ...(common.host ? { host: common.host } : {}), ...(common.truncate ? { truncate: common.truncate } : {}),
-    warn: (m: string) => io.err(`warning: ${terminalSafe(m)}\n`),
-  };
+  const incidentConfig = loadIncidentConfig(values['risk-rules']);
+  const store = RiskStore.open(values.state);
   // Files can be read by several workers and named for drilldowns; stdin and journald only once.
   const isFile = (name: string) => name !== 'stdin' && !name.startsWith('journald:');
+  let recorder: ScanRecorder | undefined;
+  const recorderFor = (input: InputSummary) => {
+    const fallback = input.lastEventTime ?? common.now;
+    const window: [number, number] = [common.earliest ?? input.firstEventTime ?? fallback, common.latest ?? fallback + 1];
+    return recorder ??= new ScanRecorder(store, {
+      now: common.now, window, incidents: incidentConfig,
+      sources: sources.map((s) => s.name).filter(isFile).map((n) => resolvePath(n)),
+    });
+  };
+  const failures = new Map<string, string>();
+  const onResult: ResultSink = (key, result, input) => {
+    if (!('rows' in result)) { failures.set(key, result.failure); return; }
+    const d = byKey.get(key)!;
+    const fallback = input.lastEventTime ?? common.now;
+    onEvents?.(d, result.rows.flatMap((row) => riskEventsFor(d, row, fallback)));
+    recorderFor(input).record(d, result.rows);
+  };
+  const runOpts = {
+    tz: common.tz, now: common.now, ...(common.host ? { host: common.host } : {}), ...(common.truncate ? { truncate: common.truncate } : {}),
+    warn: (m: string) => io.err(`warning: ${terminalSafe(m)}\n`), onResult,
+  };
   const files = sources.every((s) => isFile(s.name)) ? sources.map((s) => ({ path: s.name, mtimeMs: s.mtimeMs })) : undefined;
   const big = files !== undefined && bigInput(files);
   const workers = workerCount(values.workers, files, big, jobs.length);
   // Big files go to worker threads even with one worker: a worker's heap can be capped (see parallel.ts).
   const res = files && (workers > 1 || big) ? await runJobsParallel(files, jobs, runOpts, workers) : await runJobs(sources, jobs, runOpts);
-  const fallback = res.lastEventTime ?? common.now;
-  const events: RiskEvent[] = [];
-  for (const d of detections) {
-    for (const row of res.rows.get(d.name) ?? []) events.push(...riskEventsFor(d, row, fallback));
-  }
-  const incidentConfig = loadIncidentConfig(values['risk-rules']);
-  const store = RiskStore.open(values.state);
-  const window: [number, number] = [common.earliest ?? res.firstEventTime ?? fallback, common.latest ?? fallback + 1];
-  const { changes } = recordScan(store, detections, res.rows, {
-    now: common.now, window, incidents: incidentConfig,
-    sources: sources.map((s) => s.name).filter(isFile).map((n) => resolvePath(n)),
-  });
-  return { common, detections, res, sources, events, store, changes, incidentConfig };
+  res.failures = failures;
+  const changes = recorderFor(res).finish();
+  return { common, detections, res, sources, store, changes, incidentConfig };
 }

@@ -9,7 +9,7 @@ import { MacroTable } from '../spl/macros.js';
 import { TimeZone } from '../util/timezone.js';
 import { fileSource } from '../input/sources.js';
 import { runJobs, type Job } from './runner.js';
-import { runJobsParallel } from './parallel.js';
+import { orderedSink, runJobsParallel } from './parallel.js';
 
 const tz = TimeZone.resolve('UTC');
 const NOW = Date.UTC(2025, 5, 14, 12, 0, 0) / 1000;
@@ -52,4 +52,53 @@ test('a worker that reaches its heap limit is run again with a bigger one, and s
   assert.equal(res.rows.get('all')![0]!.lines, 150_000);
   assert.equal(warnings.length, 1);
   assert.match(warnings[0]!, /needed more than 16 MB .* again with 64 MB/);
+});
+
+test('results stream to the sink in the jobs\' order, whichever thread ends first, with failures in their place', async () => {
+  const file = logFile(20_000);
+  const jobs = [
+    // The first job is the heaviest, so the other threads' jobs are ready before it.
+    job('heavy', 'search line_type=gin | eval k=src.":".uri_path | stats dc(k) as keys, values(status) as statuses by src'),
+    job('fails', 'search status=404 | eval bad=(status=404)'),
+    job('light-a', 'search status=404 | stats count'),
+    job('light-b', 'search line_type=gin | head 3 | table src'),
+    job('light-c', 'search line_type=gin | stats count by status'),
+  ];
+  const opts = { tz, now: NOW, warn: () => {} };
+  const one = await runJobs([fileSource(file)], jobs, opts);
+  const seen: Array<[string, unknown]> = [];
+  const res = await runJobsParallel([{ path: file, mtimeMs: 0 }], jobs, {
+    ...opts, onResult: (key, r, input) => { assert.equal(input.lines, 20_000); seen.push([key, 'rows' in r ? r.rows : r.failure]); },
+  }, 3);
+  assert.deepEqual(seen.map(([k]) => k), jobs.map((j) => j.key));
+  assert.equal(res.rows.size, 0, 'streamed rows are not also kept');
+  for (const [k, v] of seen) {
+    if (k === 'fails') assert.equal(v, one.failures.get('fails'));
+    else assert.deepEqual(v, one.rows.get(k));
+  }
+  assert.match(String(seen[1]![1]), /true\/false/);
+});
+
+test('the single-threaded runner streams results in order too, and lets each pipeline go', async () => {
+  const file = logFile(3000);
+  const jobs = [job('a', 'search status=404 | stats count'), job('b', 'search line_type=gin | stats count by status')];
+  const keys: string[] = [];
+  const res = await runJobs([fileSource(file)], jobs, { tz, now: NOW, onResult: (k, r) => { keys.push(k); assert.ok('rows' in r && r.rows.length > 0); } });
+  assert.deepEqual(keys, ['a', 'b']);
+  assert.equal(res.rows.size, 0);
+});
+
+test('orderedSink holds early results until their turn and ignores a repeated one', () => {
+  const got: string[] = [];
+  const take = orderedSink(['a', 'b', 'c', 'd'], (k, r) => got.push(`${k}:${'rows' in r ? r.rows.length : r.failure}`));
+  const input = { lines: 1, truncatedLines: 0 };
+  take('c', { rows: [{}, {}] }, input);
+  take('b', { failure: 'boom' }, input);
+  assert.deepEqual(got, []);
+  take('a', { rows: [] }, input);
+  assert.deepEqual(got, ['a:0', 'b:boom', 'c:2']);
+  take('a', { rows: [{}] }, input); // a thread run again repeats itself
+  take('d', { rows: [{}] }, input);
+  take('d', { rows: [] }, input);
+  assert.deepEqual(got, ['a:0', 'b:boom', 'c:2', 'd:1']);
 });

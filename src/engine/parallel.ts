@@ -4,7 +4,7 @@
 // result rows cross between threads. Files only: stdin and journald can be read once. Workers run with a heap
 // limit, which keeps each thread's heap near its live data.
 import { Worker } from 'node:worker_threads';
-import type { Job, RunOptions, RunResult } from './runner.js';
+import type { InputSummary, Job, ResultSink, RunOptions, RunResult } from './runner.js';
 import type { Row } from './value.js';
 
 export interface WorkerInput {
@@ -18,7 +18,8 @@ export interface WorkerInput {
 
 export type WorkerMessage =
   | { kind: 'warn'; message: string }
-  | { kind: 'done'; rows: Array<[string, Row[]]>; failures: Array<[string, string]>; lines: number; truncatedLines: number; first?: number; last?: number };
+  | { kind: 'result'; key: string; result: { rows: Row[] } | { failure: string }; input: InputSummary }
+  | { kind: 'done' };
 
 /** Spreads jobs over `n` workers, heaviest first onto the least loaded (weights: the searches' lengths). */
 export function partition(jobs: Job[], n: number): Job[][] {
@@ -42,45 +43,68 @@ export function partition(jobs: Job[], n: number): Job[][] {
 export const WORKER_HEAP_MB = 128;
 const MAX_HEAP_MB = 8192;
 
+/**
+ * Runs the jobs on `workers` threads. Results reach `opts.onResult` (or the returned maps) in the jobs' own
+ * order, whichever thread finishes first, so the output is the single-threaded run's.
+ */
 export async function runJobsParallel(files: Array<{ path: string; mtimeMs: number }>, jobs: Job[], opts: RunOptions, workers: number, heapMb = WORKER_HEAP_MB): Promise<RunResult> {
   const parts = partition(jobs, Math.max(1, Math.min(workers, jobs.length)));
-  const results = await Promise.all(parts.map((part) => runPart(files, part, opts, heapMb)));
-  // Merge in the jobs' own order, so output is the single-threaded run's.
-  const rows = new Map<string, Row[]>();
-  const failures = new Map<string, string>();
-  const byKey = new Map(results.flatMap((r) => r.rows));
-  const failed = new Map(results.flatMap((r) => r.failures));
-  for (const j of jobs) {
-    const r = byKey.get(j.key);
-    if (r) rows.set(j.key, r);
-    const f = failed.get(j.key);
-    if (f !== undefined) failures.set(j.key, f);
+  const out: RunResult = { rows: new Map(), failures: new Map(), lines: 0, truncatedLines: 0 };
+  const sink: ResultSink = opts.onResult ?? ((key, r) => {
+    if ('rows' in r) out.rows.set(key, r.rows); else out.failures.set(key, r.failure);
+  });
+  let summary: InputSummary | undefined;
+  const ordered = orderedSink(jobs.map((j) => j.key), sink);
+  const take: ResultSink = (key, result, input) => { summary = input; ordered(key, result, input); };
+  await Promise.all(parts.map((part) => runPart(files, part, opts, heapMb, take)));
+  if (summary) {
+    out.lines = summary.lines;
+    out.truncatedLines = summary.truncatedLines;
+    if (summary.firstEventTime !== undefined) out.firstEventTime = summary.firstEventTime;
+    if (summary.lastEventTime !== undefined) out.lastEventTime = summary.lastEventTime;
   }
-  const r0 = results[0]!;
-  const out: RunResult = { rows, failures, lines: r0.lines, truncatedLines: r0.truncatedLines };
-  if (r0.first !== undefined) out.firstEventTime = r0.first;
-  if (r0.last !== undefined) out.lastEventTime = r0.last;
   return out;
 }
 
-type Done = Extract<WorkerMessage, { kind: 'done' }>;
+/**
+ * A sink that passes results on in `order`, holding any that come early, and ignores a key's second result
+ * (a thread run again with more heap repeats the results it had already sent; the first copy counts).
+ */
+export function orderedSink(order: string[], sink: ResultSink): ResultSink {
+  let next = 0;
+  const early = new Map<string, Parameters<ResultSink>>();
+  const seen = new Set<string>();
+  return (key, result, input) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    early.set(key, [key, result, input]);
+    for (let r = early.get(order[next]!); r; r = early.get(order[next]!)) {
+      early.delete(order[next++]!);
+      sink(...r);
+    }
+  };
+}
 
-async function runPart(files: WorkerInput['files'], part: Job[], opts: RunOptions, heapMb: number): Promise<Done> {
+async function runPart(files: WorkerInput['files'], part: Job[], opts: RunOptions, heapMb: number, take: ResultSink): Promise<void> {
   // Warnings are held until the worker finishes, so a worker run again does not repeat them.
   const warnings: string[] = [];
   try {
-    const done = await new Promise<Done>((ok, fail) => {
+    await new Promise<void>((ok, fail) => {
       const input: WorkerInput = { files, jobs: part, tz: opts.tz.name, now: opts.now, ...(opts.host !== undefined ? { host: opts.host } : {}), ...(opts.truncate !== undefined ? { truncate: opts.truncate } : {}) };
       const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
-      w.on('message', (m: WorkerMessage) => { if (m.kind === 'warn') warnings.push(m.message); else ok(m); });
+      w.on('message', (m: WorkerMessage) => {
+        if (m.kind === 'warn') warnings.push(m.message);
+        else if (m.kind === 'result') {
+          try { take(m.key, m.result, m.input); } catch (e) { fail(e); void w.terminate(); }
+        } else ok();
+      });
       w.on('error', fail);
       w.on('exit', (code) => { if (code !== 0) fail(new Error(`a scan worker stopped with exit code ${code}`)); });
     });
     for (const m of warnings) opts.warn?.(m);
-    return done;
   } catch (e) {
     if ((e as { code?: string }).code !== 'ERR_WORKER_OUT_OF_MEMORY' || heapMb >= MAX_HEAP_MB) throw e;
     opts.warn?.(`a scan thread needed more than ${heapMb} MB for its detections; running them again with ${heapMb * 4} MB`);
-    return runPart(files, part, opts, heapMb * 4);
+    return runPart(files, part, opts, heapMb * 4, take);
   }
 }

@@ -20,7 +20,22 @@ export interface RunOptions {
   truncate?: number;
   /** Called for warnings that do not stop the run. */
   warn?: (message: string) => void;
+  /**
+   * Takes each job's rows (or its failure) as soon as the job ends, in the jobs' order, instead of the
+   * result's `rows` and `failures` holding them all: the caller can write them out and let them go.
+   */
+  onResult?: ResultSink;
 }
+
+/** What the input held: known before any job's result, since searches end when the input does. */
+export interface InputSummary {
+  lines: number;
+  truncatedLines: number;
+  firstEventTime?: number;
+  lastEventTime?: number;
+}
+
+export type ResultSink = (key: string, result: { rows: Row[] } | { failure: string }, input: InputSummary) => void;
 
 export interface RunResult {
   rows: Map<string, Row[]>;
@@ -38,7 +53,7 @@ const BATCH = 1024;
 export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOptions): Promise<RunResult> {
   const warn = opts.warn ?? (() => {});
   const failures = new Map<string, string>();
-  const active = jobs.map((job) => ({
+  const active: Array<{ job: Job; pipeline: Pipeline | undefined; failed: boolean }> = jobs.map((job) => ({
     job,
     pipeline: new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) } }),
     failed: false,
@@ -56,8 +71,8 @@ export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOption
   let batch: Row[] = [];
   const flush = () => {
     for (const a of active) {
-      if (a.failed) continue;
       const p = a.pipeline;
+      if (a.failed || !p) continue;
       try { for (let i = 0; i < batch.length; i++) p.push(batch[i]!); } catch (e) { fail(a, e); }
     }
     batch = [];
@@ -76,11 +91,21 @@ export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOption
     }, opts.truncate ?? DEFAULT_TRUNCATE);
     flush();
   }
-  for (const a of active) {
-    if (a.failed) continue;
-    try { result.rows.set(a.job.key, a.pipeline.end()); } catch (e) { fail(a, e); }
-  }
   if (first !== undefined) result.firstEventTime = first;
   if (last !== undefined) result.lastEventTime = last;
+  const summary: InputSummary = { lines: result.lines, truncatedLines: result.truncatedLines, firstEventTime: first, lastEventTime: last };
+  for (const a of active) {
+    const key = a.job.key;
+    let rows: Row[] = [];
+    if (!a.failed && a.pipeline) {
+      try { rows = a.pipeline.end(); } catch (e) { fail(a, e); }
+    }
+    a.pipeline = undefined; // its state (groups, buffers) goes now, not after the last job
+    const failure = failures.get(key);
+    if (opts.onResult) {
+      failures.delete(key);
+      opts.onResult(key, failure !== undefined ? { failure } : { rows }, summary);
+    } else if (failure === undefined) result.rows.set(key, rows);
+  }
   return result;
 }

@@ -71,18 +71,50 @@ export function riskEventToJson(e: RiskEvent): Record<string, unknown> {
   };
 }
 
-export function renderRiskEvents(events: RiskEvent[], format: Exclude<Format, 'table'>): string {
-  switch (format) {
-    case 'json': return safeJson(events.map(riskEventToJson), 2) + '\n';
-    case 'ndjson': return events.map((e) => safeJson(riskEventToJson(e))).join('\n') + (events.length ? '\n' : '');
-    case 'csv': {
-      const rows: Row[] = events.map((e) => ({
-        _time: e._time, detection: e.detection, detection_id: e.detection_id, risk_object: e.risk_object ?? undefined,
-        risk_object_type: e.risk_object_type, risk_score: e.risk_score,
-        threat_objects: e.threat_objects.map((t) => t.value), mitre_attack_id: e.mitre_attack_id, risk_message: e.risk_message,
-      }));
-      return rows.length ? renderCsv(rows) : '';
+const RISK_CSV_COLUMNS = ['_time', 'detection', 'detection_id', 'risk_object', 'risk_object_type', 'risk_score', 'threat_objects', 'mitre_attack_id', 'risk_message'];
+
+/**
+ * Writes risk events as they come, a detection's at a time, so a scan never holds all of them as text.
+ * The text is the same as rendering the whole list at once: JSON as one pretty array, NDJSON one event a
+ * line, CSV with one header (fixed columns, an empty cell for no value); nothing at all for no events
+ * except JSON's `[]`.
+ */
+export class RiskEventWriter {
+  private count = 0;
+  constructor(private readonly format: Exclude<Format, 'table'>, private readonly out: (text: string) => void) {}
+
+  write(events: RiskEvent[]): void {
+    if (events.length === 0) return;
+    const parts: string[] = [];
+    for (const e of events) {
+      const first = this.count++ === 0;
+      switch (this.format) {
+        case 'json':
+          // An element of the array as JSON.stringify(list, null, 2) indents it (strings hold no raw newlines).
+          parts.push((first ? '[\n  ' : ',\n  ') + safeJson(riskEventToJson(e), 2).replace(/\n/g, '\n  '));
+          break;
+        case 'ndjson':
+          parts.push(safeJson(riskEventToJson(e)) + '\n');
+          break;
+        case 'csv': {
+          if (first) parts.push(RISK_CSV_COLUMNS.map(csvCell).join(',') + '\n');
+          const row: Row = {
+            _time: e._time, detection: e.detection, detection_id: e.detection_id, risk_object: e.risk_object ?? undefined,
+            risk_object_type: e.risk_object_type, risk_score: e.risk_score,
+            threat_objects: e.threat_objects.map((t) => t.value), mitre_attack_id: e.mitre_attack_id, risk_message: e.risk_message,
+          };
+          parts.push(RISK_CSV_COLUMNS.map((c) => csvCell(valueToString(row[c], '\n'))).join(',') + '\n');
+          break;
+        }
+      }
     }
+    this.out(parts.join(''));
+  }
+
+  /** Closes the JSON array; the number of events written. */
+  end(): number {
+    if (this.format === 'json') this.out(this.count ? '\n]\n' : '[]\n');
+    return this.count;
   }
 }
 

@@ -16,18 +16,32 @@ export interface ScanLedgerOptions {
   incidents?: IncidentConfig;
 }
 
-export function recordScan(store: RiskStore, detections: Detection[], rows: Map<string, Row[]>, o: ScanLedgerOptions): { findings: number; changes: IncidentChange[] } {
-  const before = (store.db.prepare('SELECT coalesce(max(id), 0) AS n FROM risk_events').get() as { n: number }).n;
-  let findings = 0;
-  const book = new AlertBook(store, (a) => { if (a.type === 'alert') findings++; }, { throttle: false, sources: o.sources });
-  store.db.transaction(() => {
-    for (const d of detections) book.record(d, rows.get(d.name) ?? [], o.now, o.window);
-  })();
-  if (!o.incidents) return { findings, changes: [] };
-  const fresh = store.riskRecords().filter((r) => r.id > before);
-  let changes: IncidentChange[] = [];
-  store.db.transaction(() => { changes = new IncidentEngine(o.incidents!, store).consider(fresh); })();
-  return { findings, changes };
+/**
+ * Records a scan's findings a detection at a time (each in its own transaction, so its rows can go once
+ * recorded), then runs the incident rules over every new risk event at once.
+ */
+export class ScanRecorder {
+  private readonly before: number;
+  private readonly book: AlertBook;
+  findings = 0;
+
+  constructor(private readonly store: RiskStore, private readonly o: ScanLedgerOptions) {
+    this.before = (store.db.prepare('SELECT coalesce(max(id), 0) AS n FROM risk_events').get() as { n: number }).n;
+    this.book = new AlertBook(store, (a) => { if (a.type === 'alert') this.findings++; }, { throttle: false, sources: o.sources });
+  }
+
+  record(d: Detection, rows: Row[]): void {
+    this.store.db.transaction(() => this.book.record(d, rows, this.o.now, this.o.window))();
+  }
+
+  /** The incident rules over the new risk events, in event-time order: the incidents raised or updated. */
+  finish(): IncidentChange[] {
+    if (!this.o.incidents) return [];
+    const fresh = this.store.riskRecords().filter((r) => r.id > this.before);
+    let changes: IncidentChange[] = [];
+    this.store.db.transaction(() => { changes = new IncidentEngine(this.o.incidents!, this.store).consider(fresh); })();
+    return changes;
+  }
 }
 
 /** The final state of each incident a run raised or updated, oldest first. */
