@@ -43,6 +43,61 @@ const METHODS = new Map(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH', 'OPTIO
  */
 export function parseGin(input: string): GinFields | undefined {
   const line = input.includes('\x1b') ? input.replace(ANSI, '') : input;
+  return parseGinFixed(line) ?? parseGinAnyWidth(line);
+}
+
+// Where gin's own format (`[GIN] %v | %3d | %13v | %15s | %-7s  %#v`) puts each field when none overflows its width.
+const STATUS_AT = 30, LATENCY_FROM = 36, LATENCY_TO = 49, CLIENT_FROM = 52, CLIENT_TO = 67, METHOD_AT = 70, QUOTE_AT = 79;
+
+/** First index in [from, to) that is not an ASCII space (`to` when all are). */
+function skipSpaces(s: string, from: number, to: number): number {
+  while (from < to && s.charCodeAt(from) === 32) from++;
+  return from;
+}
+
+/**
+ * The common case read at fixed positions: every field within gin's padding, plain spaces around them, no
+ * escape in the path. Gives exactly what parseGinAnyWidth gives for such a line, and undefined for any other
+ * line (which parseGinAnyWidth then reads); the tests compare the two on real and mangled lines.
+ */
+export function parseGinFixed(line: string): GinFields | undefined {
+  const n = line.length;
+  if (n <= QUOTE_AT || line.charCodeAt(QUOTE_AT) !== 34 || line.charCodeAt(28) !== 124 || line.charCodeAt(34) !== 124 ||
+    line.charCodeAt(50) !== 124 || line.charCodeAt(68) !== 124) return undefined;
+  if (line.charCodeAt(27) !== 32 || line.charCodeAt(29) !== 32 || line.charCodeAt(33) !== 32 || line.charCodeAt(35) !== 32 ||
+    line.charCodeAt(49) !== 32 || line.charCodeAt(51) !== 32 || line.charCodeAt(67) !== 32 || line.charCodeAt(69) !== 32 ||
+    line.charCodeAt(77) !== 32 || line.charCodeAt(78) !== 32) return undefined;
+  const y = digits(line, 6, 4), mo = digits(line, 11, 2), d = digits(line, 14, 2);
+  const h = digits(line, 19, 2), mi = digits(line, 22, 2), s = digits(line, 25, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return undefined;
+  if (line.charCodeAt(10) !== 47 || line.charCodeAt(13) !== 47 || line.charCodeAt(16) !== 32 || line.charCodeAt(17) !== 45 || line.charCodeAt(18) !== 32 || line.charCodeAt(21) !== 58 || line.charCodeAt(24) !== 58) return undefined;
+  const status = digits(line, STATUS_AT, 3);
+  if (status < 0) return undefined;
+  // Right-aligned latency and client: the value runs from the first non-space to the field's end, and must
+  // neither start nor end with other whitespace nor hold a space (the general reader trims those differently).
+  const la = skipSpaces(line, LATENCY_FROM, LATENCY_TO);
+  if (la === LATENCY_TO || isSpace(line.charCodeAt(la)) || isSpace(line.charCodeAt(LATENCY_TO - 1))) return undefined;
+  const latencyMs = durationAt(line, la, LATENCY_TO);
+  if (latencyMs === undefined) return undefined;
+  const ca = skipSpaces(line, CLIENT_FROM, CLIENT_TO);
+  if (line.indexOf('|', CLIENT_FROM) !== 68) return undefined;
+  if (ca < CLIENT_TO && (isSpace(line.charCodeAt(ca)) || line.indexOf(' ', ca) !== CLIENT_TO || isSpace(line.charCodeAt(CLIENT_TO - 1)))) return undefined;
+  // Left-aligned method: letters up to the padding, which runs to the quote.
+  const me = line.indexOf(' ', METHOD_AT);
+  if (me === METHOD_AT || skipSpaces(line, me, QUOTE_AT) !== QUOTE_AT) return undefined;
+  const cut = line.slice(METHOD_AT, me);
+  // Without a backslash before the closing quote the path is the text between the quotes, as Go wrote it.
+  const close = line.indexOf('"', QUOTE_AT + 1);
+  const slash = line.indexOf('\\', QUOTE_AT + 1);
+  if (slash >= 0 && (close < 0 || slash < close)) return undefined;
+  return {
+    y, mo, d, h, mi, s, status, latency: line.slice(la, LATENCY_TO), latencyMs, client: line.slice(ca, CLIENT_TO),
+    method: METHODS.get(cut) ?? cut, path: line.slice(QUOTE_AT + 1, close < 0 ? n : close), pathClosed: close >= 0,
+  };
+}
+
+/** Any gin line, fields of any width, read from the left. */
+export function parseGinAnyWidth(line: string): GinFields | undefined {
   // "[GIN] " + "2006/01/02 - 15:04:05" (21 chars)
   if (line.length < 40) return undefined;
   const y = digits(line, 6, 4), mo = digits(line, 11, 2), d = digits(line, 14, 2);
