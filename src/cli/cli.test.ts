@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../detections/loader.js';
@@ -88,6 +88,30 @@ test('a Splunk security_content file loads and runs unchanged via --detections',
   assert.equal(ev.length, 1);
   assert.equal(ev[0].risk_object, '198.51.100.4');
   assert.equal(ev[0].risk_message, 'Fixture message for 198.51.100.4 with 130 requests.');
+});
+
+test('a detection that fails at run time is reported and exits 2; the others still report, on one thread or two', () => {
+  const lines: string[] = [];
+  for (let i = 0; i < 130; i++) lines.push(ginLine(T + i * 1000, 200, 30e3, '198.51.100.4', 'GET', '/'));
+  const log = tmp('x.log', lines.join('\n'));
+  const dir = mkdtempSync(join(tmpdir(), 'sentinel-det-'));
+  const good = readFileSync(join(PACKAGE_ROOT, 'test', 'fixtures', 'splunk-format', 'ollama_excessive_api_requests.yml'), 'utf8');
+  const bad = good.replace('name: Ollama Excessive API Requests', 'name: Broken At Run Time')
+    .replace('1cfab663-9adc-4169-a88c-6bae29ba3c70', '00000000-0000-4000-8000-000000000001')
+    .replace('| eval src_ip=client_ip', '| eval src_ip=(client_ip="198.51.100.4")');
+  writeFileSync(join(dir, 'good.yml'), good);
+  writeFileSync(join(dir, 'bad.yml'), bad);
+  const outs: string[] = [];
+  for (const workers of ['1', '2']) {
+    const r = cli(['scan', log, '--only', 'Ollama Excessive API Requests,Broken At Run Time', '--detections', dir, '--tz', 'UTC', '--format', 'ndjson', '--workers', workers]);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /error: detection "Broken At Run Time" stopped: .*true\/false/);
+    assert.match(r.err, /1 risk event from 1 detection/);
+    const events = r.out.trim().split('\n').map((l) => JSON.parse(l) as { detection: string; risk_object: string });
+    assert.deepEqual(events.map((e) => [e.detection, e.risk_object]), [['Ollama Excessive API Requests', '198.51.100.4']]);
+    outs.push(r.out);
+  }
+  assert.equal(outs[0], outs[1]);
 });
 
 test('the filter macro can be overridden from a user file without editing the detection', () => {
