@@ -114,6 +114,20 @@ test('a detection that fails at run time is reported and exits 2; the others sti
   assert.equal(outs[0], outs[1]);
 });
 
+test('search: detection filter macros resolve (directly and through a user macro); an unknown macro is still an error', () => {
+  const log = tmp('q.log', [ginLine(T, 200, 30e3, '198.51.100.4', 'GET', '/'), ginLine(T + 1000, 404, 30e3, '10.0.0.9', 'GET', '/x')].join('\n'));
+  const direct = cli(['search', '`ollama_access` | stats count by src | `ollama_possible_api_endpoint_scan_reconnaissance_filter`', log, '--tz', 'UTC', '--format', 'json']);
+  assert.equal(direct.code, 0, direct.err);
+  assert.deepEqual(JSON.parse(direct.out), [{ src: '10.0.0.9', count: 1 }, { src: '198.51.100.4', count: 1 }]);
+  const macros = tmp('m.yml', 'macros:\n- name: mine\n  definition: search status=404 | `ollama_possible_api_endpoint_scan_reconnaissance_filter`\n');
+  const viaUser = cli(['search', '`ollama_access` | `mine` | table src', log, '--tz', 'UTC', '--format', 'json', '--macros', macros]);
+  assert.equal(viaUser.code, 0, viaUser.err);
+  assert.deepEqual(JSON.parse(viaUser.out), [{ src: '10.0.0.9' }]);
+  const unknown = cli(['search', '`ollama_access` | `no_such_filter`', log]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /unknown macro `no_such_filter`/);
+});
+
 test('the filter macro can be overridden from a user file without editing the detection', () => {
   const lines: string[] = [];
   for (let i = 0; i < 130; i++) lines.push(ginLine(T + i * 1000, 200, 30e3, '198.51.100.4', 'GET', '/'));

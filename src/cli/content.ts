@@ -11,15 +11,22 @@ export interface Content { detections: Detection[]; macros: MacroTable }
 
 export function loadContent(detectionDirs: string[] = [], macroFiles: string[] = [], tuningFile?: string): Content {
   const detections = loadDetections([BUILTIN_DETECTIONS, ...detectionDirs]);
-  const macros = loadMacros([BUILTIN_MACROS]);
-  addTuningMacros(macros, loadTuning(tuningFile ?? (process.env.OLLAMA_SENTINEL_TUNING || undefined)));
-  loadMacros(macroFiles, macros);
+  const macros = loadMacroFiles(macroFiles, tuningFile);
   addFilterMacros(macros, detections);
   return { detections, macros };
 }
 
+/** The macros without the detections' `<name>_filter` ones: built-in, tuning, then the user's files. */
+export function loadMacroFiles(macroFiles: string[] = [], tuningFile?: string): MacroTable {
+  const macros = loadMacros([BUILTIN_MACROS]);
+  addTuningMacros(macros, loadTuning(tuningFile ?? (process.env.OLLAMA_SENTINEL_TUNING || undefined)));
+  loadMacros(macroFiles, macros);
+  return macros;
+}
+
 export class DetectionCompileError extends Error {
-  constructor(message: string) { super(message); this.name = 'DetectionCompileError'; }
+  /** The SPL error's code (SPL_UNKNOWN_MACRO, …). */
+  constructor(message: string, readonly code?: string) { super(message); this.name = 'DetectionCompileError'; }
 }
 
 /** Compiles a search with the command's time range applied on top of any earliest=/latest= it names. */
@@ -30,7 +37,7 @@ export function compileJob(key: string, search: string, macros: MacroTable, comm
     if (common.latest !== undefined) plan.latest = Math.min(plan.latest ?? Infinity, common.latest);
     return { key, plan, expanded };
   } catch (e) {
-    if (e instanceof SearchCompileError) throw new DetectionCompileError(`${where ? `${where}: ` : ''}${e.detail}`);
+    if (e instanceof SearchCompileError) throw new DetectionCompileError(`${where ? `${where}: ` : ''}${e.detail}`, e.splError.code);
     throw e;
   }
 }

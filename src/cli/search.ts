@@ -1,5 +1,7 @@
 import { COMMON_OPTIONS, parse, readCommon, UsageError } from './options.js';
-import { loadContent, compileJob } from './content.js';
+import { loadContent, loadMacroFiles, compileJob, DetectionCompileError } from './content.js';
+import type { Common } from './options.js';
+import type { Job } from '../engine/runner.js';
 import { resolveInputs } from './inputs.js';
 import type { Io } from './io.js';
 import { runJobs } from '../engine/runner.js';
@@ -29,8 +31,7 @@ export async function searchCommand(args: string[], io: Io): Promise<number> {
   const [spl, ...files] = positionals;
   if (spl === undefined || spl.trim() === '') throw new UsageError("search needs an SPL search, e.g. ollama-sentinel search '\"[GIN]\" | stats count by src' server.log");
   const common = readCommon(values);
-  const content = loadContent(values.detections ?? [], values.macros ?? [], values.tuning);
-  const job = compileJob('search', spl, content.macros, common, 'search');
+  const job = compileSearch(spl, values, common);
   if (values.explain) { io.out(explainPlan(job.plan) + '\n'); return 0; }
   const sources = resolveInputs(files, (m) => io.err(`${m}\n`));
   const res = await runJobs(sources, [job], {
@@ -43,4 +44,20 @@ export async function searchCommand(args: string[], io: Io): Promise<number> {
   io.out(renderRows(rows, common.format, (t) => strftime(t, '%Y-%m-%d %H:%M:%S %z', common.tz)));
   io.err(`${rows.length} result${rows.length === 1 ? '' : 's'} from ${res.lines} line${res.lines === 1 ? '' : 's'}; gin timestamps read in time zone ${common.tz.name}\n`);
   return 0;
+}
+
+/**
+ * Reading every detection file is most of a search's start-up, and only their `<name>_filter` macros matter
+ * to a search: the detections are read when the search names a macro the macro files lack, or --detections
+ * is given.
+ */
+function compileSearch(spl: string, values: { detections?: string[]; macros?: string[]; tuning?: string }, common: Common): Job {
+  if (!values.detections?.length) {
+    try {
+      return compileJob('search', spl, loadMacroFiles(values.macros ?? [], values.tuning), common, 'search');
+    } catch (e) {
+      if (!(e instanceof DetectionCompileError && e.code === 'SPL_UNKNOWN_MACRO')) throw e;
+    }
+  }
+  return compileJob('search', spl, loadContent(values.detections ?? [], values.macros ?? [], values.tuning).macros, common, 'search');
 }
