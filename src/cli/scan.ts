@@ -97,6 +97,8 @@ function bigInput(files: Array<{ path: string }>): boolean {
   return bytes >= 8 << 20;
 }
 
+const RECORD_CHUNK = 500;
+
 /** Options `runScan` reads (scan's, and the risk commands' when given files). */
 export type ScanValues = Record<string, unknown> & { workers?: string; detections?: string[]; macros?: string[]; tuning?: string; state?: string; 'risk-rules'?: string; set?: string; only?: string[]; exclude?: string[] };
 
@@ -130,8 +132,13 @@ export async function runScan(values: ScanValues, positionals: string[], io: Io,
     if (!('rows' in result)) { failures.set(key, result.failure); return; }
     const d = byKey.get(key)!;
     const fallback = input.lastEventTime ?? common.now;
-    onEvents?.(d, result.rows.flatMap((row) => riskEventsFor(d, row, fallback)));
-    recorderFor(input).record(d, result.rows);
+    const rec = recorderFor(input);
+    // A few hundred rows at a time: one detection can have tens of thousands, each with its risk events.
+    for (let i = 0; i < result.rows.length || i === 0; i += RECORD_CHUNK) {
+      const rows = result.rows.slice(i, i + RECORD_CHUNK);
+      onEvents?.(d, rows.flatMap((row) => riskEventsFor(d, row, fallback)));
+      rec.record(d, rows);
+    }
   };
   const runOpts = {
     tz: common.tz, now: common.now, ...(common.host ? { host: common.host } : {}), ...(common.truncate ? { truncate: common.truncate } : {}),

@@ -7,6 +7,9 @@ import {
   type Incident, type IncidentChange, type IncidentConfig, type IncidentLedger, type IncidentRule, type RiskRecord,
 } from './incidents.js';
 
+/** An object's earliest and latest new risk event. */
+export interface ObjectSpan { object: string; type: string; min: number; max: number }
+
 /** Running totals of one rule's window. */
 class Window {
   lo = 0;
@@ -68,21 +71,24 @@ export class IncidentEngine {
    * raised or updated, in the order of the time they last held.
    */
   consider(fresh: RiskRecord[]): IncidentChange[] {
-    if (!this.config.rules.length) return [];
-    const times = new Map<string, { min: number; max: number }>();
+    const spans: ObjectSpan[] = [];
+    const byKey = new Map<string, ObjectSpan>();
     for (const r of fresh) {
       if (!r.risk_object) continue;
       const key = JSON.stringify([r.risk_object, r.risk_object_type]);
-      const t = times.get(key);
-      if (!t) times.set(key, { min: r.time, max: r.time });
+      const t = byKey.get(key);
+      if (!t) { const span = { object: r.risk_object, type: r.risk_object_type, min: r.time, max: r.time }; byKey.set(key, span); spans.push(span); }
       else { t.min = Math.min(t.min, r.time); t.max = Math.max(t.max, r.time); }
     }
+    return this.considerSpans(spans);
+  }
+
+  /** As consider, given each object's earliest and latest new risk event (a scan reads these from the ledger). */
+  considerSpans(spans: ObjectSpan[]): IncidentChange[] {
+    if (!this.config.rules.length) return [];
+    const keyed = spans.map((s) => ({ key: JSON.stringify([s.object, s.type]), s })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const out: IncidentChange[] = [];
-    for (const key of [...times.keys()].sort()) {
-      const [object, type] = JSON.parse(key) as [string, string];
-      const span = times.get(key)!;
-      out.push(...this.object(object, type, span.min, span.max + this.maxWindow));
-    }
+    for (const { s } of keyed) out.push(...this.object(s.object, s.type, s.min, s.max + this.maxWindow));
     return out.sort((a, b) => a.incident.last_time - b.incident.last_time || a.incident.id - b.incident.id);
   }
 

@@ -37,9 +37,10 @@ export class ScanRecorder {
   /** The incident rules over the new risk events, in event-time order: the incidents raised or updated. */
   finish(): IncidentChange[] {
     if (!this.o.incidents) return [];
-    const fresh = this.store.riskRecords().filter((r) => r.id > this.before);
+    // Each object's span of new risk events, from the ledger: not every record in memory at once.
+    const spans = this.store.objectSpansAfter(this.before);
     let changes: IncidentChange[] = [];
-    this.store.db.transaction(() => { changes = new IncidentEngine(this.o.incidents!, this.store).consider(fresh); })();
+    this.store.db.transaction(() => { changes = new IncidentEngine(this.o.incidents!, this.store).considerSpans(spans); })();
     return changes;
   }
 }

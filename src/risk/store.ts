@@ -1,6 +1,6 @@
 // The risk ledger in SQLite: findings, the risk events they carry (everything Splunk's risk index holds, plus
 // the contributing row), risk incidents and the notes of the findings lifecycle. `watch` keeps it in its state
-// directory; `scan` uses it in memory, or in --state DIR to keep what it found.
+// directory; `scan` uses a temporary one, or the one in --state DIR to keep what it found.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -97,12 +97,14 @@ export class RiskStore {
   }
 
   /**
-   * A ledger in `dir`/state.db, or in memory when `dir` is undefined. `existing`: the database must already
+   * A ledger in `dir`/state.db, or a temporary one when `dir` is undefined. `existing`: the database must already
    * be there (commands that read what watch or scan stored). A watcher may be writing at the same time; SQLite
    * serialises us, waiting up to 5 s for its lock.
    */
   static open(dir?: string, existing = false): RiskStore {
-    if (dir === undefined) return new RiskStore(new Database(':memory:'));
+    // No directory: SQLite's private temporary database, on disk past a small page cache and deleted when
+    // closed, so a scan's ledger of tens of thousands of risk events does not sit in memory.
+    if (dir === undefined) return new RiskStore(new Database(''));
     if (!existing) mkdirSync(dir, { recursive: true });
     const db = new Database(join(dir, 'state.db'), { fileMustExist: existing });
     db.pragma('journal_mode = WAL');
@@ -146,6 +148,13 @@ export class RiskStore {
         mitre_attack_id: ev.mitre_attack_id ?? [], analytic_story: ev.analytic_story ?? [],
       };
     });
+  }
+
+  /** Each object's earliest and latest risk event with an id above `afterId` (as riskRecords counts them). */
+  objectSpansAfter(afterId: number): Array<{ object: string; type: string; min: number; max: number }> {
+    return this.db.prepare(`SELECT r.risk_object AS object, r.risk_object_type AS type, min(r.time) AS min, max(r.time) AS max
+      FROM risk_events r JOIN findings f ON f.id = r.finding_id WHERE r.id > ? AND r.risk_object != '' AND f.suppressed = 0
+      GROUP BY r.risk_object, r.risk_object_type`).all(afterId) as Array<{ object: string; type: string; min: number; max: number }>;
   }
 
   /** The newest incident for an object. */
