@@ -109,6 +109,36 @@ test('stats groups: a new group with a multivalue by-field is split; 5 and "5" a
   assert.ok(rows.every((r) => r.count === 4));
 });
 
+test('stats groups: runs of one group, interrupted by multivalue, missing and number-or-string values, match a reference', () => {
+  // A seeded walk with long runs of the same by-values (the shortcut that skips building keys) over three days,
+  // so hourly bins are flushed in the middle of runs.
+  let seed = 7;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const evs: Row[] = [];
+  let src: Row[string] = 'a';
+  for (let i = 0; i < 4000; i++) {
+    if (rnd(10) === 0) src = (['a', 'b', 5, '5', ['a', 'b'], undefined] as Row[string][])[rnd(6)];
+    const e: Row = { _time: NOW - 72 * 3600 + i * 64, _raw: `r${i}`, sourcetype: 'ollama:server', host: rnd(20) === 0 ? 'g' : 'h', k: `k${rnd(3)}` };
+    if (src !== undefined) e.src = src;
+    evs.push(e);
+  }
+  const want = new Map<string, { count: number; ks: Set<string> }>();
+  for (const e of evs) {
+    if (e.src === undefined) continue;
+    for (const v of [e.src].flat()) {
+      const key = `${Math.floor((e._time as number) / 3600) * 3600}|${String(v)}|${e.host}`;
+      const g = want.get(key) ?? { count: 0, ks: new Set<string>() };
+      g.count++;
+      g.ks.add(e.k as string);
+      want.set(key, g);
+    }
+  }
+  const rows = run('* | bin _time span=1h | stats count, values(k) as ks by _time, src, host', evs);
+  const got = new Map(rows.map((r) => [`${r._time}|${String(r.src)}|${r.host}`, { count: r.count, ks: new Set([r.ks].flat() as string[]) }]));
+  assert.equal(got.size, want.size);
+  for (const [k, g] of want) assert.deepEqual(got.get(k), g, k);
+});
+
 test('values() sorts lexicographically; dc() counts distinct strings ("1" ≠ "1.0")', () => {
   const rows = run('* | stats values(x) as v, dc(x) as d', [ev('a', { x: '9' }), ev('b', { x: '10' }), ev('c', { x: '1.0' }), ev('d', { x: '1' })]);
   assert.deepEqual(rows, [{ v: ['1', '1.0', '10', '9'], d: 4 }]);

@@ -31,6 +31,9 @@ export class StatsStage implements Stage {
   private nextFlushAt = Infinity;
   private flushedBefore = -Infinity;
   private warnedLate = false;
+  /** The group of the last single-valued event, and its by-values (see push). */
+  private lastGroup: Group | undefined;
+  private readonly lastValues: Scalar[] = [];
 
   constructor(
     private readonly aggs: AggSpec[],
@@ -44,16 +47,31 @@ export class StatsStage implements Stage {
   }
 
   push(row: Row): void {
-    // The usual case, every by-field a single value, builds the group key without arrays.
     const by = this.by;
+    // Runs of events in one group (the same bin and host, a burst from one client) skip building and
+    // hashing the key: the same by-values as the last single-valued event mean the same group.
+    const last = this.lastGroup;
+    if (last !== undefined) {
+      const vals = this.lastValues;
+      let same = true;
+      for (let i = 0; i < by.length; i++) if (row[by[i]!] !== vals[i]) { same = false; break; }
+      if (same) {
+        feedAccumulators(this.aggs, last.accs, row);
+        if (this.flushSpan !== undefined) this.maybeFlush(row);
+        return;
+      }
+    }
+    // The usual case, every by-field a single value, builds the group key without arrays.
     let key = '';
     for (let i = 0; i < by.length; i++) {
       const v = row[by[i]!];
       if (v === undefined) return;
-      if (Array.isArray(v)) { this.pushMultivalue(row); return; }
+      if (Array.isArray(v)) { this.lastGroup = undefined; this.pushMultivalue(row); return; }
       key = i === 0 ? keyOf(v) : key + '\u0000' + keyOf(v);
     }
-    this.addTo(key, undefined, row);
+    const g = this.addTo(key, undefined, row);
+    for (let i = 0; i < by.length; i++) this.lastValues[i] = row[by[i]!] as Scalar;
+    this.lastGroup = g;
     if (this.flushSpan !== undefined) this.maybeFlush(row);
   }
 
@@ -68,7 +86,7 @@ export class StatsStage implements Stage {
     if (this.flushSpan !== undefined) this.maybeFlush(row);
   }
 
-  private addTo(key: string, keys: Scalar[] | undefined, row: Row): void {
+  private addTo(key: string, keys: Scalar[] | undefined, row: Row): Group {
     let g = this.groups.get(key);
     if (!g) {
       keys ??= this.by.map((f) => row[f] as Scalar);
@@ -83,6 +101,7 @@ export class StatsStage implements Stage {
       this.groups.set(key, g);
     }
     feedAccumulators(this.aggs, g.accs, row);
+    return g;
   }
 
   private maybeFlush(row: Row): void {
@@ -97,6 +116,7 @@ export class StatsStage implements Stage {
       const bt = asNumber(g.keys[0]);
       if (bt !== undefined && bt < cutoff) { ready.push(g); this.groups.delete(k); }
     }
+    if (ready.length > 0) this.lastGroup = undefined; // it may be among them
     if (cutoff > this.flushedBefore) this.flushedBefore = cutoff;
     this.nextFlushAt = t + span;
     this.emit(ready);
@@ -127,6 +147,7 @@ export class StatsStage implements Stage {
     }
     this.emit([...this.groups.values()]);
     this.groups.clear();
+    this.lastGroup = undefined;
     this.next.end();
   }
 }
