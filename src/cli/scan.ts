@@ -103,7 +103,7 @@ const RECORD_CHUNK = 500;
 export type ScanValues = Record<string, unknown> & { workers?: string; detections?: string[]; macros?: string[]; tuning?: string; state?: string; 'risk-rules'?: string; set?: string; only?: string[]; exclude?: string[] };
 
 /**
- * Runs the detections over the inputs and records the results in a risk ledger (memory, or --state DIR),
+ * Runs the detections over the inputs and records the results in a risk ledger (temporary, or --state DIR),
  * a detection at a time as each one ends: `onEvents` gets its risk events, and then its rows are let go.
  */
 export async function runScan(values: ScanValues, positionals: string[], io: Io, onEvents?: (d: Detection, events: RiskEvent[]) => void) {

@@ -71,16 +71,15 @@ export class IncidentEngine {
    * raised or updated, in the order of the time they last held.
    */
   consider(fresh: RiskRecord[]): IncidentChange[] {
-    const spans: ObjectSpan[] = [];
     const byKey = new Map<string, ObjectSpan>();
     for (const r of fresh) {
       if (!r.risk_object) continue;
       const key = JSON.stringify([r.risk_object, r.risk_object_type]);
       const t = byKey.get(key);
-      if (!t) { const span = { object: r.risk_object, type: r.risk_object_type, min: r.time, max: r.time }; byKey.set(key, span); spans.push(span); }
+      if (!t) byKey.set(key, { object: r.risk_object, type: r.risk_object_type, min: r.time, max: r.time });
       else { t.min = Math.min(t.min, r.time); t.max = Math.max(t.max, r.time); }
     }
-    return this.considerSpans(spans);
+    return this.considerSpans([...byKey.values()]);
   }
 
   /** As consider, given each object's earliest and latest new risk event (a scan reads these from the ledger). */

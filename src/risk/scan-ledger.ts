@@ -17,8 +17,8 @@ export interface ScanLedgerOptions {
 }
 
 /**
- * Records a scan's findings a detection at a time (each in its own transaction, so its rows can go once
- * recorded), then runs the incident rules over every new risk event at once.
+ * Records a scan's findings as the detections end, a batch of rows at a time (each batch its own transaction,
+ * so its rows can go once recorded), then runs the incident rules over every new risk event at once.
  */
 export class ScanRecorder {
   private readonly before: number;
