@@ -38,12 +38,26 @@ function isSpace(c: number): boolean {
 const METHODS = new Map(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH', 'OPTIONS'].map((m) => [m, m]));
 
 /**
- * Fields of a `[GIN] ` line, or undefined when the line is not well-formed up to the path. The line is read
- * by character codes with one pass from the left; only the field values are cut out of it.
+ * Fields of a `[GIN] ` line, or undefined when the line is not well-formed up to the path: read at gin's
+ * fixed positions when every field fits its width, else by character codes from the left. Only the field
+ * values are cut out of the line.
  */
 export function parseGin(input: string): GinFields | undefined {
   const line = input.includes('\x1b') ? input.replace(ANSI, '') : input;
   return parseGinFixed(line) ?? parseGinAnyWidth(line);
+}
+
+/** The timestamp of the last line readStamp accepted (one reader at a time: no object per line). */
+const STAMP = { y: 0, mo: 0, d: 0, h: 0, mi: 0, s: 0 };
+
+/** Reads and checks `2006/01/02 - 15:04:05` after `[GIN] ` into STAMP; false when it is not one. */
+function readStamp(line: string): boolean {
+  const y = digits(line, 6, 4), mo = digits(line, 11, 2), d = digits(line, 14, 2);
+  const h = digits(line, 19, 2), mi = digits(line, 22, 2), s = digits(line, 25, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return false;
+  if (line.charCodeAt(10) !== 47 || line.charCodeAt(13) !== 47 || line.charCodeAt(16) !== 32 || line.charCodeAt(17) !== 45 || line.charCodeAt(18) !== 32 || line.charCodeAt(21) !== 58 || line.charCodeAt(24) !== 58) return false;
+  STAMP.y = y; STAMP.mo = mo; STAMP.d = d; STAMP.h = h; STAMP.mi = mi; STAMP.s = s;
+  return true;
 }
 
 // Where gin's own format (`[GIN] %v | %3d | %13v | %15s | %-7s  %#v`) puts each field when none overflows its width.
@@ -67,10 +81,8 @@ export function parseGinFixed(line: string): GinFields | undefined {
   if (line.charCodeAt(27) !== 32 || line.charCodeAt(29) !== 32 || line.charCodeAt(33) !== 32 || line.charCodeAt(35) !== 32 ||
     line.charCodeAt(49) !== 32 || line.charCodeAt(51) !== 32 || line.charCodeAt(67) !== 32 || line.charCodeAt(69) !== 32 ||
     line.charCodeAt(77) !== 32 || line.charCodeAt(78) !== 32) return undefined;
-  const y = digits(line, 6, 4), mo = digits(line, 11, 2), d = digits(line, 14, 2);
-  const h = digits(line, 19, 2), mi = digits(line, 22, 2), s = digits(line, 25, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return undefined;
-  if (line.charCodeAt(10) !== 47 || line.charCodeAt(13) !== 47 || line.charCodeAt(16) !== 32 || line.charCodeAt(17) !== 45 || line.charCodeAt(18) !== 32 || line.charCodeAt(21) !== 58 || line.charCodeAt(24) !== 58) return undefined;
+  if (!readStamp(line)) return undefined;
+  const { y, mo, d, h, mi, s } = STAMP;
   const status = digits(line, STATUS_AT, 3);
   if (status < 0) return undefined;
   // Right-aligned latency and client: the value runs from the first non-space to the field's end, and must
@@ -100,10 +112,8 @@ export function parseGinFixed(line: string): GinFields | undefined {
 export function parseGinAnyWidth(line: string): GinFields | undefined {
   // "[GIN] " + "2006/01/02 - 15:04:05" (21 chars)
   if (line.length < 40) return undefined;
-  const y = digits(line, 6, 4), mo = digits(line, 11, 2), d = digits(line, 14, 2);
-  const h = digits(line, 19, 2), mi = digits(line, 22, 2), s = digits(line, 25, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return undefined;
-  if (line.charCodeAt(10) !== 47 || line.charCodeAt(13) !== 47 || line.charCodeAt(16) !== 32 || line.charCodeAt(17) !== 45 || line.charCodeAt(18) !== 32 || line.charCodeAt(21) !== 58 || line.charCodeAt(24) !== 58) return undefined;
+  if (!readStamp(line)) return undefined;
+  const { y, mo, d, h, mi, s } = STAMP;
   let p = line.indexOf('|', 27);
   if (p < 0 || p > 40) return undefined;
   // status: three digits between bars
