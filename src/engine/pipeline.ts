@@ -6,7 +6,7 @@ import { compileSplRegex, toJsReplacement } from '../spl/regex.js';
 import { STATS_FUNCTIONS } from '../spl/stats-functions.js';
 import { compileExpr, type Compiled } from './eval-compiler.js';
 import { compileSearch } from './search-match.js';
-import { rowCopier, type RowCopy, type Stage, type StageContext, type StreamFacts } from './stage.js';
+import { rowCopier, scratchCopier, type RowCopy, type Stage, type StageContext, type StreamFacts } from './stage.js';
 import { neededFields } from '../plan/needed-fields.js';
 import { asNumber, type Row } from './value.js';
 import { FilterStage } from './ops/filter.js';
@@ -62,8 +62,9 @@ export class Pipeline {
     this.collector = new Collector(f.reversed, opts.onRow);
     const needed = neededFields(plan.operators);
     let next: Stage = this.collector;
+    markTransient(plan.operators, facts);
     for (let i = plan.operators.length - 1; i >= 0; i--) {
-      const copy = facts[i]!.shared ? rowCopier(needed[i]!) : undefined;
+      const copy = !facts[i]!.shared ? undefined : (facts[i]!.transient ? scratchCopier(needed[i]!) : undefined) ?? rowCopier(needed[i]!);
       next = buildStage(plan.operators[i]!, facts[i]!, copy, opts.ctx, next);
     }
     this.head = next;
@@ -79,6 +80,23 @@ export class Pipeline {
   end(): Row[] {
     if (!this.ended) { this.ended = true; this.head.end(); }
     return this.collector.rows;
+  }
+}
+
+/** Stages that pass their rows on, changed or not, without keeping them. */
+const PASS_THROUGH = new Set<Operator['kind']>(['search', 'where', 'eval', 'rex', 'bin']);
+
+/**
+ * Marks the stages whose rows go only through pass-through stages into a stats: stats keeps values, never
+ * rows, so such a row is dead once the event has gone by (see scratchCopier).
+ */
+function markTransient(ops: readonly Operator[], facts: StreamFacts[]): void {
+  let intoStats = false;
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const op = ops[i]!;
+    if (intoStats && PASS_THROUGH.has(op.kind)) facts[i] = { ...facts[i]!, transient: true };
+    if (op.kind === 'stats') intoStats = true;
+    else if (!PASS_THROUGH.has(op.kind)) intoStats = false;
   }
 }
 
@@ -106,7 +124,7 @@ function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx
       return new FilterStage((row) => truthy(fn(row)), next);
     }
     case 'eval':
-      return new EvalStage(op.assignments.map((a) => ({ field: a.field, fn: compileExpr(a.expr, ctx), pos: a.expr.span.start })), copy, next);
+      return new EvalStage(op.assignments.map((a) => ({ field: a.field, fn: compileExpr(a.expr, ctx), pos: a.expr.span.start })), copy, next, f.transient === true);
     case 'bin':
       return new BinStage(op.field, op.as, op.spanSeconds, op.spanValue ?? 1, ctx.tz, copy, next);
     case 'rex': {

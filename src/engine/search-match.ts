@@ -14,18 +14,18 @@ function isBreaker(code: number): boolean {
   return code < 128 ? BREAKER[code] === 1 : false;
 }
 
-// Detections take events 1024 at a time (engine/runner.ts), so the cache holds two batches' lines (at most
-// about 40 MB with every line at the 10,000-byte limit).
-const LOWER_CACHE_LIMIT = 2048;
-let lowered = new Map<string, string>();
+// The lower-cased _raw is kept on the event under symbols (invisible to field listings and JSON), next to
+// the _raw it was made from: every detection with a search term asks for it, and a stage that rewrites _raw
+// (rex mode=sed, eval _raw=...) makes the identity check fail, so a stale copy is never used.
+const LOWER = Symbol('lowerRaw');
+const LOWER_OF = Symbol('lowerRawOf');
+type Lowered = Row & { [LOWER]?: string; [LOWER_OF]?: string };
 /** Lower-cased _raw, computed once per event however many detections ask for it. */
-function lowerRaw(raw: string): string {
-  let l = lowered.get(raw);
-  if (l === undefined) {
-    if (lowered.size >= LOWER_CACHE_LIMIT) lowered = new Map();
-    l = raw.toLowerCase();
-    lowered.set(raw, l);
-  }
+function lowerRaw(row: Lowered, raw: string): string {
+  if (row[LOWER_OF] === raw) return row[LOWER]!;
+  const l = raw.toLowerCase();
+  row[LOWER] = l;
+  row[LOWER_OF] = raw;
   return l;
 }
 
@@ -172,7 +172,7 @@ function termPredicate(text: string): Predicate {
   if (text.replace(/\*/g, '') === '') return () => true;
   return (row) => {
     const raw = row._raw;
-    if (typeof raw === 'string') return m(lowerRaw(raw));
+    if (typeof raw === 'string') return m(lowerRaw(row, raw));
     // Rows without _raw (after stats): the term may match any field's value.
     for (const k in row) {
       const v = row[k];

@@ -22,6 +22,11 @@ export interface StageContext extends EvalContext {
  */
 export interface StreamFacts {
   shared: boolean;
+  /**
+   * The stage's output rows reach only stages that read them and let them go (filters, eval, rex, bin, then
+   * stats), so one scratch row per stage can be refilled for every event instead of a copy made.
+   */
+  transient?: boolean;
   reversed: boolean;
   timeBinned?: number;
 }
@@ -49,4 +54,27 @@ export function rowCopier(fields: FieldSet): RowCopy {
     copiers.set(key, c);
   }
   return c;
+}
+
+const fillers = new Map<string, (s: Row, r: Row) => Row>();
+
+/**
+ * A copier that refills one row of its own for every event: for a stage whose rows never outlive the next
+ * event (StreamFacts.transient). Every listed field is written, absent ones as undefined, so nothing of the
+ * last event is left for a stage to read; a field that is not listed is never read downstream.
+ */
+export function scratchCopier(fields: FieldSet): RowCopy | undefined {
+  if (fields === ALL) return undefined;
+  const names = [...fields].sort();
+  if (names.includes('__proto__')) return undefined;
+  const key = JSON.stringify(names);
+  let fill = fillers.get(key);
+  if (!fill) {
+    const body = names.map((n) => `s[${JSON.stringify(n)}] = r[${JSON.stringify(n)}];`).join(' ');
+    fill = new Function('s', 'r', `${body} return s;`) as (s: Row, r: Row) => Row;
+    fillers.set(key, fill);
+  }
+  const f = fill;
+  const scratch = rowCopier(fields)({});
+  return (row) => f(scratch, row);
 }

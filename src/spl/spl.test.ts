@@ -226,3 +226,22 @@ test('errors say where and what', () => {
 test('eval cannot assign a boolean (Splunk refuses it too)', () => {
   assert.throws(() => run('* | eval x=1<2', [ev('a')]), /true\/false/);
 });
+
+test('a term search after _raw is rewritten sees the new _raw, not the lower-cased copy kept for the old one', () => {
+  const evs = [ev('Hello World'), ev('hello there')];
+  assert.equal(run('hello | eval _raw="Other text" | search hello', evs).length, 0);
+  assert.equal(run('hello | eval _raw="Other text" | search other', evs).length, 2);
+  assert.equal(run('hello | rex field=_raw mode=sed "s/world/moon/i" | search moon', evs).length, 1);
+  // The same events through a second search afterwards: the kept copy still answers for the original _raw.
+  assert.equal(run('world', evs).length, 1);
+});
+
+test('rows refilled per event before stats carry nothing over from the event before', () => {
+  // rex leaves fields alone on no match, eval writes null: neither may show the previous event's value.
+  const evs = [ev('user=alice a=1'), ev('nothing here a=2'), ev('user=bob a=1'), ev('plain', { user: 'carol' })];
+  const rows = run('* | rex field=_raw "user=(?<user>\\w+)" | rex field=_raw "a=(?<a>\\d)" | eval x=if(a="1", "one", null()) | stats count, count(x) as xs, values(a) as as by user', evs);
+  assert.deepEqual(rows.map((r) => [r.user, r.count, r.xs, r.as]), [['alice', 1, 1, '1'], ['bob', 1, 1, '1'], ['carol', 1, 0, undefined]]);
+  // Without stats the rows are kept, and each keeps its own fields.
+  const kept = run('* | rex field=_raw "user=(?<user>\\w+)" | eval x=if(isnull(user), null(), upper(user)) | table user, x', evs);
+  assert.deepEqual(kept.map((r) => [r.user, r.x]), [['carol', 'CAROL'], ['bob', 'BOB'], [undefined, undefined], ['alice', 'ALICE']]);
+});

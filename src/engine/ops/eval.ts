@@ -9,13 +9,16 @@ export class EvalStage implements Stage {
     private readonly assignments: Array<{ field: string; fn: Compiled; pos: number }>,
     private readonly copy: RowCopy | undefined,
     private readonly next: Stage,
+    /** Rows die with the event (StreamFacts.transient): a null result is written as undefined, not deleted,
+     * which keeps the row's shape; the stages that follow treat both as absent. */
+    private readonly transient = false,
   ) {}
   push(input: Row): void {
     const row = this.copy ? this.copy(input) : input;
     for (const a of this.assignments) {
       const v = a.fn(row);
       if (typeof v === 'boolean') throw new SplError(`eval cannot assign a true/false result to "${a.field}"; wrap it in if(…, …, …)`, a.pos, 'SPL_EVAL_BOOLEAN');
-      if (v === undefined) delete row[a.field];
+      if (v === undefined) { if (this.transient) row[a.field] = undefined; else delete row[a.field]; }
       else row[a.field] = v;
     }
     this.next.push(row);
