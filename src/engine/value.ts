@@ -9,15 +9,41 @@ export type Value = Scalar | Scalar[];
 export type Row = Record<string, Value | undefined>;
 
 // Splunk's idea of "numeric-looking": optional sign, digits, optional fraction, optional exponent.
-const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+export const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** NUMERIC.test(t) by character codes (the comparisons in every detection ask it of most values). */
+export function looksNumeric(t: string): boolean {
+  const n = t.length;
+  let i = 0;
+  let c = t.charCodeAt(0);
+  if (c === 43 || c === 45) i = 1;
+  let whole = 0, frac = 0;
+  while (i < n && (c = t.charCodeAt(i)) >= 48 && c <= 57) { i++; whole++; }
+  if (i < n && t.charCodeAt(i) === 46) {
+    i++;
+    while (i < n && (c = t.charCodeAt(i)) >= 48 && c <= 57) { i++; frac++; }
+  }
+  if (whole === 0 && frac === 0) return false;
+  if (i < n && (t.charCodeAt(i) | 32) === 101) {
+    i++;
+    c = t.charCodeAt(i);
+    if (c === 43 || c === 45) i++;
+    let exp = 0;
+    while (i < n && (c = t.charCodeAt(i)) >= 48 && c <= 57) { i++; exp++; }
+    if (exp === 0) return false;
+  }
+  return i === n;
+}
 
 /** The number a scalar stands for, or undefined when it does not look numeric. */
 export function asNumber(v: Value | undefined | null | boolean): number | undefined {
   if (typeof v === 'number') return Number.isNaN(v) ? undefined : v;
   if (typeof v === 'string') {
     if (v.length === 0 || v.length > 64) return undefined;
-    const t = v.trim();
-    return NUMERIC.test(t) ? Number(t) : undefined;
+    const first = v.charCodeAt(0), last = v.charCodeAt(v.length - 1);
+    // trim() only when an end could be whitespace: most values are bare, and this runs for every comparison.
+    const t = first <= 32 || last <= 32 || first >= 160 || last >= 160 ? v.trim() : v;
+    return looksNumeric(t) ? Number(t) : undefined;
   }
   if (Array.isArray(v)) return v.length === 1 ? asNumber(v[0]) : undefined;
   return undefined;
