@@ -3,7 +3,8 @@
 import { hostname } from 'node:os';
 import { readLines, DEFAULT_TRUNCATE } from '../input/lines.js';
 import type { LogSource } from '../input/sources.js';
-import { LineParser } from '../parse/line-parser.js';
+import { GIN_EVENT_SHAPE, LineParser } from '../parse/line-parser.js';
+import { canMatchShape } from './search-gate.js';
 import type { LogicalPlan } from '../plan/plan.js';
 import { SplError } from '../spl/errors.js';
 import { explainRuntimeError } from '../spl/compile.js';
@@ -53,11 +54,13 @@ const BATCH = 1024;
 export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOptions): Promise<RunResult> {
   const warn = opts.warn ?? (() => {});
   const failures = new Map<string, string>();
-  const active: Array<{ job: Job; pipeline: Pipeline | undefined; failed: boolean }> = jobs.map((job) => ({
+  const active: Array<{ job: Job; pipeline: Pipeline | undefined; failed: boolean; skipsGin: boolean }> = jobs.map((job) => ({
     job,
     pipeline: new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) } }),
     failed: false,
+    skipsGin: !canMatchShape(job.plan, GIN_EVENT_SHAPE),
   }));
+  const gate = active.some((a) => a.skipsGin);
   const result: RunResult = { rows: new Map(), failures, lines: 0, truncatedLines: 0 };
   const defaultHost = hostname();
   let first: number | undefined;
@@ -68,14 +71,18 @@ export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOption
   };
   // Events go to the searches a batch at a time, each search taking the whole batch before the next: one
   // search's code and state stay in the CPU's caches, instead of all of them taking turns on every event.
+  // Searches that cannot match a gin line take only the batch's other events (see search-gate.ts).
   let batch: Row[] = [];
+  let notGin: Row[] = [];
   const flush = () => {
     for (const a of active) {
       const p = a.pipeline;
       if (a.failed || !p) continue;
-      try { for (let i = 0; i < batch.length; i++) p.push(batch[i]!); } catch (e) { fail(a, e); }
+      const events = a.skipsGin ? notGin : batch;
+      try { for (let i = 0; i < events.length; i++) p.push(events[i]!); } catch (e) { fail(a, e); }
     }
     batch = [];
+    notGin = [];
   };
   for (const src of sources) {
     const parser = new LineParser({ tz: opts.tz, ...(opts.host !== undefined ? { host: opts.host } : {}), defaultHost, source: src.name, fallbackMs: src.mtimeMs });
@@ -87,6 +94,7 @@ export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOption
       if (first === undefined || t < first) first = t;
       if (last === undefined || t > last) last = t;
       batch.push(ev);
+      if (gate && ev.line_type !== 'gin') notGin.push(ev);
       if (batch.length === BATCH) flush();
     }, opts.truncate ?? DEFAULT_TRUNCATE);
     flush();

@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Readable } from 'node:stream';
+import { compileSearchText } from '../spl/compile.js';
+import { MacroTable } from '../spl/macros.js';
+import { TimeZone } from '../util/timezone.js';
+import { GIN_EVENT_SHAPE, LineParser } from '../parse/line-parser.js';
+import { canMatchShape } from './search-gate.js';
+import { runJobs } from './runner.js';
+import { runPlan } from './pipeline.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const FIXTURE = join(ROOT, 'test', 'fixtures', 'real-ollama-logs.txt');
+const tz = TimeZone.resolve('UTC');
+const plan = (spl: string) => compileSearchText(spl, new MacroTable(), { tz, now: 0 }).plan;
+const gin = (spl: string) => canMatchShape(plan(spl), GIN_EVENT_SHAPE);
+
+test('the parser holds to the gin event shape on every gin line of the fixtures and datasets', () => {
+  const texts = [readFileSync(FIXTURE, 'utf8'), ...readdirSync(join(ROOT, 'datasets')).filter((f) => f.endsWith('.log')).map((f) => readFileSync(join(ROOT, 'datasets', f), 'utf8'))];
+  const allowed = new Set<string>(GIN_EVENT_SHAPE.fields);
+  let seen = 0;
+  for (const text of texts) {
+    const p = new LineParser({ tz, defaultHost: 'h', source: 's', fallbackMs: 0 });
+    for (const line of text.split('\n')) {
+      const e = p.parse(line);
+      if (e.line_type !== 'gin') continue;
+      seen++;
+      for (const k of Object.keys(e)) assert.ok(allowed.has(k), `field ${k} on ${line}`);
+      for (const [k, v] of Object.entries(GIN_EVENT_SHAPE.constants)) assert.equal(e[k], v);
+    }
+  }
+  assert.ok(seen > 100, `only ${seen} gin lines`);
+});
+
+test('a search is kept from gin events only when no gin event can pass it', () => {
+  for (const s of ['msg="x*"', 'line_type=slog', 'line_type!=gin', 'level=ERROR "boom"', 'msg=* OR line_type=runner', 'sourcetype=other', 'NOT line_type=gin', 'err<5', 'code_source IN ("a", "b")'])
+    assert.equal(gin(s), false, s);
+  for (const s of ['*', '"GIN"', 'panic', 'msg="x" OR status=500', 'line_type=gin', 'line_type=GIN', 'line_type=g*', 'NOT msg=x', 'msg!=x OR "a"', 'index=main msg=x OR src=1.2.3.4', 'status>499', 'index=*'])
+    assert.equal(gin(s), true, s);
+  // Only the leading search decides; a detection starting with another command sees every event.
+  assert.equal(gin('msg=x | search msg=y'), false);
+  assert.equal(canMatchShape({ operators: [] }, GIN_EVENT_SHAPE), true);
+});
+
+test('detections kept from gin events give the same rows as when every event reaches them', async () => {
+  const text = readFileSync(FIXTURE, 'utf8');
+  const searches = ['msg=* | stats count by level', 'line_type!=gin | stats count by line_type', 'NOT line_type=gin | head 5 | table _raw', '"GIN" | stats count'];
+  const jobs = searches.map((s, i) => ({ key: String(i), plan: plan(s), expanded: s }));
+  const res = await runJobs([{ name: 'fixture', mtimeMs: 0, open: () => Readable.from([Buffer.from(text)]) }], jobs, { tz, now: 0, host: 'h' });
+  const p = new LineParser({ tz, host: 'h', defaultHost: 'h', source: 'fixture', fallbackMs: 0 });
+  const events = text.split('\n').map((l) => p.parse(l));
+  if (text.endsWith('\n')) events.pop();
+  for (const j of jobs) {
+    const expected = runPlan(j.plan, events, { tz, now: 0, warn: () => {} });
+    assert.ok(expected.length > 0, j.expanded);
+    assert.deepEqual(res.rows.get(j.key), expected, j.expanded);
+  }
+});
