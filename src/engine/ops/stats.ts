@@ -2,6 +2,7 @@ import type { Stage, StageContext } from '../stage.js';
 import { asNumber, orderScalars, scalarToString, valuesOf, type Row, type Scalar } from '../value.js';
 import type { Accumulator, StatsFunction } from '../../spl/stats-functions.js';
 import type { Compiled } from '../eval-compiler.js';
+import { GroupIndex, keyOf } from './group-index.js';
 
 export interface AggSpec {
   fn: StatsFunction;
@@ -25,7 +26,12 @@ export const LATE_HORIZON_SECONDS = 3600;
  * so memory stays flat however long the log is. An event for a bin already passed on is reported as a warning.
  */
 export class StatsStage implements Stage {
-  private groups = new Map<string, Group>();
+  /** Every open group, in the order made; `index` finds them by their by-values. */
+  private groups = new Set<Group>();
+  private readonly index: GroupIndex<Group> | undefined;
+  /** The by-values of the row being placed (no closure made per event). */
+  private placing: Scalar[] = [];
+  private readonly keyAt = (i: number): string => keyOf(this.placing[i]!);
   private readonly flushSpan: number | undefined;
   private maxTime = -Infinity;
   private nextFlushAt = Infinity;
@@ -44,6 +50,7 @@ export class StatsStage implements Stage {
     private readonly next: Stage,
   ) {
     this.flushSpan = by[0] === '_time' && reversed && timeBinned !== undefined ? timeBinned : undefined;
+    this.index = by.length > 0 ? new GroupIndex<Group>(by.length) : undefined;
   }
 
   push(row: Row): void {
@@ -61,16 +68,16 @@ export class StatsStage implements Stage {
         return;
       }
     }
-    // The usual case, every by-field a single value, builds the group key without arrays.
-    let key = '';
+    // The usual case, every by-field a single value. lastValues is overwritten as it goes, so the shortcut
+    // above is off until a group is found.
+    this.lastGroup = undefined;
     for (let i = 0; i < by.length; i++) {
       const v = row[by[i]!];
       if (v === undefined) return;
       if (Array.isArray(v)) { this.lastGroup = undefined; this.pushMultivalue(row); return; }
-      key = i === 0 ? keyOf(v) : key + '\u0000' + keyOf(v);
+      this.lastValues[i] = v;
     }
-    const g = this.addTo(key, undefined, row);
-    for (let i = 0; i < by.length; i++) this.lastValues[i] = row[by[i]!] as Scalar;
+    const g = this.addTo(this.lastValues, row);
     this.lastGroup = g;
     if (this.flushSpan !== undefined) this.maybeFlush(row);
   }
@@ -82,27 +89,36 @@ export class StatsStage implements Stage {
       if (l.length === 0) return;
       lists.push(l);
     }
-    for (const combo of cartesian(lists)) this.addTo(combo.map(keyOf).join('\u0000'), combo, row);
+    for (const combo of cartesian(lists)) this.addTo(combo, row);
     if (this.flushSpan !== undefined) this.maybeFlush(row);
   }
 
-  private addTo(key: string, keys: Scalar[] | undefined, row: Row): Group {
-    let g = this.groups.get(key);
-    if (!g) {
-      keys ??= this.by.map((f) => row[f] as Scalar);
-      if (this.flushSpan !== undefined) {
+  /** Feeds the row to the group of these by-values (read at once: `values` may be reused afterwards). */
+  private addTo(values: Scalar[], row: Row): Group {
+    let g: Group;
+    if (this.index) {
+      this.placing = values;
+      g = this.index.find(this.keyAt, this.makeGroup);
+    } else {
+      g = this.groups.values().next().value ?? this.makeGroup();
+    }
+    feedAccumulators(this.aggs, g.accs, row);
+    return g;
+  }
+
+  private readonly makeGroup = (): Group => {
+    const keys = this.placing.slice(0, this.by.length);
+    if (this.flushSpan !== undefined) {
         const t = asNumber(keys[0]);
         if (t !== undefined && t < this.flushedBefore && !this.warnedLate) {
           this.warnedLate = true;
           this.ctx.warn(`an event for the ${new Date(t * 1000).toISOString()} window arrived after that window's results were passed on; that window may be reported twice (is the log out of order?)`);
         }
       }
-      g = { keys, accs: this.aggs.map((a) => a.fn.create(this.reversed)) };
-      this.groups.set(key, g);
-    }
-    feedAccumulators(this.aggs, g.accs, row);
+    const g: Group = { keys, accs: this.aggs.map((a) => a.fn.create(this.reversed)) };
+    this.groups.add(g);
     return g;
-  }
+  };
 
   private maybeFlush(row: Row): void {
     const t = asNumber(row._time);
@@ -112,9 +128,9 @@ export class StatsStage implements Stage {
     const span = this.flushSpan!;
     const cutoff = t - LATE_HORIZON_SECONDS - span; // bins starting before this have ended over an hour ago
     const ready: Group[] = [];
-    for (const [k, g] of this.groups) {
+    for (const g of this.groups) {
       const bt = asNumber(g.keys[0]);
-      if (bt !== undefined && bt < cutoff) { ready.push(g); this.groups.delete(k); }
+      if (bt !== undefined && bt < cutoff) { ready.push(g); this.groups.delete(g); this.index!.delete(g.keys.map(keyOf)); }
     }
     if (ready.length > 0) this.lastGroup = undefined; // it may be among them
     if (cutoff > this.flushedBefore) this.flushedBefore = cutoff;
@@ -143,10 +159,11 @@ export class StatsStage implements Stage {
 
   end(): void {
     if (this.by.length === 0 && this.groups.size === 0) {
-      this.groups.set('', { keys: [], accs: this.aggs.map((a) => a.fn.create(this.reversed)) });
+      this.groups.add({ keys: [], accs: this.aggs.map((a) => a.fn.create(this.reversed)) });
     }
-    this.emit([...this.groups.values()]);
+    this.emit([...this.groups]);
     this.groups.clear();
+    this.index?.clear();
     this.lastGroup = undefined;
     this.next.end();
   }
@@ -199,9 +216,6 @@ export function groupKeysOf(row: Row, by: string[]): string[] {
   return [...cartesian(lists)].map((c) => c.map(keyOf).join('\u0000'));
 }
 
-function keyOf(v: Scalar): string {
-  return typeof v === 'number' ? scalarToString(v) : v;
-}
 
 function* cartesian(lists: Scalar[][]): Generator<Scalar[]> {
   const idx = lists.map(() => 0);
