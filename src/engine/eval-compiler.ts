@@ -98,14 +98,22 @@ export function compileExpr(e: Expr, ctx: EvalContext): Compiled {
   if (field === undefined) return compileExprDirect(e, ctx);
   const inner = compileExprDirect(e, ctx);
   let memo = new Map<string | number, EvalValue>();
+  // The last value asked about answers first: requests come in runs (one path, one client), and comparing
+  // two short strings is cheaper than hashing one.
+  let lastKey: string | number | undefined;
+  let lastOut: EvalValue;
   return (row) => {
     const v = row[field];
     if (typeof v !== 'string' && typeof v !== 'number') return inner(row);
-    const hit = memo.get(v);
-    if (hit !== undefined || memo.has(v)) return hit;
-    const out = inner(row);
-    if (memo.size >= MEMO_LIMIT) memo = new Map();
-    memo.set(v, out);
+    if (v === lastKey) return lastOut;
+    let out = memo.get(v);
+    if (out === undefined && !memo.has(v)) {
+      out = inner(row);
+      if (memo.size >= MEMO_LIMIT) memo = new Map();
+      memo.set(v, out);
+    }
+    lastKey = v;
+    lastOut = out;
     return out;
   };
 }

@@ -245,3 +245,11 @@ test('rows refilled per event before stats carry nothing over from the event bef
   const kept = run('* | rex field=_raw "user=(?<user>\\w+)" | eval x=if(isnull(user), null(), upper(user)) | table user, x', evs);
   assert.deepEqual(kept.map((r) => [r.user, r.x]), [['carol', 'CAROL'], ['bob', 'BOB'], [undefined, undefined], ['alice', 'ALICE']]);
 });
+
+test('an expression over one field answers from its memo for repeated, alternating and number-or-string values', () => {
+  const vals = ['/api/chat', '/api/chat', '/api/tags', '/api/chat', 5, '5', 5, '/api/tags', undefined, '/api/tags'];
+  const evs = vals.map((v) => ev('x', v === undefined ? {} : { uri_path: v }));
+  const rows = run('* | eval m=if(match(uri_path, "^/api/c"), "chat", "other"), n=len(uri_path) | table uri_path, m, n', evs);
+  const expected = vals.map((v) => [v, v === undefined ? 'other' : String(v).startsWith('/api/c') ? 'chat' : 'other', v === undefined ? undefined : String(v).length]).reverse();
+  assert.deepEqual(rows.map((r) => [r.uri_path, r.m, r.n]), expected);
+});
