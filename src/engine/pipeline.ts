@@ -8,6 +8,7 @@ import { compileExpr, type Compiled } from './eval-compiler.js';
 import { compileSearch } from './search-match.js';
 import { rowCopier, scratchCopier, type RowCopy, type Stage, type StageContext, type StreamFacts } from './stage.js';
 import { neededFields } from '../plan/needed-fields.js';
+import { withoutDeadRex } from './prune.js';
 import { asNumber, type Row } from './value.js';
 import { FilterStage } from './ops/filter.js';
 import { EvalStage } from './ops/eval.js';
@@ -53,19 +54,20 @@ export class Pipeline {
     this.earliest = plan.earliest ?? -Infinity;
     this.latest = plan.latest ?? Infinity;
     // Facts flow forward, stages are linked backward: compute facts first.
+    const operators = withoutDeadRex(plan.operators);
     const facts: StreamFacts[] = [];
     let f: StreamFacts = { shared: true, reversed: true };
-    for (const op of plan.operators) {
+    for (const op of operators) {
       facts.push(f);
       f = nextFacts(op, f);
     }
     this.collector = new Collector(f.reversed, opts.onRow);
-    const needed = neededFields(plan.operators);
+    const needed = neededFields(operators);
     let next: Stage = this.collector;
-    markTransient(plan.operators, facts);
-    for (let i = plan.operators.length - 1; i >= 0; i--) {
+    markTransient(operators, facts);
+    for (let i = operators.length - 1; i >= 0; i--) {
       const copy = !facts[i]!.shared ? undefined : (facts[i]!.transient ? scratchCopier(needed[i]!) : undefined) ?? rowCopier(needed[i]!);
-      next = buildStage(plan.operators[i]!, facts[i]!, copy, opts.ctx, next);
+      next = buildStage(operators[i]!, facts[i]!, copy, opts.ctx, next);
     }
     this.head = next;
   }
