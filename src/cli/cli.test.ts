@@ -192,3 +192,27 @@ test('stdin, --help, detections list/show', () => {
   assert.ok(list.some((d: { name: string }) => d.name === 'Ollama Abnormal Network Connectivity'));
   assert.match(cli(['detections', 'show', 'ollama_abnormal_network_connectivity']).out, /T1571/);
 });
+
+test('scan --profile lists every detection once, slowest first, with the events it was handed, on one thread or two', () => {
+  const lines = readFileSync(SAMPLE, 'utf8').split('\n').filter((l) => l !== '');
+  const gin = lines.filter((l) => l.startsWith('[GIN] ')).length;
+  const outputs: string[] = [];
+  for (const workers of ['1', '2']) {
+    const r = cli(['scan', '--set', 'all', SAMPLE, '--tz', 'UTC', '--host', 'h', '--format', 'ndjson', '--profile', '--workers', workers]);
+    assert.equal(r.code, 1, r.err);
+    const rows = r.err.split('\n').filter((l) => /^\s+\d+\s+[\d.]+%\s+\d+\s+\d+ {2}\S/.test(l));
+    const list = JSON.parse(cli(['detections', 'list', '--set', 'all', '--format', 'json']).out) as Array<{ name: string }>;
+    assert.equal(rows.length, list.length, r.err);
+    const parsed = rows.map((l) => { const m = /^\s+(\d+)\s+([\d.]+)%\s+(\d+)\s+\d+ {2}(.*)$/.exec(l)!; return { ms: Number(m[1]), events: Number(m[3]), name: m[4]! }; });
+    assert.deepEqual(parsed.map((p) => p.name).sort(), list.map((d) => d.name).sort());
+    for (let i = 1; i < parsed.length; i++) assert.ok(parsed[i - 1]!.ms >= parsed[i]!.ms, 'slowest first');
+    // A detection that cannot match a gin line is handed only the other lines; the rest get every line.
+    assert.equal(parsed.find((p) => p.name === 'Ollama Vulnerable Version Exposed')!.events, lines.length - gin);
+    assert.equal(parsed.find((p) => p.name === 'Ollama Excessive API Requests')!.events, lines.length);
+    assert.match(r.err, /^\s+\d+ {2}in all$/m);
+    outputs.push(r.out);
+  }
+  assert.equal(outputs[0], outputs[1]);
+  // Without the flag there is no profile.
+  assert.doesNotMatch(cli(['scan', SAMPLE, '--tz', 'UTC', '--format', 'ndjson']).err, /detection time/);
+});

@@ -3,7 +3,7 @@ import { COMMON_OPTIONS, SELECT_OPTIONS, RISK_OPTIONS, parse, readCommon, readSe
 import { loadContent, compileJob } from './content.js';
 import { resolveInputs } from './inputs.js';
 import type { Io } from './io.js';
-import { runJobs, type InputSummary, type ResultSink } from '../engine/runner.js';
+import { runJobs, type InputSummary, type JobCost, type ResultSink } from '../engine/runner.js';
 import { runJobsParallel } from '../engine/parallel.js';
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -41,6 +41,8 @@ Options:
   --risk-rules FILE  risk incident rules (default config/risk.yml, or $OLLAMA_SENTINEL_RISK_RULES)
   --workers N        threads that share the detections (default: one per core, up to 4, for files over
                      8 MB; 1 for stdin). Every detection still sees every event: results are the same
+  --profile          after the scan, list on stderr the time each detection took and the events it was
+                     handed, slowest first (to find the detection that makes a scan slow)
   --state DIR        keep the findings, risk events and incidents in DIR (for findings, risk, incidents,
                      drilldown); scanning the same log again adds nothing twice
   -h, --help         this help
@@ -50,7 +52,7 @@ as data. Exit status: 0 no findings, 1 findings, 2 usage or input error.
 `;
 
 export async function scanCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { ...COMMON_OPTIONS, ...SELECT_OPTIONS, ...RISK_OPTIONS, state: { type: 'string' }, workers: { type: 'string' } });
+  const { values, positionals } = parse(args, { ...COMMON_OPTIONS, ...SELECT_OPTIONS, ...RISK_OPTIONS, state: { type: 'string' }, workers: { type: 'string' }, profile: { type: 'boolean' } });
   if (values.help) { io.out(SCAN_HELP); return 0; }
   const format = readCommon(values).format;
   // Machine formats are written a detection at a time; the table needs every event to group and rank them.
@@ -75,9 +77,24 @@ export async function scanCommand(args: string[], io: Io): Promise<number> {
   }
   scan.store.close();
   io.err(`scanned ${res.lines} line${res.lines === 1 ? '' : 's'} from ${sources.length} source${sources.length === 1 ? '' : 's'} with ${detections.length} detections; gin timestamps read in time zone ${common.tz.name}; ${count} risk event${count === 1 ? '' : 's'} from ${withFindings.size} detection${withFindings.size === 1 ? '' : 's'}; ${incidents.length} risk incident${incidents.length === 1 ? '' : 's'}${res.truncatedLines ? `; ${res.truncatedLines} over-long line${res.truncatedLines === 1 ? '' : 's'} truncated` : ''}\n`);
+  if (scan.costs) io.err(renderProfile(scan.costs));
   for (const [name, msg] of res.failures) io.err(`error: detection "${terminalSafe(name)}" stopped: ${terminalSafe(msg)}\n`);
   if (res.failures.size > 0) return 2;
   return count > 0 ? 1 : 0;
+}
+
+/** `--profile`: each detection's time and events, slowest first, with its share of all detections' time. */
+export function renderProfile(costs: Map<string, JobCost>): string {
+  const rows = [...costs].sort((a, b) => b[1].ms - a[1].ms || (a[0] < b[0] ? -1 : 1));
+  const total = rows.reduce((s, [, c]) => s + c.ms, 0);
+  const lines = ['detection time (ms, share of all detections, events handed to it, ns per event):'];
+  for (const [name, c] of rows) {
+    const share = total > 0 ? (100 * c.ms) / total : 0;
+    const per = c.events > 0 ? Math.round((c.ms * 1e6) / c.events) : 0;
+    lines.push(`${c.ms.toFixed(0).padStart(9)} ${share.toFixed(1).padStart(5)}% ${String(c.events).padStart(10)} ${String(per).padStart(6)}  ${terminalSafe(name)}`);
+  }
+  lines.push(`${total.toFixed(0).padStart(9)}  in all`);
+  return lines.join('\n') + '\n';
 }
 
 /** --workers, or by default one per core (at most 4) when the files are big enough to repay starting threads. */
@@ -100,7 +117,7 @@ function bigInput(files: Array<{ path: string }>): boolean {
 const RECORD_CHUNK = 500;
 
 /** Options `runScan` reads (scan's, and the risk commands' when given files). */
-export type ScanValues = Record<string, unknown> & { workers?: string; detections?: string[]; macros?: string[]; tuning?: string; state?: string; 'risk-rules'?: string; set?: string; only?: string[]; exclude?: string[] };
+export type ScanValues = Record<string, unknown> & { profile?: boolean; workers?: string; detections?: string[]; macros?: string[]; tuning?: string; state?: string; 'risk-rules'?: string; set?: string; only?: string[]; exclude?: string[] };
 
 /**
  * Runs the detections over the inputs and records the results in a risk ledger (temporary, or --state DIR),
@@ -128,7 +145,9 @@ export async function runScan(values: ScanValues, positionals: string[], io: Io,
     });
   };
   const failures = new Map<string, string>();
-  const onResult: ResultSink = (key, result, input) => {
+  const costs = values.profile ? new Map<string, JobCost>() : undefined;
+  const onResult: ResultSink = (key, result, input, cost) => {
+    if (costs && cost) costs.set(key, cost);
     if (!('rows' in result)) { failures.set(key, result.failure); return; }
     const d = byKey.get(key)!;
     const fallback = input.lastEventTime ?? common.now;
@@ -142,7 +161,7 @@ export async function runScan(values: ScanValues, positionals: string[], io: Io,
   };
   const runOpts = {
     tz: common.tz, now: common.now, ...(common.host ? { host: common.host } : {}), ...(common.truncate ? { truncate: common.truncate } : {}),
-    warn: (m: string) => io.err(`warning: ${terminalSafe(m)}\n`), onResult,
+    warn: (m: string) => io.err(`warning: ${terminalSafe(m)}\n`), onResult, ...(costs ? { profile: true } : {}),
   };
   const files = sources.every((s) => isFile(s.name)) ? sources.map((s) => ({ path: s.name, mtimeMs: s.mtimeMs })) : undefined;
   const big = files !== undefined && bigInput(files);
@@ -151,5 +170,5 @@ export async function runScan(values: ScanValues, positionals: string[], io: Io,
   const res = files && (workers > 1 || big) ? await runJobsParallel(files, jobs, runOpts, workers) : await runJobs(sources, jobs, runOpts);
   res.failures = failures;
   const changes = recorderFor(res).finish();
-  return { common, detections, res, sources, store, changes, incidentConfig };
+  return { common, detections, res, sources, store, changes, incidentConfig, costs };
 }

@@ -4,7 +4,7 @@
 // result rows cross between threads. Files only: stdin and journald can be read once. Workers run with a heap
 // limit, which keeps each thread's heap near its live data.
 import { Worker } from 'node:worker_threads';
-import type { InputSummary, Job, ResultSink, RunOptions, RunResult } from './runner.js';
+import type { InputSummary, Job, JobCost, ResultSink, RunOptions, RunResult } from './runner.js';
 import type { Row } from './value.js';
 
 export interface WorkerInput {
@@ -14,11 +14,12 @@ export interface WorkerInput {
   now: number;
   host?: string;
   truncate?: number;
+  profile?: boolean;
 }
 
 export type WorkerMessage =
   | { kind: 'warn'; message: string }
-  | { kind: 'result'; key: string; result: { rows: Row[] } | { failure: string }; input: InputSummary }
+  | { kind: 'result'; key: string; result: { rows: Row[] } | { failure: string }; input: InputSummary; cost?: JobCost }
   | { kind: 'done' };
 
 /** Spreads jobs over `n` workers, heaviest first onto the least loaded (weights: the searches' lengths). */
@@ -55,7 +56,7 @@ export async function runJobsParallel(files: Array<{ path: string; mtimeMs: numb
   });
   let summary: InputSummary | undefined;
   const ordered = orderedSink(jobs.map((j) => j.key), sink);
-  const take: ResultSink = (key, result, input) => { summary = input; ordered(key, result, input); };
+  const take: ResultSink = (key, result, input, cost) => { summary = input; ordered(key, result, input, cost); };
   await Promise.all(parts.map((part) => runPart(files, part, opts, heapMb, take)));
   if (summary) {
     out.lines = summary.lines;
@@ -74,10 +75,10 @@ export function orderedSink(order: string[], sink: ResultSink): ResultSink {
   let next = 0;
   const early = new Map<string, Parameters<ResultSink>>();
   const seen = new Set<string>();
-  return (key, result, input) => {
+  return (key, result, input, cost) => {
     if (seen.has(key)) return;
     seen.add(key);
-    early.set(key, [key, result, input]);
+    early.set(key, [key, result, input, cost]);
     for (let r = early.get(order[next]!); r; r = early.get(order[next]!)) {
       early.delete(order[next++]!);
       sink(...r);
@@ -90,12 +91,12 @@ async function runPart(files: WorkerInput['files'], part: Job[], opts: RunOption
   const warnings: string[] = [];
   try {
     await new Promise<void>((ok, fail) => {
-      const input: WorkerInput = { files, jobs: part, tz: opts.tz.name, now: opts.now, ...(opts.host !== undefined ? { host: opts.host } : {}), ...(opts.truncate !== undefined ? { truncate: opts.truncate } : {}) };
+      const input: WorkerInput = { files, jobs: part, tz: opts.tz.name, now: opts.now, ...(opts.host !== undefined ? { host: opts.host } : {}), ...(opts.truncate !== undefined ? { truncate: opts.truncate } : {}), ...(opts.profile ? { profile: true } : {}) };
       const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
       w.on('message', (m: WorkerMessage) => {
         if (m.kind === 'warn') warnings.push(m.message);
         else if (m.kind === 'result') {
-          try { take(m.key, m.result, m.input); } catch (e) { fail(e); void w.terminate(); }
+          try { take(m.key, m.result, m.input, m.cost); } catch (e) { fail(e); void w.terminate(); }
         } else ok();
       });
       w.on('error', fail);

@@ -26,7 +26,12 @@ export interface RunOptions {
    * result's `rows` and `failures` holding them all: the caller can write them out and let them go.
    */
   onResult?: ResultSink;
+  /** Time each job's work (the cost reaches onResult): for `scan --profile`. */
+  profile?: boolean;
 }
+
+/** What one job cost: milliseconds spent in its pipeline, and the events it was handed. */
+export interface JobCost { ms: number; events: number }
 
 /** What the input held: known before any job's result, since searches end when the input does. */
 export interface InputSummary {
@@ -36,7 +41,7 @@ export interface InputSummary {
   lastEventTime?: number;
 }
 
-export type ResultSink = (key: string, result: { rows: Row[] } | { failure: string }, input: InputSummary) => void;
+export type ResultSink = (key: string, result: { rows: Row[] } | { failure: string }, input: InputSummary, cost?: JobCost) => void;
 
 export interface RunResult {
   rows: Map<string, Row[]>;
@@ -54,12 +59,14 @@ const BATCH = 1024;
 export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOptions): Promise<RunResult> {
   const warn = opts.warn ?? (() => {});
   const failures = new Map<string, string>();
-  const active: Array<{ job: Job; pipeline: Pipeline | undefined; failed: boolean; skipsGin: boolean }> = jobs.map((job) => ({
+  const active: Array<{ job: Job; pipeline: Pipeline | undefined; failed: boolean; skipsGin: boolean; cost: JobCost }> = jobs.map((job) => ({
     job,
     pipeline: new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) } }),
     failed: false,
     skipsGin: !canMatchShape(job.plan, GIN_EVENT_SHAPE),
+    cost: { ms: 0, events: 0 },
   }));
+  const profile = opts.profile === true;
   const gate = active.some((a) => a.skipsGin);
   const result: RunResult = { rows: new Map(), failures, lines: 0, truncatedLines: 0 };
   const defaultHost = hostname();
@@ -79,7 +86,9 @@ export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOption
       const p = a.pipeline;
       if (a.failed || !p) continue;
       const events = a.skipsGin ? notGin : batch;
+      const t0 = profile ? performance.now() : 0;
       try { for (let i = 0; i < events.length; i++) p.push(events[i]!); } catch (e) { fail(a, e); }
+      if (profile) { a.cost.ms += performance.now() - t0; a.cost.events += events.length; }
     }
     batch = [];
     notGin = [];
@@ -106,13 +115,15 @@ export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOption
     const key = a.job.key;
     let rows: Row[] = [];
     if (!a.failed && a.pipeline) {
+      const t0 = profile ? performance.now() : 0;
       try { rows = a.pipeline.end(); } catch (e) { fail(a, e); }
+      if (profile) a.cost.ms += performance.now() - t0;
     }
     a.pipeline = undefined; // its state (groups, buffers) goes now, not after the last job
     const failure = failures.get(key);
     if (opts.onResult) {
       failures.delete(key);
-      opts.onResult(key, failure !== undefined ? { failure } : { rows }, summary);
+      opts.onResult(key, failure !== undefined ? { failure } : { rows }, summary, profile ? a.cost : undefined);
     } else if (failure === undefined) result.rows.set(key, rows);
   }
   return result;

@@ -12,6 +12,7 @@ const sources = input.files.map((f) => ({ ...fileSource(f.path), mtimeMs: f.mtim
 await runJobs(sources, input.jobs, {
   tz: TimeZone.resolve(input.tz), now: input.now, ...(input.host !== undefined ? { host: input.host } : {}),
   ...(input.truncate !== undefined ? { truncate: input.truncate } : {}), warn: (message) => post({ kind: 'warn', message }),
-  onResult: (key, result, summary) => post({ kind: 'result', key, result, input: summary }),
+  ...(input.profile ? { profile: true } : {}),
+  onResult: (key, result, summary, cost) => post({ kind: 'result', key, result, input: summary, ...(cost ? { cost } : {}) }),
 });
 post({ kind: 'done' });
