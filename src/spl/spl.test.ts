@@ -253,3 +253,18 @@ test('an expression over one field answers from its memo for repeated, alternati
   const expected = vals.map((v) => [v, v === undefined ? 'other' : String(v).startsWith('/api/c') ? 'chat' : 'other', v === undefined ? undefined : String(v).length]).reverse();
   assert.deepEqual(rows.map((r) => [r.uri_path, r.m, r.n]), expected);
 });
+
+test('stats aggregates: eval() arguments (true counts once, false and null not at all), multivalue inputs, a missing _time', () => {
+  const evs = [
+    ev('a', { src: 'x', status: 200, tags: ['p', 'q'] }),
+    ev('b', { src: 'x', status: 404, tags: 'p' }),
+    ev('c', { src: 'x', tags: ['r'] }),
+    ev('d', { src: 'y', status: '500' }),
+    { _raw: 'no time', sourcetype: 'ollama:server', src: 'y', status: 200 },
+  ];
+  const rows = run('* | stats count, count(eval(status=200)) as ok, sum(eval(if(status>=400, 1, null()))) as bad, values(tags) as tags, count(tags) as tagn, dc(status) as kinds by src', evs);
+  assert.deepEqual(rows, [
+    { src: 'x', count: 3, ok: 1, bad: 1, tags: ['p', 'q', 'r'], tagn: 4, kinds: 2 },
+    { src: 'y', count: 2, ok: 1, bad: 1, tagn: 0, kinds: 2 },
+  ]);
+});

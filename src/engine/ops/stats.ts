@@ -3,6 +3,7 @@ import { asNumber, orderScalars, scalarToString, valuesOf, type Row, type Scalar
 import type { Accumulator, StatsFunction } from '../../spl/stats-functions.js';
 import type { Compiled } from '../eval-compiler.js';
 import { GroupIndex, keyOf } from './group-index.js';
+import { statsPush } from './stats-kernel.js';
 
 export interface AggSpec {
   fn: StatsFunction;
@@ -37,9 +38,10 @@ export class StatsStage implements Stage {
   private nextFlushAt = Infinity;
   private flushedBefore = -Infinity;
   private warnedLate = false;
-  /** The group of the last single-valued event, and its by-values (see push). */
-  private lastGroup: Group | undefined;
-  private readonly lastValues: Scalar[] = [];
+  /** The group of the last single-valued event, and its by-values: runs of events in one group (the same
+   * bin and host, a burst from one client) skip the lookup. */
+  lastGroup: Group | undefined;
+  readonly lastValues: Scalar[] = [];
 
   constructor(
     private readonly aggs: AggSpec[],
@@ -51,38 +53,13 @@ export class StatsStage implements Stage {
   ) {
     this.flushSpan = by[0] === '_time' && reversed && timeBinned !== undefined ? timeBinned : undefined;
     this.index = by.length > 0 ? new GroupIndex<Group>(by.length) : undefined;
+    this.push = statsPush(this, by, aggs, this.flushSpan !== undefined);
   }
 
-  push(row: Row): void {
-    const by = this.by;
-    // Runs of events in one group (the same bin and host, a burst from one client) skip building and
-    // hashing the key: the same by-values as the last single-valued event mean the same group.
-    const last = this.lastGroup;
-    if (last !== undefined) {
-      const vals = this.lastValues;
-      let same = true;
-      for (let i = 0; i < by.length; i++) if (row[by[i]!] !== vals[i]) { same = false; break; }
-      if (same) {
-        feedAccumulators(this.aggs, last.accs, row);
-        if (this.flushSpan !== undefined) this.maybeFlush(row);
-        return;
-      }
-    }
-    // The usual case, every by-field a single value. lastValues is overwritten as it goes, so the shortcut
-    // above is off until a group is found.
-    this.lastGroup = undefined;
-    for (let i = 0; i < by.length; i++) {
-      const v = row[by[i]!];
-      if (v === undefined) return;
-      if (Array.isArray(v)) { this.lastGroup = undefined; this.pushMultivalue(row); return; }
-      this.lastValues[i] = v;
-    }
-    const g = this.addTo(this.lastValues, row);
-    this.lastGroup = g;
-    if (this.flushSpan !== undefined) this.maybeFlush(row);
-  }
+  /** Takes one event (generated per stats command: see stats-kernel.ts). */
+  readonly push: (row: Row) => void;
 
-  private pushMultivalue(row: Row): void {
+  pushMultivalue(row: Row): void {
     const lists: Scalar[][] = [];
     for (const f of this.by) {
       const l = valuesOf(row[f]);
@@ -93,17 +70,18 @@ export class StatsStage implements Stage {
     if (this.flushSpan !== undefined) this.maybeFlush(row);
   }
 
-  /** Feeds the row to the group of these by-values (read at once: `values` may be reused afterwards). */
+  /** Feeds the row to the group of these by-values. */
   private addTo(values: Scalar[], row: Row): Group {
-    let g: Group;
-    if (this.index) {
-      this.placing = values;
-      g = this.index.find(this.keyAt, this.makeGroup);
-    } else {
-      g = this.groups.values().next().value ?? this.makeGroup();
-    }
+    const g = this.groupOf(values);
     feedAccumulators(this.aggs, g.accs, row);
     return g;
+  }
+
+  /** The group of these by-values, made when new (read at once: `values` may be reused afterwards). */
+  groupOf(values: Scalar[]): Group {
+    if (!this.index) return this.groups.values().next().value ?? this.makeGroup();
+    this.placing = values;
+    return this.index.find(this.keyAt, this.makeGroup);
   }
 
   private readonly makeGroup = (): Group => {
@@ -120,7 +98,7 @@ export class StatsStage implements Stage {
     return g;
   };
 
-  private maybeFlush(row: Row): void {
+  maybeFlush(row: Row): void {
     const t = asNumber(row._time);
     if (t === undefined || t <= this.maxTime) return;
     this.maxTime = t;
