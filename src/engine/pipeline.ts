@@ -138,7 +138,7 @@ function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx
         return new SedStage(op.field, c.re, toJsReplacement(m[2]!), copy, next);
       }
       const c = compileSplRegex(op.regex, op.span.start);
-      return new RexStage(op.field, c.re, c.groupNames, op.maxMatch, copy, next);
+      return new RexStage(op.field, c.re, c.groupNames, op.maxMatch, copy, next, c.groupIndex, c.unnamed);
     }
     case 'stats': return new StatsStage(compileAggs(op.aggs, ctx), op.by, f.reversed, f.timeBinned, ctx, next);
     case 'eventstats': return new EventstatsStage(compileAggs(op.aggs, ctx), op.by, f.reversed, copy, next);

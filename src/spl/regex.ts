@@ -3,7 +3,17 @@
 // Catastrophic backtracking on attacker-written lines is handled at process start (see cli/regex-safety).
 import { SplError } from './errors.js';
 
-export interface CompiledRegex { re: RegExp; groupNames: string[] }
+export interface CompiledRegex {
+  re: RegExp;
+  groupNames: string[];
+  /** groupIndex[i]: the capture number of groupNames[i] (match[n] instead of match.groups[name]). */
+  groupIndex: number[];
+  /**
+   * The same pattern with its group names taken out (same capture numbers): a match then builds no `groups`
+   * object. Undefined when the pattern refers to a group by name.
+   */
+  unnamed?: RegExp;
+}
 
 // By flags, then pattern: eval's match() calls this per event with the same pattern string, whose hash V8
 // keeps, so a lookup costs no string building.
@@ -36,9 +46,37 @@ export function compileSplRegex(pattern: string, pos: number, extraFlags = ''): 
   const groupNames: string[] = [];
   const nameRe = /\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g;
   for (let m = nameRe.exec(src); m; m = nameRe.exec(src)) groupNames.push(m[1]!);
-  const out = { re, groupNames };
+  const numbers = captureNumbers(src);
+  const out: CompiledRegex = { re, groupNames, groupIndex: groupNames.map((g) => numbers.get(g) ?? -1) };
+  if (groupNames.length > 0 && !src.includes('\\k<')) {
+    try { out.unnamed = new RegExp(src.replace(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g, '('), flags); } catch { /* keep the named one */ }
+  }
   if (byPattern.size > 1000) byPattern.clear();
   byPattern.set(pattern, out);
+  return out;
+}
+
+/**
+ * The capture number of each named group in a JavaScript pattern: capturing groups are numbered by their
+ * opening parenthesis, left to right, skipping escapes, character classes, (?:…) and lookarounds.
+ */
+export function captureNumbers(src: string): Map<string, number> {
+  const out = new Map<string, number>();
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') { i++; continue; }
+    if (inClass) { if (c === ']') inClass = false; continue; }
+    if (c === '[') { inClass = true; continue; }
+    if (c !== '(') continue;
+    if (src[i + 1] !== '?') { n++; continue; }
+    if (src[i + 2] === '<' && src[i + 3] !== '=' && src[i + 3] !== '!') {
+      n++;
+      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i + 3, i + 100));
+      if (name) out.set(name[0], n);
+    }
+  }
   return out;
 }
 

@@ -6,6 +6,14 @@ import { scalarToString, type Row, type Scalar } from '../value.js';
  * A shared row is copied even when nothing matches: stages after this one are told rows are no longer shared.
  */
 export class RexStage implements Stage {
+  /**
+   * Writes one match's groups into a row: generated per rex with the field names and capture numbers written
+   * in, so no `match.groups` object is read and each field is stored at its own site. Undefined when a
+   * group's number is unknown; `checked` turns false after the first match if numbers and names disagree.
+   */
+  private assign: ((row: Row, m: RegExpExecArray) => void) | undefined;
+  private checked = false;
+
   constructor(
     private readonly field: string,
     private readonly re: RegExp,
@@ -13,13 +21,46 @@ export class RexStage implements Stage {
     private readonly maxMatch: number,
     private readonly copy: RowCopy | undefined,
     private readonly next: Stage,
-  ) {}
+    groupIndex: number[] = [],
+    private readonly unnamed?: RegExp,
+  ) {
+    if (unnamed && groups.length > 0 && groupIndex.length === groups.length && groupIndex.every((n) => n > 0)) {
+      const body = groups.map((g, i) => `v = m[${groupIndex[i]}]; if (v !== undefined) row[${JSON.stringify(g)}] = v;`).join('\n');
+      this.assign = new Function('row', 'm', `let v;\n${body}`) as (row: Row, m: RegExpExecArray) => void;
+    }
+  }
+
+  /**
+   * Until a text matches, each is matched both ways: the unnamed pattern read by capture number must give what the named
+   * one gives by name, or the named one is used from then on.
+   */
+  private confirm(text: string): void {
+    this.re.lastIndex = 0;
+    this.unnamed!.lastIndex = 0;
+    const named = this.re.exec(text), plain = this.unnamed!.exec(text);
+    if (!named && !plain) return; // nothing to compare yet
+    this.checked = true;
+    const probe: Row = {};
+    if (plain) this.assign!(probe, plain);
+    if (!named !== !plain || this.groups.some((g) => probe[g] !== named?.groups?.[g])) this.assign = undefined;
+  }
 
   push(input: Row): void {
     const v = input[this.field];
     if (v === undefined) { this.next.push(this.own(input)); return; }
     const text = Array.isArray(v) ? (v.length ? scalarToString(v[0]!) : '') : scalarToString(v);
     if (this.maxMatch === 1) {
+      if (this.assign && !this.checked) this.confirm(text);
+      if (this.assign) {
+        const re = this.unnamed!;
+        re.lastIndex = 0;
+        const m = re.exec(text);
+        if (!m) { this.next.push(this.own(input)); return; }
+        const row = this.copy ? this.copy(input) : input;
+        this.assign(row, m);
+        this.next.push(row);
+        return;
+      }
       this.re.lastIndex = 0;
       const m = this.re.exec(text);
       if (!m || !m.groups) { this.next.push(this.own(input)); return; }
