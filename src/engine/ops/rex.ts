@@ -8,8 +8,8 @@ import { scalarToString, type Row, type Scalar } from '../value.js';
 export class RexStage implements Stage {
   /**
    * Writes one match's groups into a row: generated per rex with the field names and capture numbers written
-   * in, so no `match.groups` object is read and each field is stored at its own site. Undefined when a
-   * group's number is unknown; `checked` turns false after the first match if numbers and names disagree.
+   * in, so no `match.groups` object is built and each field is stored at its own site. Undefined when a
+   * group's number is unknown, or when the first match showed numbers and names disagree (see confirm).
    */
   private assign: ((row: Row, m: RegExpExecArray) => void) | undefined;
   private checked = false;
@@ -31,8 +31,8 @@ export class RexStage implements Stage {
   }
 
   /**
-   * Until a text matches, each is matched both ways: the unnamed pattern read by capture number must give what the named
-   * one gives by name, or the named one is used from then on.
+   * Until a text matches, each is matched both ways: the unnamed pattern read by capture number must give
+   * what the named one gives by name, or the named one is used from then on.
    */
   private confirm(text: string): void {
     this.re.lastIndex = 0;

@@ -1,5 +1,5 @@
 import type { Stage, StageContext } from '../stage.js';
-import { asNumber, orderScalars, scalarToString, valuesOf, type Row, type Scalar } from '../value.js';
+import { asNumber, orderScalars, valuesOf, type Row, type Scalar } from '../value.js';
 import type { Accumulator, StatsFunction } from '../../spl/stats-functions.js';
 import type { Compiled } from '../eval-compiler.js';
 import { GroupIndex, keyOf } from './group-index.js';
@@ -87,12 +87,12 @@ export class StatsStage implements Stage {
   private readonly makeGroup = (): Group => {
     const keys = this.placing.slice(0, this.by.length);
     if (this.flushSpan !== undefined) {
-        const t = asNumber(keys[0]);
-        if (t !== undefined && t < this.flushedBefore && !this.warnedLate) {
-          this.warnedLate = true;
-          this.ctx.warn(`an event for the ${new Date(t * 1000).toISOString()} window arrived after that window's results were passed on; that window may be reported twice (is the log out of order?)`);
-        }
+      const t = asNumber(keys[0]);
+      if (t !== undefined && t < this.flushedBefore && !this.warnedLate) {
+        this.warnedLate = true;
+        this.ctx.warn(`an event for the ${new Date(t * 1000).toISOString()} window arrived after that window's results were passed on; that window may be reported twice (is the log out of order?)`);
       }
+    }
     const g: Group = { keys, accs: this.aggs.map((a) => a.fn.create(this.reversed)) };
     this.groups.add(g);
     return g;
