@@ -148,3 +148,16 @@ test('docs/detections.md is generated from the detection files and up to date', 
   const page = readFileSync(join(PACKAGE_ROOT, 'docs', 'detections.md'), 'utf8');
   assert.equal(page, renderDetectionsPage(loadDetections([BUILTIN_DETECTIONS])), 'run npm run docs');
 });
+
+test('memory-failure text in a request path (attacker-written) is not a memory failure; the same text in a server line is', async () => {
+  const { ginLine, slogLine } = await import('../sim/format.js');
+  const T0 = Date.UTC(2025, 5, 16, 11, 0, 0);
+  const crafted = [0, 1, 2].map((i) => ginLine(T0 + i * 1000, 404, 1e6, '203.0.113.9', 'GET', '/out of memory/runtime OOM'));
+  const r1 = cli(['scan', '-', '--only', 'Ollama Model Load Thrashing', '--tz', 'UTC', '--host', 'h', '--format', 'ndjson'], crafted.join('\n') + '\n');
+  assert.equal(r1.code, 0, r1.err);
+  const real = [0, 1].map((i) => slogLine(T0 + i * 1000, 'WARN', 'sched.go:187', 'NewLlamaServer failed', [['error', 'model requires more system memory (40.0 GiB) than is available (12.1 GiB)']]));
+  const r2 = cli(['scan', '-', '--only', 'Ollama Model Load Thrashing', '--tz', 'UTC', '--host', 'h', '--format', 'ndjson'], [...crafted, ...real].join('\n') + '\n');
+  assert.equal(r2.code, 1, r2.err);
+  const events = r2.out.trim().split('\n').map((l) => JSON.parse(l) as { fields: Record<string, unknown> });
+  assert.equal(events[0]!.fields.memory_failures, 2);
+});

@@ -94,6 +94,21 @@ export function compileGlob(pattern: string): (value: string) => boolean {
 }
 
 /**
+ * v.toLowerCase() === lower for strings of one length, without building the lower-cased copy: an IN list
+ * of paths compares every event's path with each, and most differ within a few characters. ASCII folds by
+ * character code; anything else is left to toLowerCase (whose rules for other scripts are not one-to-one).
+ */
+export function lowersTo(v: string, lower: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    let c = v.charCodeAt(i);
+    if (c >= 128) return v.toLowerCase() === lower;
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/**
  * field=value for one scalar: a case-insensitive glob, or numerically equal when both look numeric (status=200
  * matches "200.0"). Exact matches and numbers are tested first without building strings: every detection asks
  * this of every event.
@@ -105,7 +120,7 @@ function equalsValue(value: string): (v: Scalar) => boolean {
   const lower = value.toLowerCase();
   return (v) => {
     if (typeof v === 'number') return n !== undefined ? v === n : glob(scalarToString(v));
-    if (v === lower || (v.length === lower.length && v.toLowerCase() === lower)) return true;
+    if (v === lower || (v.length === lower.length && lowersTo(v, lower))) return true;
     return n !== undefined && asNumber(v) === n;
   };
 }
