@@ -37,6 +37,7 @@ test('named groups have the capture numbers the regex engine gives them', () => 
     ['(?i)(?<x>GET|post) (?<y>/\\S+)', ['get /api', 'POST /x']],
     ['((?<x>a)|(?<y>b))+', ['ab', 'ba', 'aa']],
     ['[\\[](?<x>[^\\]]+)\\]', ['[abc]']],
+    ['(?<a$b>x)(?<c>y)', ['xy']],
   ];
   for (const [p, texts] of cases) for (const t of texts) assert.deepEqual(byNumber(p, t), byName(p, t), `${p} on ${t}`);
   // A pattern that refers to a group by name keeps its names.

@@ -43,11 +43,9 @@ export function compileSplRegex(pattern: string, pos: number, extraFlags = ''): 
   } catch (e) {
     throw new SplError(`invalid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`, pos, 'SPL_BAD_REGEX');
   }
-  const groupNames: string[] = [];
-  const nameRe = /\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g;
-  for (let m = nameRe.exec(src); m; m = nameRe.exec(src)) groupNames.push(m[1]!);
   const numbers = captureNumbers(src);
-  const out: CompiledRegex = { re, groupNames, groupIndex: groupNames.map((g) => numbers.get(g) ?? -1) };
+  const groupNames = [...numbers.keys()];
+  const out: CompiledRegex = { re, groupNames, groupIndex: [...numbers.values()] };
   if (groupNames.length > 0 && !src.includes('\\k<')) {
     try { out.unnamed = new RegExp(src.replace(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g, '('), flags); } catch { /* keep the named one */ }
   }
@@ -57,8 +55,9 @@ export function compileSplRegex(pattern: string, pos: number, extraFlags = ''): 
 }
 
 /**
- * The capture number of each named group in a JavaScript pattern: capturing groups are numbered by their
- * opening parenthesis, left to right, skipping escapes, character classes, (?:…) and lookarounds.
+ * The named groups of a JavaScript pattern, in order, with their capture numbers: capturing groups are
+ * numbered by their opening parenthesis, left to right, skipping escapes, character classes, (?:…) and
+ * lookarounds.
  */
 export function captureNumbers(src: string): Map<string, number> {
   const out = new Map<string, number>();
@@ -73,8 +72,8 @@ export function captureNumbers(src: string): Map<string, number> {
     if (src[i + 1] !== '?') { n++; continue; }
     if (src[i + 2] === '<' && src[i + 3] !== '=' && src[i + 3] !== '!') {
       n++;
-      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i + 3, i + 100));
-      if (name) out.set(name[0], n);
+      const name = /^([A-Za-z_][A-Za-z0-9_]*)>/.exec(src.slice(i + 3, i + 300));
+      if (name) out.set(name[1]!, n);
     }
   }
   return out;
