@@ -34,26 +34,31 @@ export interface StreamFacts {
 /** Copies a shared row before a stage changes it; undefined when the stage owns its rows. */
 export type RowCopy = (row: Row) => Row;
 
-const copiers = new Map<string, RowCopy>();
 const copyAll: RowCopy = (row) => ({ ...row });
+
+/**
+ * Code generated once per field list (names JSON-quoted, sorted) and kept: undefined when any field may be
+ * used (ALL) or a name would reach the prototype, where the callers fall back to a general copy.
+ */
+function perFieldList<F>(cache: Map<string, F>, fields: FieldSet, make: (names: string[]) => F): F | undefined {
+  if (fields === ALL) return undefined;
+  const names = [...fields].sort();
+  if (names.includes('__proto__')) return undefined;
+  const key = JSON.stringify(names);
+  let f = cache.get(key);
+  if (!f) { f = make(names.map((n) => JSON.stringify(n))); cache.set(key, f); }
+  return f;
+}
+
+const copiers = new Map<string, RowCopy>();
 
 /**
  * A copier that keeps only the fields the rest of the pipeline can use (see plan/needed-fields.ts): an event
  * has some twenty fields, a detection reads a handful, and every detection that changes events copies them.
- * The copy is an object literal with a fixed shape, generated once per field list (names are JSON-quoted).
+ * The copy is an object literal with a fixed shape.
  */
 export function rowCopier(fields: FieldSet): RowCopy {
-  if (fields === ALL) return copyAll;
-  const names = [...fields].sort();
-  if (names.includes('__proto__')) return copyAll;
-  const key = JSON.stringify(names);
-  let c = copiers.get(key);
-  if (!c) {
-    const body = names.map((n) => `${JSON.stringify(n)}: r[${JSON.stringify(n)}]`).join(', ');
-    c = new Function('r', `return { ${body} };`) as RowCopy;
-    copiers.set(key, c);
-  }
-  return c;
+  return perFieldList(copiers, fields, (q) => new Function('r', `return { ${q.map((n) => `${n}: r[${n}]`).join(', ')} };`) as RowCopy) ?? copyAll;
 }
 
 const fillers = new Map<string, (s: Row, r: Row) => Row>();
@@ -64,17 +69,8 @@ const fillers = new Map<string, (s: Row, r: Row) => Row>();
  * last event is left for a stage to read; a field that is not listed is never read downstream.
  */
 export function scratchCopier(fields: FieldSet): RowCopy | undefined {
-  if (fields === ALL) return undefined;
-  const names = [...fields].sort();
-  if (names.includes('__proto__')) return undefined;
-  const key = JSON.stringify(names);
-  let fill = fillers.get(key);
-  if (!fill) {
-    const body = names.map((n) => `s[${JSON.stringify(n)}] = r[${JSON.stringify(n)}];`).join(' ');
-    fill = new Function('s', 'r', `${body} return s;`) as (s: Row, r: Row) => Row;
-    fillers.set(key, fill);
-  }
-  const f = fill;
+  const fill = perFieldList(fillers, fields, (q) => new Function('s', 'r', `${q.map((n) => `s[${n}] = r[${n}];`).join(' ')} return s;`) as (s: Row, r: Row) => Row);
+  if (!fill) return undefined;
   const scratch = rowCopier(fields)({});
-  return (row) => f(scratch, row);
+  return (row) => fill(scratch, row);
 }
