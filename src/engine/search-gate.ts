@@ -22,22 +22,21 @@ export interface EventShape {
 export function canMatchShape(plan: LogicalPlan, shape: EventShape): boolean {
   const first = plan.operators[0];
   if (!first || first.kind !== 'search' || !first.expr) return true;
-  const known = new Set(shape.fields);
-  const sample: Row = { ...shape.constants };
-  return decide(first.expr, known, shape.constants, sample) !== false;
+  return decide(first.expr, new Set(shape.fields), { ...shape.constants }) !== false;
 }
 
-function decide(e: SearchExpr, fields: Set<string>, constants: Readonly<Record<string, string>>, sample: Row): boolean | undefined {
+/** `sample` holds only the shape's constants: a test on it answers for every event of the shape. */
+function decide(e: SearchExpr, fields: Set<string>, sample: Row): boolean | undefined {
   switch (e.kind) {
     case 'term': return undefined;
     case 'compare': case 'in': {
-      const decidable = e.field === 'index' || !fields.has(e.field) || Object.hasOwn(constants, e.field);
+      const decidable = e.field === 'index' || !fields.has(e.field) || Object.hasOwn(sample, e.field);
       return decidable ? compileSearch(e)(sample) : undefined;
     }
     case 'and': {
       let all = true;
       for (const x of e.items) {
-        const d = decide(x, fields, constants, sample);
+        const d = decide(x, fields, sample);
         if (d === false) return false;
         if (d === undefined) all = false;
       }
@@ -46,14 +45,14 @@ function decide(e: SearchExpr, fields: Set<string>, constants: Readonly<Record<s
     case 'or': {
       let none = true;
       for (const x of e.items) {
-        const d = decide(x, fields, constants, sample);
+        const d = decide(x, fields, sample);
         if (d === true) return true;
         if (d === undefined) none = false;
       }
       return none ? false : undefined;
     }
     case 'not': {
-      const d = decide(e.item, fields, constants, sample);
+      const d = decide(e.item, fields, sample);
       return d === undefined ? undefined : !d;
     }
   }

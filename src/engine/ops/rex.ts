@@ -8,8 +8,8 @@ import { scalarToString, type Row, type Scalar } from '../value.js';
 export class RexStage implements Stage {
   /**
    * Writes one match's groups into a row: generated per rex with the field names and capture numbers written
-   * in, so no `match.groups` object is built and each field is stored at its own site. Undefined when a
-   * group's number is unknown, or when the first match showed numbers and names disagree (see confirm).
+   * in, so no `match.groups` object is built and each field is stored at its own site. Undefined without
+   * an unnamed pattern, or when the first match showed numbers and names disagree (see confirm).
    */
   private assign: ((row: Row, m: RegExpExecArray) => void) | undefined;
   private checked = false;
@@ -24,7 +24,7 @@ export class RexStage implements Stage {
     groupIndex: number[] = [],
     private readonly unnamed?: RegExp,
   ) {
-    if (unnamed && groups.length > 0 && groupIndex.length === groups.length && groupIndex.every((n) => n > 0)) {
+    if (unnamed && groups.length > 0) {
       const body = groups.map((g, i) => `v = m[${groupIndex[i]}]; if (v !== undefined) row[${JSON.stringify(g)}] = v;`).join('\n');
       this.assign = new Function('row', 'm', `let v;\n${body}`) as (row: Row, m: RegExpExecArray) => void;
     }
