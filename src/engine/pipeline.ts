@@ -9,6 +9,7 @@ import { compileSearch } from './search-match.js';
 import { rowCopier, scratchCopier, type RowCopy, type Stage, type StageContext, type StreamFacts } from './stage.js';
 import { neededFields } from '../plan/needed-fields.js';
 import { withoutDeadRex } from './prune.js';
+import { residualForShape, type EventShape } from './search-gate.js';
 import { asNumber, type Row } from './value.js';
 import { FilterStage } from './ops/filter.js';
 import { EvalStage } from './ops/eval.js';
@@ -41,10 +42,24 @@ export interface PipelineOptions {
   ctx: StageContext;
   /** Called for each result row as soon as it is final; otherwise rows are kept in `results`. */
   onRow?: (row: Row) => void;
+  /** Count the rows each stage takes (see `reach`): to weigh jobs before spreading them over threads. */
+  countReach?: boolean;
+}
+
+/** Counts the rows a stage takes. */
+class Counting implements Stage {
+  constructor(private readonly counts: number[], private readonly at: number, private readonly inner: Stage) {}
+  push(row: Row): void { this.counts[this.at]!++; this.inner.push(row); }
+  end(): void { this.inner.end(); }
 }
 
 export class Pipeline {
   private readonly head: Stage;
+  /** The stage after a leading search (undefined without one): where events enter that skip or reduce it. */
+  private readonly afterSearch: Stage | undefined;
+  private readonly leading: LogicalPlan;
+  /** With countReach: each operator (dead rex removed) and the rows it has taken so far. */
+  readonly reach: Array<{ op: Operator; rows: number }> | undefined;
   private readonly collector: Collector;
   private readonly earliest: number;
   private readonly latest: number;
@@ -65,11 +80,36 @@ export class Pipeline {
     const needed = neededFields(operators);
     let next: Stage = this.collector;
     markTransient(operators, facts);
+    let afterSearch: Stage | undefined;
+    const counts = opts.countReach ? operators.map(() => 0) : undefined;
     for (let i = operators.length - 1; i >= 0; i--) {
+      if (i === 0 && operators[0]!.kind === 'search') afterSearch = next;
       const copy = !facts[i]!.shared ? undefined : (facts[i]!.transient ? scratchCopier(needed[i]!) : undefined) ?? rowCopier(needed[i]!);
       next = buildStage(operators[i]!, facts[i]!, copy, opts.ctx, next);
+      if (counts) next = new Counting(counts, i, next);
     }
     this.head = next;
+    this.afterSearch = afterSearch;
+    this.leading = { operators: operators.slice(0, 1) };
+    this.reach = counts && operators.map((op, i) => ({ op, get rows() { return counts[i]!; } }));
+  }
+
+  /**
+   * An entry for events of one known shape, whose leading search is reduced for them in advance
+   * (engine/search-gate.ts): the tests they all pass are skipped. Undefined when no such event can pass it.
+   */
+  entryFor(shape: EventShape): ((event: Row) => void) | undefined {
+    const residual = residualForShape(this.leading, shape);
+    if (residual === false) return undefined;
+    const after = this.afterSearch;
+    if (!after) return (e) => this.push(e);
+    const stage = residual === true ? after : new FilterStage(compileSearch(residual), after);
+    const earliest = this.earliest, latest = this.latest;
+    return (event) => {
+      const t = event._time as number;
+      if (t < earliest || t >= latest) return;
+      stage.push(event);
+    };
   }
 
   /** Pushes one event. Events outside the plan's time range are skipped here. */

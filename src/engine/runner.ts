@@ -4,7 +4,6 @@ import { hostname } from 'node:os';
 import { readLines, DEFAULT_TRUNCATE } from '../input/lines.js';
 import type { LogSource } from '../input/sources.js';
 import { GIN_EVENT_SHAPE, LineParser } from '../parse/line-parser.js';
-import { canMatchShape } from './search-gate.js';
 import type { LogicalPlan } from '../plan/plan.js';
 import { SplError } from '../spl/errors.js';
 import { explainRuntimeError } from '../spl/compile.js';
@@ -59,13 +58,11 @@ const BATCH = 1024;
 export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOptions): Promise<RunResult> {
   const warn = opts.warn ?? (() => {});
   const failures = new Map<string, string>();
-  const active: Array<{ job: Job; pipeline: Pipeline | undefined; failed: boolean; skipsGin: boolean; cost: JobCost }> = jobs.map((job) => ({
-    job,
-    pipeline: new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) } }),
-    failed: false,
-    skipsGin: !canMatchShape(job.plan, GIN_EVENT_SHAPE),
-    cost: { ms: 0, events: 0 },
-  }));
+  const active = jobs.map((job) => {
+    const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) } });
+    const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
+    return { job, pipeline: pipeline as Pipeline | undefined, failed: false, gin, skipsGin: gin === undefined, cost: { ms: 0, events: 0 } as JobCost };
+  });
   const profile = opts.profile === true;
   const gate = active.some((a) => a.skipsGin);
   const result: RunResult = { rows: new Map(), failures, lines: 0, truncatedLines: 0 };
@@ -78,20 +75,32 @@ export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOption
   };
   // Events go to the searches a batch at a time, each search taking the whole batch before the next: one
   // search's code and state stay in the CPU's caches, instead of all of them taking turns on every event.
-  // Searches that cannot match a gin line take only the batch's other events (see search-gate.ts).
+  // Searches that cannot match a gin line take only the batch's other events; the others take gin events
+  // through an entry that skips the tests every gin line passes (see search-gate.ts).
   let batch: Row[] = [];
   let notGin: Row[] = [];
+  const isGin = new Uint8Array(BATCH);
   const flush = () => {
     for (const a of active) {
       const p = a.pipeline;
       if (a.failed || !p) continue;
       const events = a.skipsGin ? notGin : batch;
       const t0 = profile ? performance.now() : 0;
-      try { for (let i = 0; i < events.length; i++) p.push(events[i]!); } catch (e) { fail(a, e); }
+      try {
+        if (a.gin === undefined) for (let i = 0; i < events.length; i++) p.push(events[i]!);
+        else {
+          const gin = a.gin;
+          for (let i = 0; i < events.length; i++) {
+            if (isGin[i] === 1) gin(events[i]!);
+            else p.push(events[i]!);
+          }
+        }
+      } catch (e) { fail(a, e); }
       if (profile) { a.cost.ms += performance.now() - t0; a.cost.events += events.length; }
     }
     batch = [];
     notGin = [];
+    isGin.fill(0);
   };
   for (const src of sources) {
     const parser = new LineParser({ tz: opts.tz, ...(opts.host !== undefined ? { host: opts.host } : {}), defaultHost, source: src.name, fallbackMs: src.mtimeMs });
@@ -102,8 +111,9 @@ export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOption
       const t = ev._time as number;
       if (first === undefined || t < first) first = t;
       if (last === undefined || t > last) last = t;
+      if (ev.line_type === 'gin') isGin[batch.length] = 1;
+      else if (gate) notGin.push(ev);
       batch.push(ev);
-      if (gate && ev.line_type !== 'gin') notGin.push(ev);
       if (batch.length === BATCH) flush();
     }, opts.truncate ?? DEFAULT_TRUNCATE);
     flush();

@@ -8,7 +8,8 @@ import { compileSearchText } from '../spl/compile.js';
 import { MacroTable } from '../spl/macros.js';
 import { TimeZone } from '../util/timezone.js';
 import { GIN_EVENT_SHAPE, LineParser } from '../parse/line-parser.js';
-import { canMatchShape } from './search-gate.js';
+import { canMatchShape, residualForShape, type Residual } from './search-gate.js';
+import { compileSearch } from './search-match.js';
 import { runJobs } from './runner.js';
 import { runPlan } from './pipeline.js';
 
@@ -30,6 +31,7 @@ test('the parser holds to the gin event shape on every gin line of the fixtures 
       seen++;
       for (const k of Object.keys(e)) assert.ok(allowed.has(k), `field ${k} on ${line}`);
       for (const [k, v] of Object.entries(GIN_EVENT_SHAPE.constants)) assert.equal(e[k], v);
+      assert.ok((e._raw as string).includes(GIN_EVENT_SHAPE.rawContains), line);
     }
   }
   assert.ok(seen > 100, `only ${seen} gin lines`);
@@ -45,9 +47,10 @@ test('a search is kept from gin events only when no gin event can pass it', () =
   assert.equal(canMatchShape({ operators: [] }, GIN_EVENT_SHAPE), true);
 });
 
-test('detections kept from gin events give the same rows as when every event reaches them', async () => {
+test('detections kept from gin events, or given them past a reduced search, give the same rows as when every event meets the full search', async () => {
   const text = readFileSync(FIXTURE, 'utf8');
-  const searches = ['msg=* | stats count by level', 'line_type!=gin | stats count by line_type', 'NOT line_type=gin | head 5 | table _raw', '"GIN" | stats count'];
+  const searches = ['msg=* | stats count by level', 'line_type!=gin | stats count by line_type', 'NOT line_type=gin | head 5 | table _raw', '"GIN" | stats count',
+    '"GIN" status>=400 | stats count by status', 'sourcetype="ollama:server" ("GIN" OR msg=*) earliest=0 | stats count by line_type'];
   const jobs = searches.map((s, i) => ({ key: String(i), plan: plan(s), expanded: s }));
   const res = await runJobs([{ name: 'fixture', mtimeMs: 0, open: () => Readable.from([Buffer.from(text)]) }], jobs, { tz, now: 0, host: 'h' });
   const p = new LineParser({ tz, host: 'h', defaultHost: 'h', source: 'fixture', fallbackMs: 0 });
@@ -58,4 +61,57 @@ test('detections kept from gin events give the same rows as when every event rea
     assert.ok(expected.length > 0, j.expanded);
     assert.deepEqual(res.rows.get(j.key), expected, j.expanded);
   }
+});
+
+const show = (r: Residual): string => {
+  if (typeof r === 'boolean') return String(r);
+  switch (r.kind) {
+    case 'term': return JSON.stringify(r.text);
+    case 'compare': return `${r.field}${r.op}${r.value}`;
+    case 'in': return `${r.field} IN (${r.values.join(',')})`;
+    case 'not': return `NOT ${show(r.item)}`;
+    default: return `(${r.items.map(show).join(` ${r.kind} `)})`;
+  }
+};
+const reduced = (spl: string) => show(residualForShape(plan(spl), GIN_EVENT_SHAPE));
+
+test('the tests every gin event passes are dropped from a search, and the others kept', () => {
+  assert.equal(reduced('sourcetype="ollama:server" "GIN"'), 'true');
+  assert.equal(reduced('"[GIN]" line_type=gin'), 'true');
+  assert.equal(reduced('GIN*'), 'true');
+  assert.equal(reduced('sourcetype="ollama:server" "GIN" ("/api/generate" OR status=500)'), '("/api/generate" or status=500)');
+  assert.equal(reduced('line_type=gin uri_path IN ("/api/pull", "/api/push")'), 'uri_path IN (/api/pull,/api/push)');
+  assert.equal(reduced('msg="x" OR (line_type=gin status=500)'), 'status=500');
+  assert.equal(reduced('NOT "GIN" OR src=1.2.3.4'), 'src=1.2.3.4');
+  assert.equal(reduced('line_type=slog "GIN"'), 'false');
+  // Not decided by the text every gin line holds: a token inside it, a term running past it, other words.
+  assert.equal(reduced('IN'), '"IN"');
+  assert.equal(reduced('"[GIN] 2025"'), '"[GIN] 2025"');
+  assert.equal(reduced('GINX'), '"GINX"');
+  assert.equal(reduced('"GIN]x"'), '"GIN]x"');
+  assert.equal(canMatchShape({ operators: [] }, GIN_EVENT_SHAPE), true);
+});
+
+test('on every gin line of the fixtures and datasets, the reduced search decides as the full one does', () => {
+  const texts = [readFileSync(FIXTURE, 'utf8'), ...readdirSync(join(ROOT, 'datasets')).filter((f) => f.endsWith('.log')).map((f) => readFileSync(join(ROOT, 'datasets', f), 'utf8'))];
+  const searches = ['"GIN"', '"[GIN]" status>=500', 'GIN* OR msg=x', 'sourcetype="ollama:server" "GIN" ("/api/generate" OR "/v1/chat/completions")',
+    'NOT "GIN" OR uri_path="/api/tags"', 'line_type=gin (http_method=POST uri_path IN ("/api/create", "/api/blobs/*"))', '"gin" "POST"',
+    '(sourcetype="ollama:server" line_type=gin) NOT src IN ("127.0.0.1", "::1")', 'vendor_product="Ollama*" app=ollama status!=200'];
+  const tests = searches.map((s) => {
+    const p = plan(s);
+    const full = compileSearch(p.operators[0]!.kind === 'search' ? p.operators[0]!.expr : null);
+    const r = residualForShape(p, GIN_EVENT_SHAPE);
+    return { s, full, reduced: typeof r === 'boolean' ? () => r : compileSearch(r) };
+  });
+  let seen = 0;
+  for (const text of texts) {
+    const parser = new LineParser({ tz, defaultHost: 'h', source: 's', fallbackMs: 0 });
+    for (const line of text.split('\n')) {
+      const e = parser.parse(line);
+      if (e.line_type !== 'gin') continue;
+      seen++;
+      for (const t of tests) assert.equal(t.reduced(e), t.full(e), `${t.s} on ${line}`);
+    }
+  }
+  assert.ok(seen > 100);
 });

@@ -22,14 +22,16 @@ export interface LineParserOptions {
 }
 
 /**
- * What every gin event looks like: the only fields it can have, and those with one fixed value. The runner
- * uses it to pass gin events by detections whose search cannot match one (engine/search-gate.ts); a test
- * holds the parser to it.
+ * What every gin event looks like: the only fields it can have, those with one fixed value, and text its _raw
+ * always holds. The runner uses it to pass gin events by detections whose search cannot match one, and to
+ * skip the tests in a search that every gin event passes (engine/search-gate.ts); a test holds the parser to it.
  */
 export const GIN_EVENT_SHAPE = {
   fields: ['_time', '_raw', 'host', 'source', 'sourcetype', 'line_type', 'status', 'http_response_code', 'response_time',
     'response_time_ms', 'src', 'src_ip', 'http_method', 'method', 'uri_path', 'uri_query', 'url', 'dest', 'vendor_product', 'app'],
   constants: { sourcetype: SOURCETYPE, line_type: 'gin', vendor_product: VENDOR_PRODUCT, app: 'ollama' },
+  /** The line minus any prefix starts with this, so _raw holds it. */
+  rawContains: '[GIN] ',
 } as const;
 
 /** Index-time fields that a key=value pair in the line must never replace. */

@@ -1,0 +1,64 @@
+// Weighs jobs before they are spread over threads (engine/parallel.ts): a thread's share is only as quick as
+// the sum of its jobs, and what a job costs depends on how many events get past each of its stages, which
+// only the log can tell. The jobs are run over a sample of the log's first lines, counting the rows each stage
+// takes; the counts are priced with per-row costs measured on the bench log. Counting, not timing: a sample
+// that small runs before the JIT has warmed up, and its timings would mostly measure compiling.
+import type { Operator } from '../plan/plan.js';
+import type { SearchExpr } from '../spl/ast.js';
+import { GIN_EVENT_SHAPE } from '../parse/line-parser.js';
+import { Pipeline } from './pipeline.js';
+import { residualForShape } from './search-gate.js';
+import type { Job } from './runner.js';
+import type { StageContext } from './stage.js';
+import type { Row } from './value.js';
+
+// Nanoseconds per row, fitted (least squares) to `scan --profile` of the 32 built-in detections on the 1 M-line
+// bench log, one thread: close enough to rank jobs; any error only makes the threads less even.
+const PER_EVENT = 15;
+const PER_TERM = 120;
+const PER_FIELD_TEST = 35;
+function perRow(op: Operator): number {
+  switch (op.kind) {
+    case 'rex': return 1100;
+    case 'eval': return 8 * op.assignments.length;
+    case 'where': case 'search': return 500;
+    case 'bin': return 5;
+    case 'stats': case 'eventstats': case 'streamstats': return 240 * (1 + op.aggs.length);
+    case 'sort': case 'transaction': case 'dedup': return 6500;
+    default: return 50;
+  }
+}
+
+/** Terms and field tests in a search (what a search costs per event). */
+function tests(e: SearchExpr | boolean | null | undefined): { terms: number; fields: number } {
+  if (!e || e === true) return { terms: 0, fields: 0 };
+  switch (e.kind) {
+    case 'term': return { terms: 1, fields: 0 };
+    case 'compare': return { terms: 0, fields: 1 };
+    case 'in': return { terms: 0, fields: e.values.length };
+    case 'not': return tests(e.item);
+    case 'and': case 'or': return e.items.map(tests).reduce((a, b) => ({ terms: a.terms + b.terms, fields: a.fields + b.fields }), { terms: 0, fields: 0 });
+  }
+}
+
+/** Each job's estimated cost over `events` (relative units: nanoseconds on the machine the prices came from). */
+export function weighJobs(jobs: Job[], events: Row[], ctx: StageContext): number[] {
+  return jobs.map((job) => {
+    let pipeline: Pipeline;
+    try { pipeline = new Pipeline(job.plan, { ctx, countReach: true }); } catch { return 0; }
+    const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
+    let ginIn = 0, otherIn = 0;
+    try {
+      for (const e of events) {
+        if (e.line_type !== 'gin') { otherIn++; pipeline.push(e); } else if (gin) { ginIn++; gin(e); }
+      }
+    } catch { /* a job that fails at run time is weighed by what it did */ }
+    const first = job.plan.operators[0];
+    const full = tests(first?.kind === 'search' ? first.expr : null);
+    const reduced = tests(residualForShape(job.plan, GIN_EVENT_SHAPE));
+    let cost = (ginIn + otherIn) * PER_EVENT + ginIn * (reduced.terms * PER_TERM + reduced.fields * PER_FIELD_TEST) +
+      otherIn * (full.terms * PER_TERM + full.fields * PER_FIELD_TEST);
+    pipeline.reach!.forEach((r, i) => { if (i > 0 || r.op.kind !== 'search') cost += r.rows * perRow(r.op); });
+    return cost;
+  });
+}
