@@ -171,7 +171,11 @@ function compareToLiteral(op: string, l: Compiled, lit: Scalar): Compiled {
   return (row) => {
     const v = l(row);
     if (typeof v === 'number' && litNum !== undefined && !Number.isNaN(v)) return holds(op, v < litNum ? -1 : v > litNum ? 1 : 0);
-    if (typeof v === 'string' && litNum === undefined) return holds(op, v < litStr ? -1 : v > litStr ? 1 : 0);
+    if (typeof v === 'string') {
+      // A numeric literal and a string (a rex capture): numeric when the string looks numeric, else as text.
+      const n = litNum === undefined ? undefined : asNumber(v);
+      return n !== undefined ? holds(op, n < litNum! ? -1 : n > litNum! ? 1 : 0) : holds(op, v < litStr ? -1 : v > litStr ? 1 : 0);
+    }
     return comparison(op, v, lit);
   };
 }

@@ -155,6 +155,14 @@ test('where/eval: numeric vs string comparison, case sensitivity, null handling'
   assert.deepEqual(run('* | where s="abc"', evs).map((r) => r._raw), ['b']);
   assert.deepEqual(run('* | where s > "B"', evs).map((r) => r._raw), ['b']);
   assert.deepEqual(run('* | where missing=1 OR missing!=1', evs), []);
+  // A string (a rex capture) against a numeric literal: numeric when it looks numeric (spaces around allowed),
+  // else compared as text ("abc" > "55", "1.5s" < "55").
+  const caps = [ev('num', { t: '56.5' }), ev('pad', { t: ' 60 ' }), ev('low', { t: '7' }), ev('word', { t: 'abc' }), ev('unit', { t: '1.5s' }), ev('exp', { t: '1e3' })];
+  const which = (spl: string) => run(spl, caps).map((r) => r._raw).sort();
+  assert.deepEqual(which('* | where t > 55'), ['exp', 'num', 'pad', 'word']);
+  assert.deepEqual(which('* | where t <= 55'), ['low', 'unit']);
+  assert.deepEqual(which('* | where t = 7'), ['low']);
+  assert.deepEqual(which('* | where t != 7'), ['exp', 'num', 'pad', 'unit', 'word']);
   const r = run('* | eval a=n*2+1, b=s."-".n, c=a/0, d=case(n>9, "big", n<0, "neg"), e=coalesce(missing, "", "x"), f=if(like(s, "A%"), "y", "n") | table a b c d e f', evs);
   assert.deepEqual(r, [{ a: 19, b: 'abc-9', f: 'n', e: '' }, { a: 21, b: 'Abc-10', d: 'big', e: '', f: 'y' }]);
 });
