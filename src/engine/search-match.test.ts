@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lowersTo } from './search-match.js';
+import { anyTermPredicate, compileSearch, lowersTo } from './search-match.js';
 
 test('lowersTo agrees with toLowerCase() === lower, ASCII or not', () => {
   const pairs: Array<[string, string]> = [['/API/Chat', '/api/chat'], ['/api/chat', '/api/tags'], ['ABC', 'abc'], ['abc', 'ABC'.toLowerCase()],
@@ -17,4 +17,39 @@ test('lowersTo agrees with toLowerCase() === lower, ASCII or not', () => {
     if (l.length === v.length) assert.equal(lowersTo(v, l), v.toLowerCase() === l, `${v} ${l}`);
     assert.equal(lowersTo(v, v.toLowerCase()), true);
   }
+});
+
+test('terms listed with OR, looked for in one scan, match exactly where one of them alone would', () => {
+  const lists = [
+    ['panic:', 'fatal error:', 'panic recovered'],
+    ['exit', 'exit code', 'xit', 'it c'],
+    ['/api/generate', '/v1/chat/completions'],
+    ['a.b', 'a', 'b', '[gin]', 'İx'],
+    ['out of memory', 'OOM', 'runtime oom'],
+  ];
+  const bits = ['panic', ':', ' ', 'fatal', 'error', 'recovered', 'exit', 'code', 'x', 'it', '/api/', 'generate', '/v1/chat/completions', 'a', '.', 'b',
+    '[GIN]', 'İ', 'ı', 'OOM', 'out of memory', 'runtime', '_', '-', '\u0000', 'é', '"', 'z'];
+  let seed = 0x9e3779b9;
+  const rand = (n: number) => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) % n; };
+  for (const texts of lists) {
+    const any = anyTermPredicate(texts);
+    const alone = texts.map((t) => compileSearch({ kind: 'term', text: t, quoted: true, span: { start: 0, end: 0 } }));
+    let hits = 0;
+    const pieces = [...bits, ...texts, ...texts.map((t) => t.toUpperCase())];
+    for (let i = 0; i < 4000; i++) {
+      let raw = '';
+      for (let k = rand(8); k >= 0; k--) raw += pieces[rand(pieces.length)];
+      const want = alone.some((p) => p({ _raw: raw }));
+      if (want) hits++;
+      assert.equal(any({ _raw: raw }), want, `${JSON.stringify(texts)} in ${JSON.stringify(raw)}`);
+      // Rows without _raw (after stats) test every field's value, as a single term does.
+      assert.equal(any({ f: raw }), alone.some((p) => p({ f: raw })));
+    }
+    assert.ok(hits > 100 && hits < 3900, `${hits} hits for ${texts}`);
+  }
+  // In a search, OR'ed terms and other tests mix.
+  const p = compileSearch({ kind: 'or', items: [{ kind: 'term', text: 'crash', quoted: false, span: { start: 0, end: 0 } }, { kind: 'compare', field: 'status', op: '=', value: '500', span: { start: 0, end: 0 } }, { kind: 'term', text: 'killed', quoted: false, span: { start: 0, end: 0 } }] });
+  assert.equal(p({ _raw: 'runner was KILLED', status: 200 }), true);
+  assert.equal(p({ _raw: 'all fine', status: 500 }), true);
+  assert.equal(p({ _raw: 'crashed', status: 200 }), false);
 });

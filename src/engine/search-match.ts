@@ -166,7 +166,14 @@ function generate(e: SearchExpr, tests: unknown[]): string {
     case 'compare': return compareCode(e.field, e.op, e.value, add);
     case 'in': return `(${e.values.map((v) => compareCode(e.field, '=', v, add)).join(' || ')})`;
     case 'and': return `(${e.items.map((x) => generate(x, tests)).join(' && ')})`;
-    case 'or': return `(${e.items.map((x) => generate(x, tests)).join(' || ')})`;
+    case 'or': {
+      // Plain terms listed with OR (Splunk's keyword lists) are looked for in one scan of the line.
+      const plain = e.items.filter(isPlainTerm);
+      const rest = plain.length >= 2 ? e.items.filter((x) => !isPlainTerm(x)) : e.items;
+      const parts = rest.map((x) => generate(x, tests));
+      if (plain.length >= 2) parts.unshift(`${add(anyTermPredicate(plain.map((t) => t.text)))}(row)`);
+      return `(${parts.join(' || ')})`;
+    }
     case 'not': return `!${generate(e.item, tests)}`;
   }
 }
@@ -180,6 +187,43 @@ function compareCode(field: string, op: '=' | '!=' | '<' | '<=' | '>' | '>=', va
     return op === '=' ? `(${read} && ${any})` : `(${read} && !${any})`;
   }
   return `${add(compareRange(field, op, value))}(row)`;
+}
+
+/** A term without wildcards that is not empty. */
+function isPlainTerm(e: SearchExpr): e is Extract<SearchExpr, { kind: 'term' }> {
+  return e.kind === 'term' && e.text !== '' && !e.text.includes('*');
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/**
+ * Several plain terms OR'ed ("panic:" OR "fatal error:" OR ...): one scan of the lower-cased line finds every
+ * place where any of them starts, instead of one search per term, and the token-boundary rule is checked at
+ * each such place for every term that starts there, so the answer is the OR of the terms' own tests. The
+ * pattern is literals joined by |: no backtracking beyond trying each literal at a position.
+ */
+export function anyTermPredicate(texts: string[]): Predicate {
+  const lits = [...new Set(texts.map((t) => t.toLowerCase()))];
+  const terms = lits.map((l) => ({ l, left: !isBreaker(l.charCodeAt(0)), right: !isBreaker(l.charCodeAt(l.length - 1)) }));
+  const re = new RegExp(lits.map(escapeRegExp).join('|'), 'g');
+  const each = texts.map(termPredicate);
+  const scan = (hay: string): boolean => {
+    re.lastIndex = 0;
+    for (let m = re.exec(hay); m !== null; m = re.exec(hay)) {
+      const at = m.index;
+      for (const t of terms) {
+        if (!hay.startsWith(t.l, at)) continue;
+        const end = at + t.l.length;
+        if ((!t.left || at === 0 || isBreaker(hay.charCodeAt(at - 1))) && (!t.right || end === hay.length || isBreaker(hay.charCodeAt(end)))) return true;
+      }
+      re.lastIndex = at + 1;
+    }
+    return false;
+  };
+  return (row) => {
+    const raw = row._raw;
+    return typeof raw === 'string' ? scan(lowerRaw(row, raw)) : each.some((p) => p(row));
+  };
 }
 
 function termPredicate(text: string): Predicate {
