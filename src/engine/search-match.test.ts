@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { anyTermPredicate, compileSearch, lowersTo } from './search-match.js';
+import { anyTermPredicate, compileSearch, foldsTo, lowersTo } from './search-match.js';
 
 test('lowersTo agrees with toLowerCase() === lower, ASCII or not', () => {
   const pairs: Array<[string, string]> = [['/API/Chat', '/api/chat'], ['/api/chat', '/api/tags'], ['ABC', 'abc'], ['abc', 'ABC'.toLowerCase()],
@@ -52,4 +52,14 @@ test('terms listed with OR, looked for in one scan, match exactly where one of t
   assert.equal(p({ _raw: 'runner was KILLED', status: 200 }), true);
   assert.equal(p({ _raw: 'all fine', status: 500 }), true);
   assert.equal(p({ _raw: 'crashed', status: 200 }), false);
+});
+
+test('field=value ignores case even where lower-casing changes the value\'s length (İ is i and a combining dot)', () => {
+  const span = { start: 0, end: 0 };
+  const eq = (value: string, f: string) => compileSearch({ kind: 'compare', field: 'f', op: '=', value, span })({ f });
+  assert.equal(eq('İx', 'İX'), true);
+  assert.equal(eq('i̇x', 'İX'), true);
+  assert.equal(eq('ix', 'İX'), false);
+  assert.equal(compileSearch({ kind: 'in', field: 'f', values: ['/api/x', 'İx'], span })({ f: 'İX' }), true);
+  for (const [v, l] of [['İX', 'i̇x'], ['AB', 'ab'], ['AB', 'abc'], ['ß', 'ß'], ['Straße', 'straße'], ['', '']] as const) assert.equal(foldsTo(v, l), v.toLowerCase() === l, `${v} ${l}`);
 });

@@ -72,7 +72,7 @@ export function compileTerm(text: string): (hay: string) => boolean {
 /** Anchored, case-insensitive glob (`*` only), O(n·m) with single-star backtracking. */
 export function compileGlob(pattern: string): (value: string) => boolean {
   const p = pattern.toLowerCase();
-  if (!p.includes('*')) return (v) => v.length === p.length && v.toLowerCase() === p;
+  if (!p.includes('*')) return (v) => foldsTo(v, p);
   if (/^\*+$/.test(p)) return () => true;
   const parts = p.split('*');
   const first = parts[0]!;
@@ -109,6 +109,16 @@ export function lowersTo(v: string, lower: string): boolean {
 }
 
 /**
+ * v.toLowerCase() === lower, without the copy when it can be told otherwise: lengths differ only when v holds
+ * a character whose lower case is longer or shorter (İ), which ASCII never does.
+ */
+export function foldsTo(v: string, lower: string): boolean {
+  if (v.length === lower.length) return lowersTo(v, lower);
+  for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) >= 128) return v.toLowerCase() === lower;
+  return false;
+}
+
+/**
  * field=value for one scalar: a case-insensitive glob, or numerically equal when both look numeric (status=200
  * matches "200.0"). Exact matches and numbers are tested first without building strings: every detection asks
  * this of every event.
@@ -120,7 +130,7 @@ function equalsValue(value: string): (v: Scalar) => boolean {
   const lower = value.toLowerCase();
   return (v) => {
     if (typeof v === 'number') return n !== undefined ? v === n : glob(scalarToString(v));
-    if (v === lower || (v.length === lower.length && lowersTo(v, lower))) return true;
+    if (v === lower || foldsTo(v, lower)) return true;
     return n !== undefined && asNumber(v) === n;
   };
 }
