@@ -1,6 +1,7 @@
 // Weighing jobs before they are spread over threads: by the rows their stages take on a sample of the log.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,4 +54,17 @@ test('jobs are spread by their weights when given, heaviest first onto the least
   const keys = (parts: Job[][]) => parts.map((p) => p.map((j) => j.key).join(''));
   assert.deepEqual(keys(partition(jobs, 2, [1, 1, 10, 1])), ['c', 'abd']);
   assert.deepEqual(keys(partition(jobs, 2, [4, 3, 3, 2])), ['ad', 'bc']);
+});
+
+test('a file of few, huge lines is sampled without failing, and a pipe is not sampled at all', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sentinel-cost-'));
+  const file = join(dir, 'huge.log');
+  writeFileSync(file, 'x'.repeat(24 << 20) + '\n' + gin(1) + '\n');
+  const jobs = [job('gin', 'line_type=gin | stats count by src')];
+  const w = await sampleCosts([{ path: file, mtimeMs: 0 }], jobs, { tz, now: 0 });
+  assert.ok(w === undefined || w.length === 1);
+  // Reading a named pipe here would take its lines from the threads: it is left alone (statted, never opened).
+  const fifo = join(dir, 'pipe');
+  execFileSync('mkfifo', [fifo]);
+  assert.equal(await sampleCosts([{ path: fifo, mtimeMs: 0 }], jobs, { tz, now: 0 }), undefined);
 });

@@ -80,6 +80,7 @@ export async function runJobsParallel(files: Array<{ path: string; mtimeMs: numb
 /** Lines the jobs are weighed on before they are spread over threads: runs of SAMPLE_RUN lines from SAMPLE_SPOTS places. */
 export const SAMPLE_SPOTS = 4;
 export const SAMPLE_RUN = 250;
+const SAMPLE_SPOT_BYTES = 4 << 20;
 
 /**
  * Each job's estimated cost (engine/job-cost.ts), from a run in this thread over lines taken at even spots
@@ -90,7 +91,9 @@ export const SAMPLE_RUN = 250;
 export async function sampleCosts(files: Array<{ path: string; mtimeMs: number }>, jobs: Job[], opts: RunOptions): Promise<number[] | undefined> {
   const first = files[0];
   if (!first) return undefined;
-  const size = statSync(first.path).size;
+  const st = statSync(first.path);
+  if (!st.isFile()) return undefined; // a pipe read here would be lost to the threads
+  const size = st.size;
   const parser = new LineParser({ tz: opts.tz, ...(opts.host !== undefined ? { host: opts.host } : {}), defaultHost: hostname(), source: first.path, fallbackMs: first.mtimeMs });
   const events: Row[] = [];
   for (let spot = 0; spot < SAMPLE_SPOTS; spot++) {
@@ -102,9 +105,12 @@ export async function sampleCosts(files: Array<{ path: string; mtimeMs: number }
       else if (taken < SAMPLE_RUN) { taken++; events.push(parser.parse(line)); }
     }, opts.truncate ?? DEFAULT_TRUNCATE);
     const stream = createReadStream(first.path, { start, highWaterMark: 64 * 1024 });
+    let bytes = 0;
     for await (const chunk of stream) {
       splitter.push(chunk as Buffer);
-      if (taken >= SAMPLE_RUN) break;
+      bytes += (chunk as Buffer).length;
+      // A file of few, huge lines: stop after SAMPLE_SPOT_BYTES rather than read the whole file here.
+      if (taken >= SAMPLE_RUN || bytes >= SAMPLE_SPOT_BYTES) break;
     }
     stream.destroy();
   }
