@@ -72,7 +72,7 @@ export function compileTerm(text: string): (hay: string) => boolean {
 /** Anchored, case-insensitive glob (`*` only), O(n·m) with single-star backtracking. */
 export function compileGlob(pattern: string): (value: string) => boolean {
   const p = pattern.toLowerCase();
-  if (!p.includes('*')) return (v) => foldsTo(v, p);
+  if (!p.includes('*')) return folder(p);
   if (/^\*+$/.test(p)) return () => true;
   const parts = p.split('*');
   const first = parts[0]!;
@@ -109,13 +109,20 @@ export function lowersTo(v: string, lower: string): boolean {
 }
 
 /**
- * v.toLowerCase() === lower, without the copy when it can be told otherwise: lengths differ only when v holds
- * a character whose lower case is longer or shorter (İ), which ASCII never does.
+ * A test of v.toLowerCase() === lower that builds no copy where it can tell otherwise. Lower-casing changes a
+ * string's length only through İ (to i and a combining dot, U+0307): a `lower` of ASCII alone is never the
+ * lower case of a string of another length, and the common mismatch costs a length check.
  */
+export function folder(lower: string): (v: string) => boolean {
+  let ascii = true;
+  for (let i = 0; i < lower.length; i++) if (lower.charCodeAt(i) >= 128) ascii = false;
+  if (ascii) return (v) => v.length === lower.length && lowersTo(v, lower);
+  return (v) => (v.length === lower.length ? lowersTo(v, lower) : v.toLowerCase() === lower);
+}
+
+/** folder(lower)(v), for a single test. */
 export function foldsTo(v: string, lower: string): boolean {
-  if (v.length === lower.length) return lowersTo(v, lower);
-  for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) >= 128) return v.toLowerCase() === lower;
-  return false;
+  return folder(lower)(v);
 }
 
 /**
@@ -128,9 +135,10 @@ function equalsValue(value: string): (v: Scalar) => boolean {
   const n = value.includes('*') ? undefined : asNumber(value);
   if (value.includes('*')) return (v) => glob(scalarToString(v));
   const lower = value.toLowerCase();
+  const folds = folder(lower);
   return (v) => {
     if (typeof v === 'number') return n !== undefined ? v === n : glob(scalarToString(v));
-    if (v === lower || foldsTo(v, lower)) return true;
+    if (v === lower || folds(v)) return true;
     return n !== undefined && asNumber(v) === n;
   };
 }
