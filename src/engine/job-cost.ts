@@ -7,7 +7,6 @@ import type { Operator } from '../plan/plan.js';
 import type { SearchExpr } from '../spl/ast.js';
 import { GIN_EVENT_SHAPE } from '../parse/line-parser.js';
 import { Pipeline } from './pipeline.js';
-import { residualForShape } from './search-gate.js';
 import type { Job } from './runner.js';
 import type { StageContext } from './stage.js';
 import type { Row } from './value.js';
@@ -53,9 +52,10 @@ export function weighJobs(jobs: Job[], events: Row[], ctx: StageContext): number
         if (e.line_type !== 'gin') { otherIn++; pipeline.push(e); } else if (gin) { ginIn++; gin(e); }
       }
     } catch { /* a job that fails at run time is weighed by what it did */ }
-    const first = job.plan.operators[0];
+    // The pipeline's own operators: pruning may have changed which one comes first.
+    const first = pipeline.reach![0]?.op;
     const full = tests(first?.kind === 'search' ? first.expr : null);
-    const reduced = tests(residualForShape(job.plan, GIN_EVENT_SHAPE));
+    const reduced = tests(pipeline.residualFor(GIN_EVENT_SHAPE));
     let cost = (ginIn + otherIn) * PER_EVENT + ginIn * (reduced.terms * PER_TERM + reduced.fields * PER_FIELD_TEST) +
       otherIn * (full.terms * PER_TERM + full.fields * PER_FIELD_TEST);
     pipeline.reach!.forEach((r, i) => { if (i > 0 || r.op.kind !== 'search') cost += r.rows * perRow(r.op); });

@@ -9,7 +9,7 @@ import { compileSearch } from './search-match.js';
 import { rowCopier, scratchCopier, type RowCopy, type Stage, type StageContext, type StreamFacts } from './stage.js';
 import { neededFields } from '../plan/needed-fields.js';
 import { withoutDeadRex } from './prune.js';
-import { residualForShape, type EventShape } from './search-gate.js';
+import { residualForShape, type EventShape, type Residual } from './search-gate.js';
 import { asNumber, type Row } from './value.js';
 import { FilterStage } from './ops/filter.js';
 import { EvalStage } from './ops/eval.js';
@@ -94,12 +94,17 @@ export class Pipeline {
     this.reach = counts && operators.map((op, i) => ({ op, get rows() { return counts[i]!; } }));
   }
 
+  /** What the leading search (after pruning) still tests on events of this shape (search-gate.ts). */
+  residualFor(shape: EventShape): Residual {
+    return residualForShape(this.leading, shape);
+  }
+
   /**
    * An entry for events of one known shape, whose leading search is reduced for them in advance
    * (engine/search-gate.ts): the tests they all pass are skipped. Undefined when no such event can pass it.
    */
   entryFor(shape: EventShape): ((event: Row) => void) | undefined {
-    const residual = residualForShape(this.leading, shape);
+    const residual = this.residualFor(shape);
     if (residual === false) return undefined;
     const after = this.afterSearch;
     if (!after) return (e) => this.push(e);

@@ -61,10 +61,10 @@ export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOption
   const active = jobs.map((job) => {
     const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) } });
     const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
-    return { job, pipeline: pipeline as Pipeline | undefined, failed: false, gin, skipsGin: gin === undefined, cost: { ms: 0, events: 0 } as JobCost };
+    return { job, pipeline: pipeline as Pipeline | undefined, failed: false, gin, cost: { ms: 0, events: 0 } as JobCost };
   });
   const profile = opts.profile === true;
-  const gate = active.some((a) => a.skipsGin);
+  const gate = active.some((a) => a.gin === undefined);
   const result: RunResult = { rows: new Map(), failures, lines: 0, truncatedLines: 0 };
   const defaultHost = hostname();
   let first: number | undefined;
@@ -84,7 +84,7 @@ export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOption
     for (const a of active) {
       const p = a.pipeline;
       if (a.failed || !p) continue;
-      const events = a.skipsGin ? notGin : batch;
+      const events = a.gin === undefined ? notGin : batch;
       const t0 = profile ? performance.now() : 0;
       try {
         if (a.gin === undefined) for (let i = 0; i < events.length; i++) p.push(events[i]!);
