@@ -1,7 +1,7 @@
 // Runs several searches over the same input in one pass: each line is read and parsed once, and the event
 // goes to every search's pipeline. A search that fails at run time is stopped and reported; the others go on.
 import { hostname } from 'node:os';
-import { readLines, DEFAULT_TRUNCATE } from '../input/lines.js';
+import { readLineBytes, DEFAULT_TRUNCATE } from '../input/lines.js';
 import type { LogSource } from '../input/sources.js';
 import { GIN_EVENT_SHAPE, LineParser } from '../parse/line-parser.js';
 import type { LogicalPlan } from '../plan/plan.js';
@@ -104,10 +104,10 @@ export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOption
   };
   for (const src of sources) {
     const parser = new LineParser({ tz: opts.tz, ...(opts.host !== undefined ? { host: opts.host } : {}), defaultHost, source: src.name, fallbackMs: src.mtimeMs });
-    await readLines(src.open(), (line, _n, truncated) => {
+    await readLineBytes(src.open(), (buf, s, e, _n, truncated) => {
       result.lines++;
       if (truncated) result.truncatedLines++;
-      const ev = parser.parse(line);
+      const ev = parser.parseBytes(buf, s, e);
       const t = ev._time as number;
       if (first === undefined || t < first) first = t;
       if (last === undefined || t > last) last = t;

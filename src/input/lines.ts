@@ -9,13 +9,22 @@ export interface LineSink {
   (line: string, lineNo: number, truncated: boolean): void;
 }
 
-export class LineSplitter {
+/**
+ * A line as bytes [start, end) of `buf` (without its newline or CR, already cut to the truncation limit);
+ * `buf` may be reused once the call returns, so whatever is kept must be copied or decoded.
+ */
+export interface ByteLineSink {
+  (buf: Buffer, start: number, end: number, lineNo: number, truncated: boolean): void;
+}
+
+/** Lines as bytes: for readers that look at a line before decoding it (the scan's parser). */
+export class ByteLineSplitter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private dropping = false;
   private lineNo = 0;
 
-  constructor(private readonly sink: LineSink, private readonly maxBytes = DEFAULT_TRUNCATE) {}
+  constructor(private readonly sink: ByteLineSink, private readonly maxBytes = DEFAULT_TRUNCATE) {}
 
   push(chunk: Buffer): void {
     let start = 0;
@@ -70,8 +79,24 @@ export class LineSplitter {
     if (end - s > this.maxBytes) { end = s + this.maxBytes; truncated = true; }
     if (!truncated && end > s && buf[end - 1] === 13) end--;
     this.lineNo++;
-    this.sink(buf.toString('utf8', s, end), this.lineNo, truncated);
+    this.sink(buf, s, end, this.lineNo, truncated);
   }
+}
+
+/** Lines as strings. */
+export class LineSplitter extends ByteLineSplitter {
+  constructor(sink: LineSink, maxBytes = DEFAULT_TRUNCATE) {
+    super((buf, s, e, n, t) => sink(buf.toString('utf8', s, e), n, t), maxBytes);
+  }
+}
+
+/** Reads a whole stream, calling `sink` with each line's bytes. */
+export async function readLineBytes(stream: Readable, sink: ByteLineSink, maxBytes = DEFAULT_TRUNCATE): Promise<number> {
+  let lines = 0;
+  const splitter = new ByteLineSplitter((b, s, e, n, t) => { lines = n; sink(b, s, e, n, t); }, maxBytes);
+  for await (const chunk of stream) splitter.push(chunk as Buffer);
+  splitter.end();
+  return lines;
 }
 
 /** Reads a whole stream, calling `sink` for each line. */

@@ -5,6 +5,7 @@ import type { Row } from '../engine/value.js';
 import type { TimeZone } from '../util/timezone.js';
 import { stripPrefixes } from './prefix.js';
 import { parseGin, type GinFields } from './gin.js';
+import { parseGinBytes } from './gin-bytes.js';
 import { readPairs, cleanKey } from './kv.js';
 
 export const SOURCETYPE = 'ollama:server';
@@ -67,20 +68,7 @@ export class LineParser {
 
     if (c0 === 91 /* [ */ && line.startsWith('[GIN] ')) {
       const g = parseGin(line);
-      if (g) {
-        this.inPanic = false;
-        const ms = this.ginTime(g);
-        this.setTime(ms);
-        const q = g.path.indexOf('?');
-        const src = g.client.length > 0 ? g.client : undefined;
-        return {
-          _time: ms / 1000, _raw: raw, host, source: o.source, sourcetype: SOURCETYPE, line_type: 'gin',
-          status: g.status, http_response_code: g.status, response_time: g.latency, response_time_ms: g.latencyMs,
-          src, src_ip: src, http_method: g.method, method: g.method,
-          uri_path: q < 0 ? g.path : g.path.slice(0, q), uri_query: q < 0 ? undefined : g.path.slice(q + 1), url: g.path,
-          dest: host, vendor_product: VENDOR_PRODUCT, app: 'ollama',
-        };
-      }
+      if (g) return this.ginEvent(g, raw, host);
     }
 
     if ((c0 === 116 /* t */ && line.startsWith('time=')) || (c0 === 108 /* l */ && line.startsWith('level='))) {
@@ -118,6 +106,33 @@ export class LineParser {
     return {
       _time: (ms ?? this.lastMs) / 1000, _raw: raw, host, source: o.source, sourcetype: SOURCETYPE,
       line_type: lineType, dest: host, vendor_product: VENDOR_PRODUCT, app: 'ollama',
+    };
+  }
+
+  /**
+   * The event for the line in bytes [s, e) of `buf`: what parse(the line decoded as UTF-8) gives. The common
+   * gin line is read from its bytes (gin-bytes.ts); any other line is decoded and parsed as a string.
+   */
+  parseBytes(buf: Buffer, s: number, e: number): Row {
+    if (buf[s] === 91 && buf[s + 1] === 71 && buf[s + 2] === 73 && buf[s + 3] === 78 && buf[s + 4] === 93 && buf[s + 5] === 32) {
+      const g = parseGinBytes(buf, s, e);
+      if (g) return this.ginEvent(g, g.raw, this.opts.host ?? this.opts.defaultHost);
+    }
+    return this.parse(buf.toString('utf8', s, e));
+  }
+
+  private ginEvent(g: GinFields, raw: string, host: string): Row {
+    this.inPanic = false;
+    const ms = this.ginTime(g);
+    this.setTime(ms);
+    const q = g.path.indexOf('?');
+    const src = g.client.length > 0 ? g.client : undefined;
+    return {
+      _time: ms / 1000, _raw: raw, host, source: this.opts.source, sourcetype: SOURCETYPE, line_type: 'gin',
+      status: g.status, http_response_code: g.status, response_time: g.latency, response_time_ms: g.latencyMs,
+      src, src_ip: src, http_method: g.method, method: g.method,
+      uri_path: q < 0 ? g.path : g.path.slice(0, q), uri_query: q < 0 ? undefined : g.path.slice(q + 1), url: g.path,
+      dest: host, vendor_product: VENDOR_PRODUCT, app: 'ollama',
     };
   }
 

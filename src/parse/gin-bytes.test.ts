@@ -1,0 +1,94 @@
+// Reading a gin line from its bytes is a shortcut: the event must be exactly the one the string parser makes
+// from the decoded line, or the byte reader must step aside.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LineParser } from './line-parser.js';
+import { parseGinBytes } from './gin-bytes.js';
+import { TimeZone } from '../util/timezone.js';
+import { ginLines, mangled, PADDED_GIN_LINES } from './gin-test-lines.js';
+
+const tz = TimeZone.resolve('UTC');
+const parser = () => new LineParser({ tz, defaultHost: 'box', source: 'server.log', fallbackMs: Date.UTC(2025, 0, 1) });
+
+/**
+ * Feeds the lines to two parsers, one by bytes and one by strings (so state such as the last time is compared
+ * too), each line inside a larger buffer so that offsets matter; counts the lines the byte reader took.
+ */
+function agree(lines: Array<string | Buffer>): { taken: number } {
+  const byBytes = parser(), byText = parser();
+  let taken = 0;
+  for (const l of lines) {
+    const bytes = typeof l === 'string' ? Buffer.from(l, 'utf8') : l;
+    const buf = Buffer.concat([Buffer.from('xx\n'), bytes, Buffer.from('\n[GIN] ')]);
+    const s = 3, e = 3 + bytes.length;
+    if (parseGinBytes(buf, s, e)) taken++;
+    const text = buf.toString('utf8', s, e);
+    assert.deepEqual(byBytes.parseBytes(buf, s, e), byText.parse(text), JSON.stringify(text));
+  }
+  return { taken };
+}
+
+test('real gin lines: the byte reader takes nearly all, with the string parser\'s events', () => {
+  const lines = ginLines();
+  const { taken } = agree(lines);
+  assert.ok(lines.length > 500, `${lines.length} lines`);
+  assert.ok(taken / lines.length > 0.8, `bytes read ${taken} of ${lines.length}`);
+});
+
+test('every latency unit, method and client form the byte reader takes', () => {
+  const lines: string[] = [];
+  for (const lat of ['0s', '512ns', '28.205µs', '28.205μs', '28.205us', '1.193025ms', '35.684791792s', '.5s', '5.s', '123456789012345ns', '1234567890123456ns', '2m1s', '1h2m3s'])
+    for (const m of ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH', 'OPTIONS', 'PROPFIND', 'get', 'X'])
+      for (const ip of ['127.0.0.1', '', '::1', '203.0.113.145', 'fe80::1c2a:3bff:fe4d:5e6f'])
+        lines.push(`[GIN] 2025/01/02 - 15:04:05 | 200 | ${lat.padStart(13)} | ${ip.padStart(15)} | ${m.padEnd(7)}  "/api/tags?x=1"`);
+  const { taken } = agree(lines);
+  // Declined: two-unit and overflowing latencies (4 of 13), an 8-letter method, a client wider than 15.
+  assert.equal(taken, 9 * 9 * 4);
+});
+
+test('paths: unclosed, escaped, non-ASCII, ESC, text after the quote', () => {
+  const head = '[GIN] 2025/01/02 - 15:04:05 | 200 |     967.824µs |       127.0.0.1 | GET      ';
+  const headAscii = '[GIN] 2025/01/02 - 15:04:05 | 200 |    1.234567ms |       127.0.0.1 | GET      ';
+  const tails = ['"/api/tags', '"/a\\"b"', '"/é"', '"/a" é', '"/a" x', '"/a"\x1b[0m', '"/a\x1b[31mb"', '"/a\x00b"', '""', '"', '"/a"b"c"'];
+  const lines = [...tails.map((t) => head + t), ...tails.map((t) => headAscii + t)];
+  const { taken } = agree(lines);
+  // Declined: the escape, the é and the ESC inside the path, with either latency.
+  assert.equal(taken, 2 * (tails.length - 3));
+});
+
+test('invalid UTF-8 and stray bytes: the byte reader steps aside or agrees', () => {
+  const base = Buffer.from(PADDED_GIN_LINES[0]!, 'utf8');
+  const micro = Buffer.from(PADDED_GIN_LINES[1]!, 'utf8');
+  const lines: Buffer[] = [];
+  for (const b of [base, micro]) {
+    for (let i = 0; i < b.length; i++) {
+      for (const x of [0x80, 0xc2, 0xb5, 0xce, 0xff, 0x1b, 0x5c, 0x22, 0x7c, 0x20, 0x09, 0x00, 0x39]) {
+        const c = Buffer.from(b); c[i] = x; lines.push(c);
+      }
+      lines.push(Buffer.concat([b.subarray(0, i), b.subarray(i + 1)]));
+    }
+    lines.push(Buffer.concat([b, Buffer.from([0xe2, 0x82])])); // a truncated character after the quote
+  }
+  agree(lines);
+});
+
+test('mangled padded lines: the byte reader steps aside or agrees', () => {
+  const lines = PADDED_GIN_LINES.flatMap(mangled);
+  const { taken } = agree(lines);
+  assert.ok(taken > 100 && taken < lines.length / 2, `${taken} of ${lines.length}`);
+});
+
+test('random byte changes to real lines: the byte reader steps aside or agrees', () => {
+  let seed = 7;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) >>> 0; return seed % n; };
+  const real = ginLines().slice(0, 400).map((l) => Buffer.from(l, 'utf8'));
+  const palette = [0x20, 0x7c, 0x22, 0x5c, 0x1b, 0x09, 0x30, 0x39, 0x2e, 0x73, 0x6d, 0xc2, 0xb5, 0xff, 0x41, 0x3f];
+  const lines: Buffer[] = [];
+  for (let k = 0; k < 20000; k++) {
+    const c = Buffer.from(real[rnd(real.length)]!);
+    for (let j = 1 + rnd(3); j > 0; j--) c[rnd(Math.min(c.length, 100))] = palette[rnd(palette.length)]!;
+    lines.push(c);
+  }
+  const { taken } = agree(lines);
+  assert.ok(taken > 1000, `${taken} taken`);
+});
