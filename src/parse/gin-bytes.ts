@@ -5,11 +5,19 @@
 // falls back to the string readers. Declining is always safe; a test holds it to the string reader on real,
 // generated and mangled lines.
 import type { GinFields } from './gin.js';
+import { ByteStringCache } from './byte-strings.js';
 
 export interface GinLine extends GinFields {
   /** The whole line as a string: exactly what UTF-8 decoding of its bytes gives. */
   raw: string;
+  /** The path before any `?`, and what follows it (undefined without one): as line-parser.ts cuts them. */
+  uriPath: string;
+  uriQuery: string | undefined;
 }
+
+// Clients fit gin's 15 characters; paths longer than 96 bytes are rare and often unique.
+const CLIENTS = new ByteStringCache(1024, 15);
+const PATHS = new ByteStringCache(2048, 96);
 
 const STAMP = { y: 0, mo: 0, d: 0, h: 0, mi: 0, s: 0 };
 
@@ -123,22 +131,30 @@ export function parseGinBytes(b: Buffer, s: number, e: number): GinLine | undefi
   // Path: up to the first quote. A backslash before it (an escape), ESC (gin's colours are stripped from the
   // whole line by the string reader) or a byte outside ASCII is left to the string reader; so is a line that
   // holds anything outside ASCII after the quote, which must be decoded as UTF-8 rather than Latin-1.
-  let close = -1;
+  let close = -1, query = -1;
   let i = q + 1;
   for (; i < e; i++) {
     const c = b[i]!;
     if (c === 34) { close = i; break; }
     if (c === 92 || c === 27 || c > 127) return undefined;
+    if (c === 63 && query < 0) query = i;
   }
   let ascii = k === 0;
   if (close >= 0) for (i = close + 1; i < e; i++) if (b[i]! > 127) { ascii = false; break; }
   const raw = b.toString(ascii ? 'latin1' : 'utf8', s, e);
   // In characters: the latency ends at 49, the client at 67, the method starts at 70 and the path at 80.
-  const closeAt = close < 0 ? raw.length : close - s - k;
+  const pathEnd = close < 0 ? e : close;
   const mlen = me - ma;
+  let path: string, uriPath: string, uriQuery: string | undefined;
+  if (query < 0) path = uriPath = PATHS.get(b, q + 1, pathEnd);
+  else {
+    path = raw.slice(80, pathEnd - s - k);
+    uriPath = PATHS.get(b, q + 1, query);
+    uriQuery = raw.slice(query + 1 - s - k, pathEnd - s - k);
+  }
   return {
     y: STAMP.y, mo: STAMP.mo, d: STAMP.d, h: STAMP.h, mi: STAMP.mi, s: STAMP.s, status,
-    latency: raw.slice(la - s, 49), latencyMs, client: raw.slice(ca - s - k, 67),
-    method: methodAt(b, ma, mlen) ?? raw.slice(70, 70 + mlen), path: raw.slice(80, closeAt), pathClosed: close >= 0, raw,
+    latency: raw.slice(la - s, 49), latencyMs, client: ca === cz ? '' : CLIENTS.get(b, ca, cz),
+    method: methodAt(b, ma, mlen) ?? raw.slice(70, 70 + mlen), path, pathClosed: close >= 0, raw, uriPath, uriQuery,
   };
 }

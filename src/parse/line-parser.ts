@@ -116,22 +116,27 @@ export class LineParser {
   parseBytes(buf: Buffer, s: number, e: number): Row {
     if (buf[s] === 91 && buf[s + 1] === 71 && buf[s + 2] === 73 && buf[s + 3] === 78 && buf[s + 4] === 93 && buf[s + 5] === 32) {
       const g = parseGinBytes(buf, s, e);
-      if (g) return this.ginEvent(g, g.raw, this.opts.host ?? this.opts.defaultHost);
+      if (g) return this.ginEvent(g, g.raw, this.opts.host ?? this.opts.defaultHost, g.uriPath, g.uriQuery);
     }
     return this.parse(buf.toString('utf8', s, e));
   }
 
-  private ginEvent(g: GinFields, raw: string, host: string): Row {
+  /** `uriPath` and `uriQuery`: the path cut at its first `?` when the reader has done so already. */
+  private ginEvent(g: GinFields, raw: string, host: string, uriPath?: string, uriQuery?: string): Row {
     this.inPanic = false;
     const ms = this.ginTime(g);
     this.setTime(ms);
-    const q = g.path.indexOf('?');
+    if (uriPath === undefined) {
+      const q = g.path.indexOf('?');
+      uriPath = q < 0 ? g.path : g.path.slice(0, q);
+      uriQuery = q < 0 ? undefined : g.path.slice(q + 1);
+    }
     const src = g.client.length > 0 ? g.client : undefined;
     return {
       _time: ms / 1000, _raw: raw, host, source: this.opts.source, sourcetype: SOURCETYPE, line_type: 'gin',
       status: g.status, http_response_code: g.status, response_time: g.latency, response_time_ms: g.latencyMs,
       src, src_ip: src, http_method: g.method, method: g.method,
-      uri_path: q < 0 ? g.path : g.path.slice(0, q), uri_query: q < 0 ? undefined : g.path.slice(q + 1), url: g.path,
+      uri_path: uriPath, uri_query: uriQuery, url: g.path,
       dest: host, vendor_product: VENDOR_PRODUCT, app: 'ollama',
     };
   }

@@ -1,0 +1,42 @@
+// Strings for the ASCII values a log repeats (clients, request paths), kept by their bytes so that the same
+// value comes back as the same string: no string is cut per line, and the detections' lookups by value
+// (memos, group maps, `values()`) meet one string whose hash V8 has already worked out and which stays in
+// the CPU's caches, instead of a new copy on every event. A fixed number of slots, each value in the slot
+// its hash names, replacing what was there: memory stays bounded whatever the log holds.
+
+export class ByteStringCache {
+  private readonly bytes: Uint8Array;
+  private readonly lens: Int32Array;
+  private readonly strs: Array<string | undefined>;
+  private readonly mask: number;
+
+  /** `slots` a power of two; values longer than `width` bytes are decoded each time, not kept. */
+  constructor(slots: number, private readonly width: number) {
+    if ((slots & (slots - 1)) !== 0) throw new Error('slots must be a power of two');
+    this.mask = slots - 1;
+    this.bytes = new Uint8Array(slots * width);
+    this.lens = new Int32Array(slots).fill(-1);
+    this.strs = new Array<string | undefined>(slots).fill(undefined);
+  }
+
+  /** The text of bytes [a, z) of `b`, which must all be ASCII (decoded as Latin-1). */
+  get(b: Buffer, a: number, z: number): string {
+    const n = z - a;
+    if (n > this.width) return b.toString('latin1', a, z);
+    let h = 0x811c9dc5 ^ n; // FNV-1a
+    for (let i = a; i < z; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+    const slot = (h ^ (h >>> 15)) & this.mask;
+    const base = slot * this.width;
+    const bytes = this.bytes;
+    if (this.lens[slot] === n) {
+      let i = 0;
+      while (i < n && bytes[base + i] === b[a + i]) i++;
+      if (i === n) return this.strs[slot]!;
+    }
+    const s = b.toString('latin1', a, z);
+    for (let i = 0; i < n; i++) bytes[base + i] = b[a + i]!;
+    this.lens[slot] = n;
+    this.strs[slot] = s;
+    return s;
+  }
+}
