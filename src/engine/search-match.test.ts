@@ -74,3 +74,40 @@ test('field=value ignores case even where lower-casing changes the value\'s leng
     assert.equal(foldsTo(v, l), v.toLowerCase() === l, `${JSON.stringify(v)} ${JSON.stringify(l)}`);
   }
 });
+
+test('AND and OR test their cheapest operands first, with the answer of the written order', () => {
+  const span = { start: 0, end: 0 };
+  type E = Parameters<typeof compileSearch>[0] & object;
+  const term = (text: string): E => ({ kind: 'term', text, quoted: false, span });
+  const cmp = (field: string, value: string, op: '=' | '!=' | '>' = '='): E => ({ kind: 'compare', field, op, value, span });
+  // A field test that settles the OR leaves the line unread.
+  let reads = 0;
+  const row = { status: 500, get _raw() { reads++; return 'runner crashed'; } };
+  assert.equal(compileSearch({ kind: 'or', items: [term('crashed'), term('killed'), cmp('status', '500')] })(row), true);
+  assert.equal(compileSearch({ kind: 'and', items: [term('crashed'), cmp('status', '404')] })(row), false);
+  assert.equal(reads, 0);
+  // Random expressions: the compiled filter against the operands evaluated one by one in written order.
+  let seed = 11;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const leaves = (): E => [term('GET'), term('/api/tags'), term('oom'), cmp('status', '200'), cmp('status', '500', '!='), cmp('src', '10.*'),
+    cmp('status', '300', '>'), { kind: 'in', field: 'uri_path', values: ['/api/tags', '/api/ps'], span } as E][rnd(8)]!;
+  const gen = (depth: number): E => {
+    if (depth === 0 || rnd(3) === 0) return leaves();
+    const k = rnd(3);
+    if (k === 2) return { kind: 'not', item: gen(depth - 1), span } as E;
+    return { kind: k === 0 ? 'and' : 'or', items: Array.from({ length: 2 + rnd(3) }, () => gen(depth - 1)), span } as E;
+  };
+  const naive = (e: E, r: Record<string, string | number>): boolean =>
+    e.kind === 'and' ? e.items.every((x) => naive(x as E, r)) : e.kind === 'or' ? e.items.some((x) => naive(x as E, r))
+      : e.kind === 'not' ? !naive(e.item as E, r) : compileSearch(e)(r);
+  const rows = [
+    { _raw: '[GIN] | 200 | 10.0.0.1 | GET "/api/tags"', status: 200, src: '10.0.0.1', uri_path: '/api/tags' },
+    { _raw: 'runtime OOM', status: 500, src: '8.8.8.8', uri_path: '/api/ps' },
+    { _raw: 'POST /api/chat', status: 404, src: '10.1.1.1', uri_path: '/api/chat' },
+  ];
+  for (let i = 0; i < 3000; i++) {
+    const e = gen(3);
+    const p = compileSearch(e);
+    for (const r of rows) assert.equal(p({ ...r }), naive(e, r), JSON.stringify(e));
+  }
+});

@@ -183,17 +183,43 @@ function generate(e: SearchExpr, tests: unknown[]): string {
     case 'term': return `${add(termPredicate(e.text))}(row)`;
     case 'compare': return compareCode(e.field, e.op, e.value, add);
     case 'in': return `(${e.values.map((v) => compareCode(e.field, '=', v, add)).join(' || ')})`;
-    case 'and': return `(${e.items.map((x) => generate(x, tests)).join(' && ')})`;
+    // Operands are tested cheapest first (the tests are pure, so the order cannot change the answer): a
+    // field test often settles an AND or an OR before a term has to lower-case and scan the line.
+    case 'and': return `(${cheapestFirst(e.items).map((x) => generate(x, tests)).join(' && ')})`;
     case 'or': {
       // Plain terms listed with OR (Splunk's keyword lists) are looked for in one scan of the line.
       const plain = e.items.filter(isPlainTerm);
       const rest = plain.length >= 2 ? e.items.filter((x) => !isPlainTerm(x)) : e.items;
-      const parts = rest.map((x) => generate(x, tests));
-      if (plain.length >= 2) parts.unshift(`${add(anyTermPredicate(plain.map((t) => t.text)))}(row)`);
-      return `(${parts.join(' || ')})`;
+      const parts = cheapestFirst(rest).map((x) => ({ code: generate(x, tests), cost: costOf(x) }));
+      if (plain.length >= 2) {
+        const scan = { code: `${add(anyTermPredicate(plain.map((t) => t.text)))}(row)`, cost: TERM_COST + plain.length };
+        const at = parts.findIndex((p) => p.cost > scan.cost);
+        parts.splice(at < 0 ? parts.length : at, 0, scan);
+      }
+      return `(${parts.map((p) => p.code).join(' || ')})`;
     }
     case 'not': return `!${generate(e.item, tests)}`;
   }
+}
+
+// Rough relative costs of a test on one event: a term lower-cases the line (once per event) and scans it;
+// a field test compares one short value.
+const TERM_COST = 100;
+const FIELD_TEST_COST = 4;
+
+function costOf(e: SearchExpr): number {
+  switch (e.kind) {
+    case 'term': return TERM_COST;
+    case 'compare': return e.op === '=' || e.op === '!=' ? FIELD_TEST_COST : 2 * FIELD_TEST_COST;
+    case 'in': return FIELD_TEST_COST * e.values.length;
+    case 'and': case 'or': return e.items.reduce((n, x) => n + costOf(x), 0);
+    case 'not': return costOf(e.item);
+  }
+}
+
+/** The operands by cost, equal costs keeping their written order. */
+function cheapestFirst(items: SearchExpr[]): SearchExpr[] {
+  return items.map((x, i) => ({ x, i, c: costOf(x) })).sort((a, b) => a.c - b.c || a.i - b.i).map((o) => o.x);
 }
 
 function compareCode(field: string, op: '=' | '!=' | '<' | '<=' | '>' | '>=', value: string, add: (t: unknown) => string): string {
