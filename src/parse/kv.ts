@@ -46,5 +46,9 @@ export function readPairs(s: string, start: number, sink: KvSink): void {
 
 /** Splunk's automatic extraction cleans key names: anything but letters, digits and `_` becomes `_`. */
 export function cleanKey(key: string): string {
-  return /^[A-Za-z0-9_]+$/.test(key) ? key : key.replace(/[^A-Za-z0-9_]/g, '_');
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95)) return key.replace(/[^A-Za-z0-9_]/g, '_');
+  }
+  return key;
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { LineParser } from './line-parser.js';
+import { LineParser, parseRfc3339, parseRfc3339Any } from './line-parser.js';
+import { cleanKey } from './kv.js';
 import { TimeZone } from '../util/timezone.js';
 import { parseGoDuration, formatGinLatency } from './duration.js';
 import { goQuote, readGoQuoted } from './gostring.js';
@@ -143,4 +144,32 @@ test('hostile lines never throw', () => {
     'time=2025-01-01T00:00:00Z msg="' + '\\'.repeat(9999), '[GIN] 2025/01/02 - 15:04:05 | 200 |      28.205µs |       127.0.0.1 | GET      "/unterminated',
     'a'.repeat(10000), 'Jan 01 00:00:00 ' + 'x'.repeat(300)];
   for (const l of lines) assert.doesNotThrow(() => p.parse(l));
+});
+
+test('slog times: the character-code reader agrees with the general one on valid and broken stamps', () => {
+  const base = ['2025-10-02T14:46:19.789-04:00', '2025-06-01T00:00:01.002Z', '2024-02-29T23:59:60z', '1999-12-31T23:59:59+14:00',
+    '2025-10-02T14:46:19.123456789+05:30', '2025-10-02T14:46:19Z', '0025-01-01T00:00:00Z', '2025-10-02T14:46:19.-00:00'];
+  const pieces = ['0', '9', '-', '+', ':', 'T', 'Z', '.', ' ', 'x', '١', '５'];
+  let seed = 5;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const cases = [...base];
+  for (let k = 0; k < 20000; k++) {
+    const b = base[rnd(base.length)]!;
+    const i = rnd(b.length + 1);
+    const op = rnd(3);
+    cases.push(op === 0 ? b.slice(0, i) + pieces[rnd(pieces.length)] + b.slice(i + 1) : op === 1 ? b.slice(0, i) + b.slice(i + 1) : b.slice(0, i) + pieces[rnd(pieces.length)] + b.slice(i));
+  }
+  let valid = 0;
+  for (const t of cases) {
+    const want = parseRfc3339Any(t);
+    if (want !== undefined) valid++;
+    assert.equal(parseRfc3339(t), want, t);
+  }
+  assert.ok(valid > 3000, `${valid} valid`);
+  assert.equal(parseRfc3339('2025-10-02T14:46:19.789-04:00'), Date.UTC(2025, 9, 2, 18, 46, 19, 789));
+});
+
+test('slog keys: anything but letters, digits and _ becomes _', () => {
+  for (const [k, want] of [['msg', 'msg'], ['a.b', 'a_b'], ['x-y z', 'x_y_z'], ['é', '_'], ['', ''], ['A_9', 'A_9'], ['a\u0000', 'a_']])
+    assert.equal(cleanKey(k), want, k);
 });
