@@ -4,7 +4,7 @@
 // non-ASCII byte, an escape, a backslash or ESC in the path, an unknown latency form), so that the caller
 // falls back to the string readers. Declining is always safe; a test holds it to the string reader on real,
 // generated and mangled lines.
-import type { GinFields } from './gin.js';
+import { decimalMs, stampInRange, type GinFields } from './gin.js';
 import { ByteStringCache } from './byte-strings.js';
 
 export interface GinLine extends GinFields {
@@ -35,16 +35,14 @@ function digitsAt(b: Uint8Array, at: number, n: number): number {
 function stampAt(b: Uint8Array, s: number): boolean {
   const y = digitsAt(b, s + 6, 4), mo = digitsAt(b, s + 11, 2), d = digitsAt(b, s + 14, 2);
   const h = digitsAt(b, s + 19, 2), mi = digitsAt(b, s + 22, 2), sec = digitsAt(b, s + 25, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60) return false;
+  if (!stampInRange(y, mo, d, h, mi, sec)) return false;
   if (b[s + 10] !== 47 || b[s + 13] !== 47 || b[s + 16] !== 32 || b[s + 17] !== 45 || b[s + 18] !== 32 || b[s + 21] !== 58 || b[s + 24] !== 58) return false;
   STAMP.y = y; STAMP.mo = mo; STAMP.d = d; STAMP.h = h; STAMP.mi = mi; STAMP.s = sec;
   return true;
 }
 
-const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
-
 /**
- * A one-unit latency in bytes [a, z) in milliseconds, by gin.ts's durationAt arithmetic (so the same double);
+ * A one-unit latency in bytes [a, z) in milliseconds, by gin.ts's decimalMs (so the same double);
  * -1 for any other form. `wide` says the unit is a two-byte micro sign (µ C2 B5 or μ CE BC).
  */
 function latencyAt(b: Uint8Array, a: number, z: number, wide: boolean): number {
@@ -68,8 +66,7 @@ function latencyAt(b: Uint8Array, a: number, z: number, wide: boolean): number {
     else if (u0 === 110 /* n */) mul = 1e-6;
     else return -1;
   } else return -1;
-  const ms = (n / POW10[scale]!) * mul;
-  return Math.round(ms * 1e9) / 1e9;
+  return decimalMs(n, scale, mul);
 }
 
 /** gin's methods by their bytes at `at` (length `len`); undefined for any other word (then cut from the string). */

@@ -17,7 +17,8 @@ export interface GinFields {
 // ANSI colour codes that gin adds when stdout is a terminal (ESC is never in the quoted path: Go escapes it).
 const ANSI = /\x1b\[[0-9;]{0,16}m/g;
 
-function digits(s: string, at: number, n: number): number {
+/** The number written by n ASCII digits at `at`, or -1 when one is not a digit. */
+export function digits(s: string, at: number, n: number): number {
   let v = 0;
   for (let i = at; i < at + n; i++) {
     const c = s.charCodeAt(i) - 48;
@@ -50,11 +51,16 @@ export function parseGin(input: string): GinFields | undefined {
 /** The timestamp of the last line readStamp accepted (one reader at a time: no object per line). */
 const STAMP = { y: 0, mo: 0, d: 0, h: 0, mi: 0, s: 0 };
 
+/** Whether a gin timestamp's parts are in range (-1 for a part that was not digits); shared with gin-bytes.ts. */
+export function stampInRange(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  return y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 && s <= 60;
+}
+
 /** Reads and checks `2006/01/02 - 15:04:05` after `[GIN] ` into STAMP; false when it is not one. */
 function readStamp(line: string): boolean {
   const y = digits(line, 6, 4), mo = digits(line, 11, 2), d = digits(line, 14, 2);
   const h = digits(line, 19, 2), mi = digits(line, 22, 2), s = digits(line, 25, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return false;
+  if (!stampInRange(y, mo, d, h, mi, s)) return false;
   if (line.charCodeAt(10) !== 47 || line.charCodeAt(13) !== 47 || line.charCodeAt(16) !== 32 || line.charCodeAt(17) !== 45 || line.charCodeAt(18) !== 32 || line.charCodeAt(21) !== 58 || line.charCodeAt(24) !== 58) return false;
   STAMP.y = y; STAMP.mo = mo; STAMP.d = d; STAMP.h = h; STAMP.mi = mi; STAMP.s = s;
   return true;
@@ -189,6 +195,11 @@ function durationAt(line: string, a: number, b: number): number | undefined {
     else if (u0 === 110 /* n */) mul = 1e-6;
     else return undefined;
   } else return undefined;
+  return decimalMs(n, scale, mul);
+}
+
+/** n / 10^scale units of `mul` ms, rounded as parseGoDuration rounds; shared with gin-bytes.ts so both give the same double. */
+export function decimalMs(n: number, scale: number, mul: number): number {
   const ms = (n / POW10[scale]!) * mul;
   return Math.round(ms * 1e9) / 1e9;
 }

@@ -4,7 +4,7 @@
 import type { Row } from '../engine/value.js';
 import type { TimeZone } from '../util/timezone.js';
 import { stripPrefixes } from './prefix.js';
-import { parseGin, type GinFields } from './gin.js';
+import { digits, parseGin, type GinFields } from './gin.js';
 import { parseGinBytes } from './gin-bytes.js';
 import { readPairs, cleanKey } from './kv.js';
 
@@ -217,12 +217,6 @@ function addField(ev: Row, key: string, value: string): void {
   else ev[key] = [prev, value];
 }
 
-/** Two ASCII digits at i as a number, or -1. */
-function twoDigits(t: string, i: number): number {
-  const a = t.charCodeAt(i) - 48, b = t.charCodeAt(i + 1) - 48;
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
-}
-
 /**
  * RFC 3339 as slog writes it (`2025-10-02T14:46:19.789-04:00`, `…Z`); undefined if it is not one. Plain
  * digits are read by character codes; anything else goes to parseRfc3339Any, which gives the same answer
@@ -231,9 +225,9 @@ function twoDigits(t: string, i: number): number {
 export function parseRfc3339(t: string): number | undefined {
   const n = t.length;
   if (n < 20 || n > 35 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(10) !== 84 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return parseRfc3339Any(t);
-  const y1 = twoDigits(t, 0), y2 = twoDigits(t, 2), mo = twoDigits(t, 5), d = twoDigits(t, 8);
-  const h = twoDigits(t, 11), mi = twoDigits(t, 14), s = twoDigits(t, 17);
-  if (y1 < 0 || y2 < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0) return parseRfc3339Any(t);
+  const y = digits(t, 0, 4), mo = digits(t, 5, 2), d = digits(t, 8, 2);
+  const h = digits(t, 11, 2), mi = digits(t, 14, 2), s = digits(t, 17, 2);
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0) return parseRfc3339Any(t);
   let i = 19;
   let fracMs = 0;
   if (t.charCodeAt(i) === 46) {
@@ -246,11 +240,11 @@ export function parseRfc3339(t: string): number | undefined {
   const z = t.charCodeAt(i);
   if ((z === 90 || z === 122) && i + 1 === n) off = 0;
   else if ((z === 43 || z === 45) && i + 6 === n && t.charCodeAt(i + 3) === 58) {
-    const oh = twoDigits(t, i + 1), om = twoDigits(t, i + 4);
+    const oh = digits(t, i + 1, 2), om = digits(t, i + 4, 2);
     if (oh < 0 || om < 0) return parseRfc3339Any(t);
     off = (oh * 60 + om) * (z === 45 ? -1 : 1);
   } else return parseRfc3339Any(t);
-  return Date.UTC(y1 * 100 + y2, mo - 1, d, h, mi, s) + fracMs - off * 60000;
+  return Date.UTC(y, mo - 1, d, h, mi, s) + fracMs - off * 60000;
 }
 
 /** Any text parseRfc3339 is given: Number() on each part, as before it had a fast path. */
