@@ -7,7 +7,7 @@ import { STATS_FUNCTIONS } from '../spl/stats-functions.js';
 import { compileExpr, type Compiled } from './eval-compiler.js';
 import { compileSearch } from './search-match.js';
 import { rowCopier, scratchCopier, type RowCopy, type Stage, type StageContext, type StreamFacts } from './stage.js';
-import { neededFields } from '../plan/needed-fields.js';
+import { exprReads, neededFields } from '../plan/needed-fields.js';
 import { withoutDeadRex } from './prune.js';
 import { residualForShape, type EventShape, type Residual } from './search-gate.js';
 import { asNumber, type Row } from './value.js';
@@ -21,7 +21,7 @@ import { SortStage, HeadStage, DedupStage } from './ops/order.js';
 import { EventstatsStage } from './ops/eventstats.js';
 import { StreamstatsStage } from './ops/streamstats.js';
 import { TransactionStage } from './ops/transaction.js';
-import type { StatsAgg, TxnFilter } from '../spl/ast.js';
+import type { Expr, StatsAgg, TxnFilter } from '../spl/ast.js';
 import { truthy } from '../spl/eval-functions.js';
 
 /** Collects the final rows; if they are still oldest first, turns them into Splunk's newest-first order. */
@@ -85,7 +85,7 @@ export class Pipeline {
     for (let i = operators.length - 1; i >= 0; i--) {
       if (i === 0 && operators[0]!.kind === 'search') afterSearch = next;
       const copy = !facts[i]!.shared ? undefined : (facts[i]!.transient ? scratchCopier(needed[i]!) : undefined) ?? rowCopier(needed[i]!);
-      next = buildStage(operators[i]!, facts[i]!, copy, opts.ctx, next);
+      next = buildStage(operators[i]!, facts[i]!, copy, opts.ctx, next, operators[i + 1]);
       if (counts) next = new Counting(counts, i, next);
     }
     this.head = next;
@@ -163,13 +163,10 @@ function nextFacts(op: Operator, f: StreamFacts): StreamFacts {
   }
 }
 
-function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx: StageContext, next: Stage): Stage {
+function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx: StageContext, next: Stage, following?: Operator): Stage {
   switch (op.kind) {
     case 'search': return new FilterStage(compileSearch(op.expr), next);
-    case 'where': {
-      const fn = compileExpr(op.expr, ctx);
-      return new FilterStage((row) => truthy(fn(row)), next);
-    }
+    case 'where': return new FilterStage(whereTest(op.expr, ctx), next);
     case 'eval':
       return new EvalStage(op.assignments.map((a) => ({ field: a.field, fn: compileExpr(a.expr, ctx), pos: a.expr.span.start })), copy, next, f.transient === true);
     case 'bin':
@@ -185,7 +182,13 @@ function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx
       const c = compileSplRegex(op.regex, op.span.start);
       return new RexStage(op.field, c.re, c.groupNames, op.maxMatch, copy, next, c.groupIndex, c.unnamed);
     }
-    case 'stats': return new StatsStage(compileAggs(op.aggs, ctx), op.by, f.reversed, f.timeBinned, ctx, next);
+    case 'stats': {
+      // A where right after the stats is also tried on each group first (see Having); it still runs after.
+      const having = following?.kind === 'where'
+        ? { test: whereTest(following.expr, ctx), reads: new Set(exprReads(following.expr)) }
+        : undefined;
+      return new StatsStage(compileAggs(op.aggs, ctx), op.by, f.reversed, f.timeBinned, ctx, next, having);
+    }
     case 'eventstats': return new EventstatsStage(compileAggs(op.aggs, ctx), op.by, f.reversed, copy, next);
     case 'streamstats':
       return new StreamstatsStage(compileAggs(op.aggs, ctx), op.by, { current: op.current, window: op.window, resetOnChange: op.resetOnChange, ...(op.timeWindow !== undefined ? { timeWindow: op.timeWindow } : {}) }, f.reversed, copy, next);
@@ -204,6 +207,11 @@ function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx
     case 'head': return new HeadStage(op.limit, f.reversed, next);
     case 'dedup': return new DedupStage(op.fields, op.limit, op.keepEmpty, op.consecutive, op.sortBy, f.reversed, next);
   }
+}
+
+function whereTest(expr: Expr, ctx: StageContext): (row: Row) => boolean {
+  const fn = compileExpr(expr, ctx);
+  return (row) => truthy(fn(row));
 }
 
 function compileAggs(aggs: StatsAgg[], ctx: StageContext) {

@@ -14,6 +14,13 @@ export interface AggSpec {
 
 interface Group { keys: Scalar[]; accs: Accumulator[] }
 
+/**
+ * The `where` that follows a stats directly, tried on each group before its row is finished: a group it
+ * drops skips the results it does not read (values() sorts its set, for one). `reads` are the fields the
+ * test reads (exprReads); a row holding just those, as the full row holds them, gets the same answer.
+ */
+export interface Having { test: (row: Row) => boolean; reads: ReadonlySet<string> }
+
 /** How long after a bin ends we keep it open for stragglers before passing its results on. */
 export const LATE_HORIZON_SECONDS = 3600;
 
@@ -32,7 +39,6 @@ export class StatsStage implements Stage {
   private readonly index: GroupIndex<Group> | undefined;
   /** The by-values of the row being placed (no closure made per event). */
   private placing: Scalar[] = [];
-  private readonly keyAt = (i: number): string => keyOf(this.placing[i]!);
   private readonly flushSpan: number | undefined;
   private maxTime = -Infinity;
   private nextFlushAt = Infinity;
@@ -50,11 +56,20 @@ export class StatsStage implements Stage {
     timeBinned: number | undefined,
     private readonly ctx: StageContext,
     private readonly next: Stage,
+    having?: Having,
   ) {
+    if (having) {
+      this.having = having.test;
+      this.havingAggs = aggs.flatMap((a, i) => (having.reads.has(a.as) ? [i] : []));
+    }
     this.flushSpan = by[0] === '_time' && reversed && timeBinned !== undefined ? timeBinned : undefined;
     this.index = by.length > 0 ? new GroupIndex<Group>(by.length) : undefined;
     this.push = statsPush(this, by, aggs, this.flushSpan !== undefined);
   }
+
+  private readonly having: ((row: Row) => boolean) | undefined;
+  /** The aggregates the having test reads, in their order (a later one of the same name wins, as in the row). */
+  private havingAggs: number[] = [];
 
   /** Takes one event (generated per stats command: see stats-kernel.ts). */
   readonly push: (row: Row) => void;
@@ -81,7 +96,7 @@ export class StatsStage implements Stage {
   groupOf(values: Scalar[]): Group {
     if (!this.index) return this.groups.values().next().value ?? this.makeGroup();
     this.placing = values;
-    return this.index.find(this.keyAt, this.makeGroup);
+    return this.index.find(values, this.makeGroup);
   }
 
   private readonly makeGroup = (): Group => {
@@ -125,6 +140,7 @@ export class StatsStage implements Stage {
       return 0;
     });
     for (const g of groups) {
+      if (this.having && !this.having(this.partialRow(g))) continue;
       const out: Row = {};
       this.by.forEach((f, i) => { out[f] = g.keys[i]; });
       this.aggs.forEach((a, i) => {
@@ -133,6 +149,17 @@ export class StatsStage implements Stage {
       });
       this.next.push(out);
     }
+  }
+
+  /** The group's row with only the by-fields and the aggregates the having test reads. */
+  private partialRow(g: Group): Row {
+    const out: Row = {};
+    for (let i = 0; i < this.by.length; i++) out[this.by[i]!] = g.keys[i];
+    for (const i of this.havingAggs) {
+      const v = g.accs[i]!.result();
+      if (v !== undefined) out[this.aggs[i]!.as] = v;
+    }
+    return out;
   }
 
   end(): void {
