@@ -5,7 +5,7 @@ import { GroupIndex, keyOf } from './group-index.js';
 test('group index: one group per combination of key strings, 5 and "5" alike; delete prunes empty levels', () => {
   const idx = new GroupIndex<{ id: number }>(3);
   let made = 0;
-  const find = (...k: Array<string | number>) => idx.find((i) => keyOf(k[i]!), () => ({ id: ++made }));
+  const find = (...k: Array<string | number>) => idx.find(k, () => ({ id: ++made }));
   const a = find(300, 'x', 'h');
   assert.equal(find('300', 'x', 'h'), a);
   const b = find(300, 'y', 'h');
@@ -19,5 +19,11 @@ test('group index: one group per combination of key strings, 5 and "5" alike; de
   assert.notEqual(again, a, 'a deleted group is made afresh');
   idx.delete(['300', 'x', 'h']); idx.delete(['300', 'y', 'h']);
   idx.delete(['nope', 'x', 'h']);
-  assert.equal((idx as unknown as { root: Map<string, unknown> }).root.has('300'), false, 'empty levels are pruned');
+  const root = (idx as unknown as { root: Map<string, unknown> }).root;
+  assert.equal(root.has('300'), false, 'empty levels are pruned');
+  // The first level's last map is remembered: after a delete it must not be used, or this group is lost.
+  const c = find(300, 'x', 'h');
+  assert.equal(root.has('300'), true, 'a pruned first level is made again');
+  assert.equal(find('300', 'x', 'h'), c);
+  assert.equal(find(300, 'x', 'h'), c);
 });

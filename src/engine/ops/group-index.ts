@@ -11,21 +11,39 @@ export function keyOf(v: string | number): string {
 
 export class GroupIndex<G> {
   private readonly root: Level<G> = new Map();
+  /**
+   * The first level's last value and the map under it: the first by-field is most often a binned _time,
+   * the same for long runs of events, and a number whose key string would be made and hashed afresh.
+   */
+  private firstValue: string | number | undefined;
+  private firstLevel: Level<G> | undefined;
 
   /** `depth` ≥ 1: the number of by-fields. */
   constructor(private readonly depth: number) {}
 
-  /** The group under these keys (`keys(i)` gives level i's key), made by `make` when there is none. */
-  find(keys: (i: number) => string, make: () => G): G {
+  /** The group under these by-values (one per level), made by `make` when there is none. */
+  find(values: ReadonlyArray<string | number>, make: () => G): G {
     let m = this.root;
     const last = this.depth - 1;
-    for (let i = 0; i < last; i++) {
-      const k = keys(i);
+    if (last > 0) {
+      const v = values[0]!;
+      if (v === this.firstValue && this.firstLevel !== undefined) m = this.firstLevel;
+      else {
+        const k = keyOf(v);
+        let next = m.get(k) as Level<G> | undefined;
+        if (next === undefined) { next = new Map(); m.set(k, next); }
+        this.firstValue = v;
+        this.firstLevel = next;
+        m = next;
+      }
+    }
+    for (let i = 1; i < last; i++) {
+      const k = keyOf(values[i]!);
       let next = m.get(k) as Level<G> | undefined;
       if (next === undefined) { next = new Map(); m.set(k, next); }
       m = next;
     }
-    const k = keys(last);
+    const k = keyOf(values[last]!);
     let g = m.get(k) as G | undefined;
     if (g === undefined) { g = make(); m.set(k, g); }
     return g;
@@ -33,6 +51,7 @@ export class GroupIndex<G> {
 
   /** Forgets the group under these keys, and any level left empty. */
   delete(keys: readonly string[]): void {
+    this.firstLevel = undefined; // its map may be the one taken out
     const path: Level<G>[] = [this.root];
     for (let i = 0; i < this.depth - 1; i++) {
       const next = path[i]!.get(keys[i]!) as Level<G> | undefined;
@@ -45,5 +64,5 @@ export class GroupIndex<G> {
     }
   }
 
-  clear(): void { this.root.clear(); }
+  clear(): void { this.root.clear(); this.firstLevel = undefined; }
 }
