@@ -2,12 +2,12 @@
 // oldest-first order, binned time) are tracked while building so each stage copies or buffers only when needed.
 import type { LogicalPlan, Operator } from '../plan/plan.js';
 import { SplError } from '../spl/errors.js';
-import { compileSplRegex, toJsReplacement } from '../spl/regex.js';
+import { compileSplRegex, narrowCaptures, toJsReplacement } from '../spl/regex.js';
 import { STATS_FUNCTIONS } from '../spl/stats-functions.js';
 import { compileExpr, type Compiled } from './eval-compiler.js';
 import { compileSearch } from './search-match.js';
 import { rowCopier, scratchCopier, type RowCopy, type Stage, type StageContext, type StreamFacts } from './stage.js';
-import { exprReads, neededFields } from '../plan/needed-fields.js';
+import { ALL, exprReads, neededFields, type FieldSet } from '../plan/needed-fields.js';
 import { withoutDeadRex } from './prune.js';
 import { residualForShape, type EventShape, type Residual } from './search-gate.js';
 import { asNumber, type Row } from './value.js';
@@ -85,7 +85,7 @@ export class Pipeline {
     for (let i = operators.length - 1; i >= 0; i--) {
       if (i === 0 && operators[0]!.kind === 'search') afterSearch = next;
       const copy = !facts[i]!.shared ? undefined : (facts[i]!.transient ? scratchCopier(needed[i]!) : undefined) ?? rowCopier(needed[i]!);
-      next = buildStage(operators[i]!, facts[i]!, copy, opts.ctx, next, operators[i + 1]);
+      next = buildStage(operators[i]!, facts[i]!, copy, opts.ctx, next, operators[i + 1], needed[i + 1] ?? ALL);
       if (counts) next = new Counting(counts, i, next);
     }
     this.head = next;
@@ -163,7 +163,8 @@ function nextFacts(op: Operator, f: StreamFacts): StreamFacts {
   }
 }
 
-function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx: StageContext, next: Stage, following?: Operator): Stage {
+/** `following` is the next operator, `neededAfter` the fields its input needs (see needed-fields.ts). */
+function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx: StageContext, next: Stage, following: Operator | undefined, neededAfter: FieldSet): Stage {
   switch (op.kind) {
     case 'search': return new FilterStage(compileSearch(op.expr), next);
     case 'where': return new FilterStage(whereTest(op.expr, ctx), next);
@@ -179,7 +180,8 @@ function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx
         const c = compileSplRegex(m[1]!, op.span.start, (global ? 'g' : '') + (m[3]!.includes('i') ? 'i' : ''));
         return new SedStage(op.field, c.re, toJsReplacement(m[2]!), copy, next);
       }
-      const c = compileSplRegex(op.regex, op.span.start);
+      // Groups nothing after the rex reads are not captured: the match is the same, with fewer strings made.
+      const c = neededAfter === ALL ? compileSplRegex(op.regex, op.span.start) : narrowCaptures(compileSplRegex(op.regex, op.span.start), (g) => neededAfter.has(g));
       return new RexStage(op.field, c.re, c.groupNames, op.maxMatch, copy, next, c.groupIndex, c.unnamed);
     }
     case 'stats': {

@@ -47,10 +47,49 @@ export function compileSplRegex(pattern: string, pos: number, extraFlags = ''): 
   const groupNames = [...numbers.keys()];
   const out: CompiledRegex = { re, groupNames, groupIndex: [...numbers.values()] };
   if (groupNames.length > 0 && !src.includes('\\k<')) {
-    try { out.unnamed = new RegExp(src.replace(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g, '('), flags); } catch { /* keep the named one */ }
+    try { out.unnamed = new RegExp(mapNamedGroups(src, () => '('), flags); } catch { /* keep the named one */ }
   }
   if (byPattern.size > 1000) byPattern.clear();
   byPattern.set(pattern, out);
+  return out;
+}
+
+/**
+ * The pattern with the named groups `keep` rejects made non-capturing: what it matches is unchanged, and a
+ * match no longer makes their strings (rex leaves out the groups nothing after it reads). Unchanged when every
+ * group is kept, or when the pattern refers back to a group, whose number or name would change.
+ */
+export function narrowCaptures(c: CompiledRegex, keep: (name: string) => boolean): CompiledRegex {
+  if (c.groupNames.every(keep)) return c;
+  const src = c.re.source;
+  if (/\\k<|\\[1-9]/.test(src)) return c;
+  const out = mapNamedGroups(src, (name) => (keep(name) ? `(?<${name}>` : '(?:'));
+  let re: RegExp;
+  try { re = new RegExp(out, c.re.flags); } catch { return c; }
+  const numbers = captureNumbers(out);
+  const narrowed: CompiledRegex = { re, groupNames: [...numbers.keys()], groupIndex: [...numbers.values()] };
+  if (narrowed.groupNames.length > 0) {
+    try { narrowed.unnamed = new RegExp(mapNamedGroups(out, () => '('), c.re.flags); } catch { /* keep the named one */ }
+  }
+  return narrowed;
+}
+
+/**
+ * The pattern with each named group's opening `(?<name>` replaced by `open(name)`; escapes and character
+ * classes, where the same characters are literal, are left alone.
+ */
+function mapNamedGroups(src: string, open: (name: string) => string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const ch = src[i]!;
+    if (ch === '\\') { out += ch + (src[i + 1] ?? ''); i++; continue; }
+    if (inClass) { if (ch === ']') inClass = false; out += ch; continue; }
+    if (ch === '[') { inClass = true; out += ch; continue; }
+    const name = ch === '(' && src[i + 1] === '?' && src[i + 2] === '<' ? /^([A-Za-z_][A-Za-z0-9_]*)>/.exec(src.slice(i + 3, i + 300)) : null;
+    if (name) { out += open(name[1]!); i += 2 + name[0].length; continue; }
+    out += ch;
+  }
   return out;
 }
 
