@@ -9,6 +9,7 @@ import { compileSearch } from './search-match.js';
 import { rowCopier, scratchCopier, type RowCopy, type Stage, type StageContext, type StreamFacts } from './stage.js';
 import { ALL, exprReads, neededFields, type FieldSet } from '../plan/needed-fields.js';
 import { withoutDeadRex } from './prune.js';
+import { withEvalsFused } from './fuse.js';
 import { residualForShape, type EventShape, type Residual } from './search-gate.js';
 import { asNumber, type Row } from './value.js';
 import { FilterStage } from './ops/filter.js';
@@ -69,7 +70,7 @@ export class Pipeline {
     this.earliest = plan.earliest ?? -Infinity;
     this.latest = plan.latest ?? Infinity;
     // Facts flow forward, stages are linked backward: compute facts first.
-    const operators = withoutDeadRex(plan.operators);
+    const operators = withEvalsFused(withoutDeadRex(plan.operators));
     const facts: StreamFacts[] = [];
     let f: StreamFacts = { shared: true, reversed: true };
     for (const op of operators) {
