@@ -58,6 +58,7 @@ export class StatsStage implements Stage {
     private readonly next: Stage,
     having?: Having,
   ) {
+    this.allAggs = aggs.map((_, i) => i);
     if (having) {
       this.having = having.test;
       this.havingAggs = aggs.flatMap((a, i) => (having.reads.has(a.as) ? [i] : []));
@@ -70,6 +71,7 @@ export class StatsStage implements Stage {
   private readonly having: ((row: Row) => boolean) | undefined;
   /** The aggregates the having test reads, in their order (a later one of the same name wins, as in the row). */
   private havingAggs: number[] = [];
+  private readonly allAggs: number[];
 
   /** Takes one event (generated per stats command: see stats-kernel.ts). */
   readonly push: (row: Row) => void;
@@ -140,22 +142,16 @@ export class StatsStage implements Stage {
       return 0;
     });
     for (const g of groups) {
-      if (this.having && !this.having(this.partialRow(g))) continue;
-      const out: Row = {};
-      this.by.forEach((f, i) => { out[f] = g.keys[i]; });
-      this.aggs.forEach((a, i) => {
-        const v = g.accs[i]!.result();
-        if (v !== undefined) out[a.as] = v;
-      });
-      this.next.push(out);
+      if (this.having && !this.having(this.rowOf(g, this.havingAggs))) continue;
+      this.next.push(this.rowOf(g, this.allAggs));
     }
   }
 
-  /** The group's row with only the by-fields and the aggregates the having test reads. */
-  private partialRow(g: Group): Row {
+  /** The group's row: its by-fields, then the results of these aggregates (absent when there is none). */
+  private rowOf(g: Group, aggs: readonly number[]): Row {
     const out: Row = {};
     for (let i = 0; i < this.by.length; i++) out[this.by[i]!] = g.keys[i];
-    for (const i of this.havingAggs) {
+    for (const i of aggs) {
       const v = g.accs[i]!.result();
       if (v !== undefined) out[this.aggs[i]!.as] = v;
     }
