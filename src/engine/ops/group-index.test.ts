@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GroupIndex, keyOf } from './group-index.js';
+import { GroupIndex } from './group-index.js';
 
 test('group index: one group per combination of key strings, 5 and "5" alike; delete prunes empty levels', () => {
   const idx = new GroupIndex<{ id: number }>(3);
