@@ -25,28 +25,42 @@ class Count implements Accumulator {
 }
 
 /**
- * The last value added, checked before the set: a group's values come in runs (one client's method, status
- * and path repeat), and comparing with it is cheaper than hashing into the set. 5 and "5" are one value.
+ * The last value added, checked before anything else: a group's values come in runs (one client's method,
+ * status and path repeat), and comparing with it is cheaper than hashing. 5 and "5" are one value.
+ * The first distinct value is held alone and a Set is made only for a second: most groups see one status or
+ * one method, and a scan opens hundreds of thousands of groups, each Set a young object the collector copies.
  */
 abstract class DistinctSet {
-  seen = new Set<string>();
+  private one: string | undefined;
+  private many: Set<string> | undefined;
   private last: Scalar | undefined;
   add(v: Scalar): void {
     if (v === this.last) return;
     this.last = v;
-    this.seen.add(scalarToString(v));
+    const s = scalarToString(v);
+    if (this.many !== undefined) this.many.add(s);
+    else if (this.one === undefined) this.one = s;
+    else if (s !== this.one) this.many = new Set([this.one, s]);
+  }
+  get size(): number {
+    return this.many !== undefined ? this.many.size : this.one === undefined ? 0 : 1;
+  }
+  /** The distinct values as strings, in the order first seen. */
+  strings(): string[] {
+    return this.many !== undefined ? [...this.many] : this.one === undefined ? [] : [this.one];
   }
 }
 
 class Distinct extends DistinctSet implements Accumulator {
-  result(): Value { return this.seen.size; }
+  result(): Value { return this.size; }
 }
 
 class Values extends DistinctSet implements Accumulator {
   result(): Value | undefined {
-    if (this.seen.size === 0) return undefined;
-    const arr = [...this.seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return arr.length === 1 ? arr[0]! : arr;
+    const arr = this.strings();
+    if (arr.length === 0) return undefined;
+    if (arr.length === 1) return arr[0]!;
+    return arr.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 }
 
