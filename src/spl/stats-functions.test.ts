@@ -2,15 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { STATS_FUNCTIONS } from './stats-functions.js';
 import { scalarToString, type Scalar } from '../engine/value.js';
-
-// A small seeded generator, so a failure names a sequence that can be replayed.
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { Rng } from '../sim/rng.js';
 
 /** values() and dc() as Splunk defines them, written the plain way: every value's string in one Set. */
 function reference(seq: Scalar[]): { values: unknown; dc: number } {
@@ -23,13 +15,14 @@ test('values() and dc() agree with one plain Set on random runs of repeated valu
   // Few distinct values in runs (as a group sees them), numbers beside their strings, and an empty string.
   const pool: Scalar[] = ['GET', 'POST', 200, '200', 404, '', 'b', 'a', 1.5, '1.5', 'HEAD'];
   for (let seed = 1; seed <= 2000; seed++) {
-    const r = rng(seed);
-    const n = Math.floor(r() * 12);
-    const kinds = 1 + Math.floor(r() * pool.length);
+    // Seeded, so a failure names a sequence that can be replayed.
+    const r = new Rng(seed);
+    const n = r.int(0, 11);
+    const kinds = r.int(1, pool.length);
     const seq: Scalar[] = [];
     while (seq.length < n) {
-      const v = pool[Math.floor(r() * kinds)]!;
-      const run = 1 + Math.floor(r() * 3);
+      const v = pool[r.int(0, kinds - 1)]!;
+      const run = r.int(1, 3);
       for (let k = 0; k < run && seq.length < n; k++) seq.push(v);
     }
     const values = STATS_FUNCTIONS.values!.create(true);
