@@ -8,6 +8,7 @@ import type { Row } from '../value.js';
 import { StatsStage } from './stats.js';
 import type { Stage } from '../stage.js';
 import type { Accumulator } from '../../spl/stats-functions.js';
+import { Rng } from '../../sim/rng.js';
 
 const tz = TimeZone.resolve('UTC');
 const NOW = Date.UTC(2025, 5, 14, 12, 0, 0) / 1000;
@@ -16,13 +17,9 @@ const run = (spl: string, events: Row[]): Row[] => {
   return runPlan(plan, events, { tz, now: NOW, warn: () => {} });
 };
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
-}
-
 test('stats then where: trying the where on each group first gives the rows the where gives after', () => {
-  const r = rng(7);
+  const g = new Rng(7);
+  const r = () => g.next();
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const events: Row[] = [];
   let t = NOW - 30000;
