@@ -5,6 +5,7 @@ import { resolveInputs } from './inputs.js';
 import type { Io } from './io.js';
 import { runJobs, type InputSummary, type JobCost, type ResultSink } from '../engine/runner.js';
 import { runJobsParallel } from '../engine/parallel.js';
+import { runJobsSplit } from '../engine/range-split.js';
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { riskEventsFor, type RiskEvent } from '../risk/risk-events.js';
@@ -167,7 +168,9 @@ export async function runScan(values: ScanValues, positionals: string[], io: Io,
   const big = files !== undefined && bigInput(files);
   const workers = workerCount(values.workers, files, big, jobs.length);
   // Big files go to worker threads even with one worker: a worker's heap can be capped (see parallel.ts).
-  const res = files && (workers > 1 || big) ? await runJobsParallel(files, jobs, runOpts, workers) : await runJobs(sources, jobs, runOpts);
+  // With several, each thread reads a part of the input if it can be cut (range-split.ts), else a share of the detections.
+  const res = !files || (workers === 1 && !big) ? await runJobs(sources, jobs, runOpts)
+    : (workers > 1 ? await runJobsSplit(files, jobs, runOpts, workers) : undefined) ?? await runJobsParallel(files, jobs, runOpts, workers);
   res.failures = failures;
   const changes = recorderFor(res).finish();
   return { common, detections, res, sources, store, changes, incidentConfig, costs };

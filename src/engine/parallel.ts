@@ -13,7 +13,9 @@ import type { InputSummary, Job, JobCost, ResultSink, RunOptions, RunResult } fr
 import type { Row } from './value.js';
 
 export interface WorkerInput {
-  files: Array<{ path: string; mtimeMs: number }>;
+  /** Whole files, or (with `head`) byte ranges of them: see range-split.ts. */
+  files: Array<{ path: string; mtimeMs: number; start?: number; end?: number }>;
+  head?: boolean;
   jobs: Job[];
   tz: string;
   now: number;
@@ -67,7 +69,7 @@ export async function runJobsParallel(files: Array<{ path: string; mtimeMs: numb
   let summary: InputSummary | undefined;
   const ordered = orderedSink(jobs.map((j) => j.key), sink);
   const take: ResultSink = (key, result, input, cost) => { summary = input; ordered(key, result, input, cost); };
-  await Promise.all(parts.map((part) => runPart(files, part, opts, heapMb, take)));
+  await Promise.all(parts.map((part) => runPart(workerInput(files, part, opts), opts, heapMb, take)));
   if (summary) {
     out.lines = summary.lines;
     out.truncatedLines = summary.truncatedLines;
@@ -137,12 +139,18 @@ export function orderedSink(order: string[], sink: ResultSink): ResultSink {
   };
 }
 
-async function runPart(files: WorkerInput['files'], part: Job[], opts: RunOptions, heapMb: number, take: ResultSink): Promise<void> {
-  // Warnings are held until the worker finishes, so a worker run again does not repeat them.
+export function workerInput(files: WorkerInput['files'], jobs: Job[], opts: RunOptions): WorkerInput {
+  return { files, jobs, tz: opts.tz.name, now: opts.now, ...(opts.host !== undefined ? { host: opts.host } : {}), ...(opts.truncate !== undefined ? { truncate: opts.truncate } : {}), ...(opts.profile ? { profile: true } : {}) };
+}
+
+/**
+ * Runs one worker over `input` and hands its results to `take`. Warnings go to opts.warn when it has
+ * finished (a worker run again does not repeat them), or to `warnings` when given.
+ */
+export async function runPart(input: WorkerInput, opts: RunOptions, heapMb: number, take: ResultSink, held?: string[]): Promise<void> {
   const warnings: string[] = [];
   try {
     await new Promise<void>((ok, fail) => {
-      const input: WorkerInput = { files, jobs: part, tz: opts.tz.name, now: opts.now, ...(opts.host !== undefined ? { host: opts.host } : {}), ...(opts.truncate !== undefined ? { truncate: opts.truncate } : {}), ...(opts.profile ? { profile: true } : {}) };
       const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
       w.on('message', (m: WorkerMessage) => {
         if (m.kind === 'warn') warnings.push(m.message);
@@ -153,10 +161,10 @@ async function runPart(files: WorkerInput['files'], part: Job[], opts: RunOption
       w.on('error', fail);
       w.on('exit', (code) => { if (code !== 0) fail(new Error(`a scan worker stopped with exit code ${code}`)); });
     });
-    for (const m of warnings) opts.warn?.(m);
+    for (const m of warnings) { if (held) held.push(m); else opts.warn?.(m); }
   } catch (e) {
     if ((e as { code?: string }).code !== 'ERR_WORKER_OUT_OF_MEMORY' || heapMb >= MAX_HEAP_MB) throw e;
     opts.warn?.(`a scan thread needed more than ${heapMb} MB for its detections; running them again with ${heapMb * 4} MB`);
-    return runPart(files, part, opts, heapMb * 4, take);
+    return runPart(input, opts, heapMb * 4, take, held);
   }
 }

@@ -24,6 +24,7 @@ import { StreamstatsStage } from './ops/streamstats.js';
 import { TransactionStage } from './ops/transaction.js';
 import type { Expr, StatsAgg, TxnFilter } from '../spl/ast.js';
 import { truthy } from '../spl/eval-functions.js';
+import { BinWatch, Capture, splitPoint, type BinSeen, type SplitPoint } from './split.js';
 
 /** Collects the final rows; if they are still oldest first, turns them into Splunk's newest-first order. */
 class Collector implements Stage {
@@ -45,6 +46,11 @@ export interface PipelineOptions {
   onRow?: (row: Row) => void;
   /** Count the rows each stage takes (see `reach`): to weigh jobs before spreading them over threads. */
   countReach?: boolean;
+  /**
+   * Build only the part a thread runs over one range of a split input (split.ts): the rows reaching the cut
+   * are kept (`end()` returns them) instead of going on.
+   */
+  head?: boolean;
 }
 
 /** Counts the rows a stage takes. */
@@ -61,7 +67,12 @@ export class Pipeline {
   private readonly leading: LogicalPlan;
   /** With countReach: each operator (dead rex removed) and the rows it has taken so far. */
   readonly reach: Array<{ op: Operator; rows: number }> | undefined;
-  private readonly collector: Collector;
+  private readonly collector: Collector | Capture;
+  /** The stage that takes operator i's input, by i; the last is the collector. */
+  private readonly entries: Stage[];
+  /** Where the search is cut when the input is split between threads. */
+  readonly split: SplitPoint;
+  private readonly watch: BinWatch | undefined;
   private readonly earliest: number;
   private readonly latest: number;
   private ended = false;
@@ -77,19 +88,28 @@ export class Pipeline {
       facts.push(f);
       f = nextFacts(op, f);
     }
-    this.collector = new Collector(f.reversed, opts.onRow);
+    this.split = splitPoint(operators, facts);
+    const last = opts.head ? this.split.at : operators.length;
+    // Rows after a stats are its own; any earlier may be shared or a scratch row.
+    this.collector = opts.head ? new Capture(this.split.binnedSpan === undefined) : new Collector(f.reversed, opts.onRow);
     const needed = neededFields(operators);
     let next: Stage = this.collector;
+    const entries: Stage[] = [next];
     markTransient(operators, facts);
     let afterSearch: Stage | undefined;
     const counts = opts.countReach ? operators.map(() => 0) : undefined;
-    for (let i = operators.length - 1; i >= 0; i--) {
+    let watch: BinWatch | undefined;
+    for (let i = last - 1; i >= 0; i--) {
       if (i === 0 && operators[0]!.kind === 'search') afterSearch = next;
       const copy = !facts[i]!.shared ? undefined : (facts[i]!.transient ? scratchCopier(needed[i]!) : undefined) ?? rowCopier(needed[i]!);
       next = buildStage(operators[i]!, facts[i]!, copy, opts.ctx, next, operators[i + 1], needed[i + 1] ?? ALL);
+      if (opts.head && i === last - 1 && this.split.binnedSpan !== undefined) next = watch = new BinWatch(this.split.binnedSpan, next);
       if (counts) next = new Counting(counts, i, next);
+      entries.unshift(next);
     }
     this.head = next;
+    this.entries = entries;
+    this.watch = watch;
     this.afterSearch = afterSearch;
     this.leading = { operators: operators.slice(0, 1) };
     this.reach = counts && operators.map((op, i) => ({ op, get rows() { return counts[i]!; } }));
@@ -116,6 +136,20 @@ export class Pipeline {
       if (t < earliest || t >= latest) return;
       stage.push(event);
     };
+  }
+
+  /**
+   * Rows one range's thread kept at the cut (see PipelineOptions.head), in their order: they go to the stage
+   * at the cut, past the operators before it. For the threads' ranges in the input's order.
+   */
+  pushAtCut(rows: readonly Row[]): void {
+    const stage = this.entries[this.split.at]!;
+    for (let i = 0; i < rows.length; i++) stage.push(rows[i]!);
+  }
+
+  /** With `head`, when the cut follows a stats by binned _time: the bins its rows had (see split.ts). */
+  get binsSeen(): BinSeen | undefined {
+    return this.watch?.seen;
   }
 
   /** Pushes one event. Events outside the plan's time range are skipped here. */

@@ -10,6 +10,7 @@ import { explainRuntimeError } from '../spl/compile.js';
 import type { TimeZone } from '../util/timezone.js';
 import { Pipeline } from './pipeline.js';
 import type { Row } from './value.js';
+import type { BinSeen } from './split.js';
 
 export interface Job { key: string; plan: LogicalPlan; expanded: string }
 
@@ -27,6 +28,11 @@ export interface RunOptions {
   onResult?: ResultSink;
   /** Time each job's work (the cost reaches onResult): for `scan --profile`. */
   profile?: boolean;
+  /**
+   * Run each job only up to its cut (engine/split.ts) and give the rows kept there, with the bins its stats
+   * saw: this thread reads one range of a split input (range-split.ts).
+   */
+  head?: boolean;
 }
 
 /** What one job cost: milliseconds spent in its pipeline, and the events it was handed. */
@@ -40,7 +46,7 @@ export interface InputSummary {
   lastEventTime?: number;
 }
 
-export type ResultSink = (key: string, result: { rows: Row[] } | { failure: string }, input: InputSummary, cost?: JobCost) => void;
+export type ResultSink = (key: string, result: { rows: Row[]; bins?: BinSeen } | { failure: string }, input: InputSummary, cost?: JobCost) => void;
 
 export interface RunResult {
   rows: Map<string, Row[]>;
@@ -59,7 +65,7 @@ export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOption
   const warn = opts.warn ?? (() => {});
   const failures = new Map<string, string>();
   const active = jobs.map((job) => {
-    const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) } });
+    const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) }, ...(opts.head ? { head: true } : {}) });
     const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
     return { job, pipeline: pipeline as Pipeline | undefined, failed: false, gin, cost: { ms: 0, events: 0 } as JobCost };
   });
@@ -124,16 +130,17 @@ export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOption
   for (const a of active) {
     const key = a.job.key;
     let rows: Row[] = [];
+    let bins: BinSeen | undefined;
     if (!a.failed && a.pipeline) {
       const t0 = profile ? performance.now() : 0;
-      try { rows = a.pipeline.end(); } catch (e) { fail(a, e); }
+      try { rows = a.pipeline.end(); bins = a.pipeline.binsSeen; } catch (e) { fail(a, e); }
       if (profile) a.cost.ms += performance.now() - t0;
     }
     a.pipeline = undefined; // its state (groups, buffers) goes now, not after the last job
     const failure = failures.get(key);
     if (opts.onResult) {
       failures.delete(key);
-      opts.onResult(key, failure !== undefined ? { failure } : { rows }, summary, profile ? a.cost : undefined);
+      opts.onResult(key, failure !== undefined ? { failure } : bins ? { rows, bins } : { rows }, summary, profile ? a.cost : undefined);
     } else if (failure === undefined) result.rows.set(key, rows);
   }
   return result;

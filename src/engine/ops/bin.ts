@@ -24,7 +24,7 @@ export class BinStage implements Stage {
     const row = this.copy ? this.copy(input) : input;
     if (this.field === '_time' || this.spanSeconds !== undefined) {
       const span = this.spanSeconds ?? this.spanValue;
-      row[this.as] = span >= 86400 ? this.dayAligned(v, span) : Math.floor(v / span) * span;
+      row[this.as] = binTime(v, span, this.tz);
     } else {
       const lo = Math.floor(v / this.spanValue) * this.spanValue;
       row[this.as] = `${tidy(lo)}-${tidy(lo + this.spanValue)}`;
@@ -32,18 +32,20 @@ export class BinStage implements Stage {
     this.next.push(row);
   }
 
-  private dayAligned(t: number, span: number): number {
-    const f = this.tz.fieldsAt(t * 1000);
-    const midnight = this.tz.localToEpochMs(f.y, f.mo, f.d, 0, 0, 0) / 1000;
-    const days = span / 86400;
-    if (days === 1) return midnight;
-    // Multi-day spans count whole days since the epoch in the search zone.
-    const dayIndex = Math.floor((midnight + f.offsetMin * 60) / 86400);
-    const start = dayIndex - (((dayIndex % days) + days) % days);
-    return midnight - (dayIndex - start) * 86400;
-  }
-
   end(): void { this.next.end(); }
+}
+
+/** The start of the bin of `span` seconds that epoch second `t` falls in, as `bin _time span=…` gives it. */
+export function binTime(t: number, span: number, tz: TimeZone): number {
+  if (span < 86400) return Math.floor(t / span) * span;
+  const f = tz.fieldsAt(t * 1000);
+  const midnight = tz.localToEpochMs(f.y, f.mo, f.d, 0, 0, 0) / 1000;
+  const days = span / 86400;
+  if (days === 1) return midnight;
+  // Multi-day spans count whole days since the epoch in the search zone.
+  const dayIndex = Math.floor((midnight + f.offsetMin * 60) / 86400);
+  const start = dayIndex - (((dayIndex % days) + days) % days);
+  return midnight - (dayIndex - start) * 86400;
 }
 
 function tidy(x: number): string {

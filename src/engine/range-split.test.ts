@@ -1,0 +1,170 @@
+// An input cut between threads by byte ranges: where the cuts fall, and results that are one thread's.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileSearchText } from '../spl/compile.js';
+import { MacroTable } from '../spl/macros.js';
+import { TimeZone } from '../util/timezone.js';
+import { fileSource } from '../input/sources.js';
+import { loadContent, compileJob } from '../cli/content.js';
+import { runJobs, type Job, type RunOptions } from './runner.js';
+import { findCut, planRanges, runJobsSplit } from './range-split.js';
+
+const tz = TimeZone.resolve('UTC');
+const NOW = Date.UTC(2025, 5, 20) / 1000;
+const opts: RunOptions = { tz, now: NOW, host: 'h', warn: () => {} };
+const SAMPLE = new URL('../../../samples/server.log', import.meta.url).pathname;
+const DAY = new URL('../../../datasets/ordinary-day.log', import.meta.url).pathname;
+
+const two = (n: number) => String(n).padStart(2, '0');
+const gin = (s: number, path = '/api/chat') =>
+  `[GIN] 2025/06/14 - ${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)} | 200 |    1.25ms |       10.0.0.${s % 7} | POST     "${path}"`;
+const slog = (s: number, msg: string) => `time=2025-06-14T${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}.000Z level=INFO source=x.go:1 msg="${msg}"`;
+
+function write(lines: string[], name = 'server.log'): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'sentinel-split-')), name);
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+/** The line starting at byte `at` of the file. */
+function lineAt(file: string, at: number): string {
+  const text = readFileSync(file, 'latin1');
+  assert.ok(at === 0 || text[at - 1] === '\n', 'a cut is at the start of a line');
+  return text.slice(at, text.indexOf('\n', at));
+}
+
+test('a cut is the first gin line of a new bin for every span, after events of the bin before', () => {
+  const lines: string[] = [];
+  for (let s = 0; s < 3 * 3600; s += 20) lines.push(gin(s));
+  const file = write(lines);
+  const size = statSync(file).size;
+  assert.equal(lineAt(file, findCut(file, Math.floor(size / 2), [300, 3600], opts)!), gin(7200));
+  assert.equal(lineAt(file, findCut(file, Math.floor(size / 2), [300], opts)!), gin(5700), 'only 5-minute bins: the next 5 minutes');
+  assert.equal(findCut(file, Math.floor(size * 0.8), [3600], opts), undefined, 'no later hour in the file');
+  // A runner line already in the next bin, before the gin lines of that bin: the cut waits for the bin after.
+  const from = lines.slice(0, lines.indexOf(gin(7100))).join('\n').length + 1;
+  assert.equal(lineAt(file, findCut(file, from, [300], opts)!), gin(7200));
+  lines.splice(lines.indexOf(gin(7200)), 0, slog(7201, 'llama runner started in 1.00 seconds'));
+  const late = write(lines);
+  assert.equal(lineAt(late, findCut(late, from, [300], opts)!), gin(7500));
+});
+
+test('a cut skips the line it lands in and over-long lines, and never starts at a line that is not gin', () => {
+  const lines = [gin(0), gin(10), 'x'.repeat(30_000) + ' 2025/06/14 - 00:06:00', slog(20, 'hello'), 'a line without a time', gin(301), gin(302)];
+  const file = write(lines);
+  // From inside the first gin line: the second gin line is the first whole one, the third starts the next bin.
+  assert.equal(lineAt(file, findCut(file, 5, [300], opts)!), gin(301));
+  assert.equal(lineAt(file, findCut(file, 5, [300], { ...opts, truncate: 100 })!), gin(301));
+  // From inside the long line: the one gin line after it has no gin line before it to compare with.
+  assert.equal(findCut(file, lines[0]!.length + lines[1]!.length + 100, [300], opts), undefined);
+});
+
+test('the ranges cover the files exactly, in order, each starting at a line', () => {
+  const lines: string[] = [];
+  for (let s = 0; s < 6 * 3600; s += 15) lines.push(gin(s), ...(s % 600 === 0 ? [slog(s, 'tick')] : []));
+  const file = write(lines);
+  const size = statSync(file).size;
+  for (const n of [2, 3, 5]) {
+    const parts = planRanges([{ path: file, mtimeMs: 0 }], n, [300, 3600], opts)!;
+    assert.equal(parts.length, n);
+    const flat = parts.flat();
+    assert.equal(flat[0]!.start, 0);
+    assert.equal(flat[flat.length - 1]!.end, size);
+    for (let i = 1; i < flat.length; i++) {
+      assert.equal(flat[i]!.start, flat[i - 1]!.end);
+      assert.match(lineAt(file, flat[i]!.start), /^\[GIN\] \d{4}\/\d{2}\/\d{2} - \d{2}:00:00 /);
+    }
+  }
+  assert.equal(planRanges([{ path: file + '.gz', mtimeMs: 0 }], 2, [], opts), undefined, 'compressed: not cut');
+  assert.equal(planRanges([{ path: file, mtimeMs: 0 }], 1, [], opts), undefined);
+});
+
+/** Every built-in detection, as scan runs them. */
+function builtinJobs(): Job[] {
+  const { detections, macros } = loadContent();
+  return detections.map((d) => compileJob(d.name, d.search, macros, { tz, now: NOW, format: 'table' } as Parameters<typeof compileJob>[3]));
+}
+
+test('every built-in detection over a cut input gives one thread\'s results, over files in time order', async () => {
+  const files = [SAMPLE, DAY];
+  const jobs = builtinJobs();
+  const one = await runJobs(files.map(fileSource), jobs, opts);
+  const found = [...one.rows.values()].filter((r) => r.length > 0).length;
+  assert.ok(found >= 5, `the input should make several detections fire (${found})`);
+  for (const n of [2, 3, 4]) {
+    const warnings: string[] = [];
+    const split = await runJobsSplit(files.map((path) => ({ path, mtimeMs: statSync(path).mtimeMs })), jobs, { ...opts, warn: (m) => warnings.push(m) }, n);
+    assert.ok(split, `${n} ranges`);
+    assert.deepEqual([...split.rows.keys()], jobs.map((j) => j.key));
+    assert.deepEqual(split.rows, one.rows, `${n} ranges`);
+    assert.deepEqual(split.failures, one.failures);
+    assert.equal(split.lines, one.lines);
+    assert.equal(split.firstEventTime, one.firstEventTime);
+    assert.equal(split.lastEventTime, one.lastEventTime);
+    assert.deepEqual(warnings, [], 'no search ran again');
+  }
+});
+
+test('a search whose bins meet across ranges is run again over the whole input, with the same results', async () => {
+  // The files out of time order: the second day first.
+  const files = [DAY, SAMPLE];
+  const jobs = builtinJobs();
+  const one = await runJobs(files.map(fileSource), jobs, opts);
+  const warnings: string[] = [];
+  const split = (await runJobsSplit(files.map((path) => ({ path, mtimeMs: 0 })), jobs, { ...opts, warn: (m) => warnings.push(m) }, 2))!;
+  assert.deepEqual(split.rows, one.rows);
+  assert.deepEqual([...split.rows.keys()], jobs.map((j) => j.key));
+  assert.equal(warnings.filter((w) => /ran again over the whole input/.test(w)).length, 1, warnings.join('\n'));
+});
+
+test('a search that fails in a later range fails as in one thread, and the others go on', async () => {
+  const lines: string[] = [];
+  for (let s = 0; s < 4 * 3600; s += 30) lines.push(gin(s, s > 3 * 3600 ? '/api/pull' : '/api/chat'));
+  const file = write(lines);
+  const job = (key: string, spl: string): Job => {
+    const { plan, expanded } = compileSearchText(spl, new MacroTable(), { tz, now: NOW });
+    return { key, plan, expanded };
+  };
+  const jobs = [
+    job('fails-late', 'search uri_path="/api/pull" | eval bad=(status=200)'),
+    job('binned', 'search line_type=gin | bin _time span=10m | stats count by _time, src'),
+    job('ordered', 'search line_type=gin | sort 0 -_time | head 5 | table _time, src'),
+    job('streamed', 'search line_type=gin src="10.0.0.3" | eval m=_time % 7 | table _time, m'),
+  ];
+  const one = await runJobs([fileSource(file)], jobs, opts);
+  const split = (await runJobsSplit([{ path: file, mtimeMs: 0 }], jobs, opts, 3))!;
+  assert.equal(split.failures.get('fails-late'), one.failures.get('fails-late'));
+  assert.match(split.failures.get('fails-late')!, /true\/false/);
+  assert.deepEqual(split.rows, one.rows);
+});
+
+test('lines out of time order around a cut: the binned searches run again, and the results are one thread\'s', async () => {
+  const job = (key: string, spl: string): Job => {
+    const { plan, expanded } = compileSearchText(spl, new MacroTable(), { tz, now: NOW });
+    return { key, plan, expanded };
+  };
+  const jobs = [
+    job('binned', 'search line_type=gin | bin _time span=5m | stats count, values(src) as srcs by _time, host'),
+    job('streamed', 'search line_type=gin src="10.0.0.3" | table _time, src'),
+  ];
+  const cases: Array<[string, (s: number) => string[]]> = [
+    // After the first line of every bin, a line of the bin before: whichever bin starts a range, it is in two.
+    ['a bin in two ranges', (s) => (s % 300 === 30 ? [gin(s - 60)] : [])],
+    // In the last range (from about 03:20), a line 75 minutes late, of a bin of that range: whether one thread
+    // had closed its bin depends on when it last closed bins.
+    ['a bin perhaps closed', (s) => (s === 17400 ? [gin(s - 4500)] : [])],
+  ];
+  for (const [name, extra] of cases) {
+    const lines: string[] = [];
+    for (let s = 0; s < 5 * 3600; s += 30) lines.push(gin(s), ...extra(s));
+    const file = write(lines);
+    const one = await runJobs([fileSource(file)], jobs, opts);
+    const warnings: string[] = [];
+    const split = (await runJobsSplit([{ path: file, mtimeMs: 0 }], jobs, { ...opts, warn: (m) => warnings.push(m) }, 3))!;
+    assert.deepEqual(split.rows, one.rows, name);
+    assert.deepEqual(warnings.filter((w) => /ran again/.test(w)), ['1 detection ran again over the whole input in one thread: events of one time bin were in two threads\' parts of it (is the log out of order?): binned'], name);
+  }
+});

@@ -1,0 +1,222 @@
+// Several cores on one input: the files are cut into byte ranges, one thread reads each and runs every
+// search's head over it (split.ts), and this thread runs the rest of each search over the ranges' rows in
+// the input's order. Nothing is read or parsed twice, and every thread does a like share of every search.
+//
+// A range starts at a gin line: a gin line carries its own time and ends any panic, so a parser that starts
+// there reads every line after it as one reading the file from its start would (line-parser.ts). The line is
+// also the first of a new bin for every span the searches bin by, so that, in a log written in time order, no
+// bin holds events of two ranges. Whether that held is checked for each search (binsApart); one for which it
+// did not is run again over the whole input, so the results are always one thread's.
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { DEFAULT_TRUNCATE } from '../input/lines.js';
+import { LineParser } from '../parse/line-parser.js';
+import { SplError } from '../spl/errors.js';
+import { explainRuntimeError } from '../spl/compile.js';
+import type { TimeZone } from '../util/timezone.js';
+import { binTime } from './ops/bin.js';
+import { orderedSink, runJobsParallel, runPart, workerInput, WORKER_HEAP_MB, type WorkerInput } from './parallel.js';
+import { Pipeline } from './pipeline.js';
+import type { InputSummary, Job, JobCost, ResultSink, RunOptions, RunResult } from './runner.js';
+import { binsApart, type BinSeen } from './split.js';
+import type { Row } from './value.js';
+
+export interface InputFile { path: string; mtimeMs: number }
+/** Bytes [start, end) of a file: whole lines. */
+export interface ByteRange extends InputFile { start: number; end: number }
+
+/** How far past a range's nominal start we look for the line to start it at before giving up the cut. */
+export const CUT_SEARCH_BYTES = 64 << 20;
+const READ_BYTES = 1 << 20;
+
+interface ParseOptions { tz: TimeZone; host?: string; truncate?: number }
+
+/**
+ * The offset of the line to start a range at, looking from `from` in the file: the first gin line after
+ * another gin line, whose time falls in a later bin, for every span in `spans`, than any event read since
+ * that other one. Undefined when there is none within CUT_SEARCH_BYTES or before the end.
+ */
+export function findCut(path: string, from: number, spans: readonly number[], opts: ParseOptions): number | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const size = statSync(path).size;
+    const limit = Math.min(size, from + CUT_SEARCH_BYTES);
+    const parser = new LineParser({ tz: opts.tz, ...(opts.host !== undefined ? { host: opts.host } : {}), defaultHost: hostname(), source: path, fallbackMs: 0 });
+    const truncate = opts.truncate ?? DEFAULT_TRUNCATE;
+    const buf = Buffer.alloc(Math.max(READ_BYTES, truncate * 2));
+    let base = from; // file offset of buf[0]
+    let len = 0;
+    let at = 0;
+    const refill = (offset: number) => { base = offset; at = 0; len = readSync(fd, buf, 0, buf.length, base); };
+    /** Moves past the next newline at or after file offset `offset`; false at the end of the file. */
+    const skipLine = (offset: number): boolean => {
+      for (refill(offset); len > 0; refill(base + len)) {
+        const nl = buf.indexOf(10);
+        if (nl >= 0 && nl < len) { refill(base + nl + 1); return true; }
+      }
+      return false;
+    };
+    // The line `from` falls in may be a part: start after its end.
+    if (!skipLine(from)) return undefined;
+    let newest = -Infinity; // time of the newest event since the first gin line; -Infinity before it
+    while (base + at < limit) {
+      let nl = buf.indexOf(10, at);
+      if (nl >= len) nl = -1;
+      let whole = true; // the line's end (and newline) are in buf
+      if (nl < 0) {
+        if (base + len >= size) nl = len; // the last line, without a newline
+        else if (len - at <= truncate) { refill(base + at); continue; }
+        else { nl = at + truncate; whole = false; } // over the limit: what is read is all that counts
+      }
+      let end = nl;
+      if (end - at > truncate) end = at + truncate;
+      else if (whole && end > at && buf[end - 1] === 13) end--;
+      const lineStart = base + at;
+      const ev = parser.parseBytes(buf, at, end);
+      const t = ev._time as number;
+      if (ev.line_type === 'gin') {
+        if (newest > -Infinity && spans.every((s) => binTime(t, s, opts.tz) > binTime(newest, s, opts.tz))) return lineStart;
+        if (t > newest) newest = t;
+      } else if (newest > -Infinity && t > newest) newest = t;
+      if (whole) at = nl + 1;
+      else if (!skipLine(base + nl)) return undefined;
+    }
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The input cut into (at most) `n` parts of about equal size, each a list of byte ranges in the input's
+ * order; undefined when the files cannot be cut (compressed, not regular files) or no cut was found.
+ */
+export function planRanges(files: readonly InputFile[], n: number, spans: readonly number[], opts: ParseOptions): ByteRange[][] | undefined {
+  if (n < 2 || files.length === 0) return undefined;
+  const sizes: number[] = [];
+  for (const f of files) {
+    if (f.path.endsWith('.gz')) return undefined;
+    const st = statSync(f.path);
+    if (!st.isFile()) return undefined;
+    sizes.push(st.size);
+  }
+  const total = sizes.reduce((a, b) => a + b, 0);
+  // Cuts as (file, offset), in order.
+  const cuts: Array<[number, number]> = [];
+  for (let k = 1; k < n; k++) {
+    let nominal = Math.floor((total * k) / n);
+    let fi = 0;
+    while (fi < files.length - 1 && nominal >= sizes[fi]!) nominal -= sizes[fi++]!;
+    const prev = cuts[cuts.length - 1];
+    if (prev && (prev[0] > fi || (prev[0] === fi && prev[1] >= nominal))) continue;
+    const at = findCut(files[fi]!.path, nominal, spans, opts);
+    if (at === undefined) continue;
+    if (prev && prev[0] === fi && prev[1] >= at) continue;
+    cuts.push([fi, at]);
+  }
+  if (cuts.length === 0) return undefined;
+  const parts: ByteRange[][] = [];
+  let from: [number, number] = [0, 0];
+  for (const to of [...cuts, [files.length - 1, sizes[files.length - 1]!] as [number, number]]) {
+    const part: ByteRange[] = [];
+    for (let fi = from[0]; fi <= to[0]; fi++) {
+      const start = fi === from[0] ? from[1] : 0;
+      const end = fi === to[0] ? to[1] : sizes[fi]!;
+      if (end > start) part.push({ ...files[fi]!, start, end });
+    }
+    parts.push(part);
+    from = to;
+  }
+  return parts;
+}
+
+/** One range's answer for a job. */
+type RangeResult = { rows: Row[]; bins?: BinSeen } | { failure: string };
+
+/**
+ * Runs the jobs with the input cut between `workers` threads (see the top of this file). Undefined when the
+ * input cannot be cut; then the caller shares the jobs between threads instead (parallel.ts).
+ */
+export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOptions, workers: number, heapMb = WORKER_HEAP_MB): Promise<RunResult | undefined> {
+  const quiet = { tz: opts.tz, now: opts.now, warn: () => {} };
+  const spans = new Set<number>();
+  for (const j of jobs) {
+    const span = new Pipeline(j.plan, { ctx: quiet, head: true }).split.binnedSpan;
+    if (span !== undefined) spans.add(span);
+  }
+  const parts = planRanges(files, workers, [...spans], opts);
+  if (!parts) return undefined;
+  const results = parts.map(() => new Map<string, RangeResult>());
+  const costs = parts.map(() => new Map<string, JobCost>());
+  const summaries: InputSummary[] = [];
+  const held = parts.map((): string[] => []);
+  await Promise.all(parts.map((ranges, k) => {
+    const input: WorkerInput = { ...workerInput(ranges, jobs, opts), head: true };
+    return runPart(input, opts, heapMb, (key, result, summary, cost) => {
+      results[k]!.set(key, result);
+      if (cost) costs[k]!.set(key, cost);
+      summaries[k] = summary;
+    }, held[k]);
+  }));
+  const summary = joinSummaries(summaries);
+  const out: RunResult = { rows: new Map(), failures: new Map(), lines: summary.lines, truncatedLines: summary.truncatedLines };
+  if (summary.firstEventTime !== undefined) out.firstEventTime = summary.firstEventTime;
+  if (summary.lastEventTime !== undefined) out.lastEventTime = summary.lastEventTime;
+  const sink: ResultSink = opts.onResult ?? ((key, r) => {
+    if ('rows' in r) out.rows.set(key, r.rows); else out.failures.set(key, r.failure);
+  });
+  const ordered = orderedSink(jobs.map((j) => j.key), sink);
+  const again: Job[] = [];
+  for (const job of jobs) {
+    const answers = results.map((r) => r.get(job.key));
+    const cost = opts.profile ? sumCosts(costs.map((c) => c.get(job.key))) : undefined;
+    const failed = answers.find((a): a is { failure: string } => a !== undefined && 'failure' in a);
+    if (failed) { ordered(job.key, failed, summary, cost); continue; }
+    const kept = answers as Array<{ rows: Row[]; bins?: BinSeen } | undefined>;
+    if (!binsApart(kept.map((a) => a?.bins))) { again.push(job); continue; }
+    const t0 = performance.now();
+    let result: RangeResult;
+    try {
+      const p = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => opts.warn?.(`${job.key}: ${m}`) } });
+      for (const a of kept) if (a) p.pushAtCut(a.rows);
+      result = { rows: p.end() };
+    } catch (e) {
+      result = { failure: e instanceof SplError ? explainRuntimeError(e, job.expanded) : (e as Error).message };
+    }
+    if (cost) cost.ms += performance.now() - t0;
+    for (const a of kept) if (a) a.rows = []; // let the ranges' rows go as each search is done
+    ordered(job.key, result, summary, cost);
+  }
+  // A search run again reports its own warnings; the threads' would be about a split it does not use.
+  const redone = new Set(again.map((j) => j.key));
+  const seen = new Set<string>();
+  for (const m of held.flat()) {
+    const key = jobs.find((j) => m.startsWith(`${j.key}: `))?.key;
+    if ((key !== undefined && redone.has(key)) || seen.has(m)) continue;
+    seen.add(m);
+    opts.warn?.(m);
+  }
+  if (again.length > 0) {
+    opts.warn?.(`${again.length} detection${again.length === 1 ? '' : 's'} ran again over the whole input in one thread: events of one time bin were in two threads' parts of it (is the log out of order?): ${again.map((j) => j.key).join(', ')}`);
+    await runJobsParallel(files, again, { ...opts, onResult: ordered }, 1, heapMb);
+  }
+  return out;
+}
+
+function joinSummaries(parts: readonly InputSummary[]): InputSummary {
+  const s: InputSummary = { lines: 0, truncatedLines: 0 };
+  for (const p of parts) {
+    if (!p) continue;
+    s.lines += p.lines;
+    s.truncatedLines += p.truncatedLines;
+    if (p.firstEventTime !== undefined && (s.firstEventTime === undefined || p.firstEventTime < s.firstEventTime)) s.firstEventTime = p.firstEventTime;
+    if (p.lastEventTime !== undefined && (s.lastEventTime === undefined || p.lastEventTime > s.lastEventTime)) s.lastEventTime = p.lastEventTime;
+  }
+  return s;
+}
+
+function sumCosts(costs: ReadonlyArray<JobCost | undefined>): JobCost {
+  const c: JobCost = { ms: 0, events: 0 };
+  for (const x of costs) if (x) { c.ms += x.ms; c.events += x.events; }
+  return c;
+}

@@ -1,0 +1,79 @@
+// Where a search is cut for a split input, and the check that a stats run in each range gave one thread's groups.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileSearchText } from '../spl/compile.js';
+import { MacroTable } from '../spl/macros.js';
+import { TimeZone } from '../util/timezone.js';
+import { Pipeline } from './pipeline.js';
+import { binsApart, BinWatch, Capture } from './split.js';
+import { LATE_HORIZON_SECONDS } from './ops/stats.js';
+import type { Row } from './value.js';
+
+const tz = TimeZone.resolve('UTC');
+const ctx = { tz, now: 1e9, warn: () => {} };
+const cut = (spl: string) => {
+  const { plan } = compileSearchText(spl, new MacroTable(), { tz, now: 1e9 });
+  return new Pipeline(plan, { ctx }).split;
+};
+
+test('a search is cut at its first operator that keeps rows between events', () => {
+  assert.deepEqual(cut('search status=404 | eval a=1 | rex field=_raw "(?<b>x)" | table a, b'), { at: 4 });
+  assert.deepEqual(cut('search status=404 | eval a=1 | stats count by src | where count > 2'), { at: 2 });
+  assert.deepEqual(cut('search status=404 | sort 0 _time | streamstats count'), { at: 1 });
+  assert.deepEqual(cut('search status=404 | transaction src maxspan=5m'), { at: 1 });
+});
+
+test('a stats by binned _time runs in each range: the cut follows it', () => {
+  assert.deepEqual(cut('search status=404 | bin _time span=5m | stats count by _time, src | where count > 2'), { at: 3, binnedSpan: 300 });
+  // Not by _time first, or _time changed after the bin, or rows no longer oldest first: cut before the stats.
+  assert.deepEqual(cut('search status=404 | bin _time span=5m | stats count by src, _time'), { at: 2 });
+  assert.deepEqual(cut('search status=404 | bin _time span=5m | eval _time=_time+1 | stats count by _time'), { at: 3 });
+  assert.deepEqual(cut('search status=404 | bin _time span=5m | sort 0 src | stats count by _time'), { at: 2 });
+});
+
+test('a range\'s head keeps the rows at the cut, and the rest of the search takes them past the head', () => {
+  const { plan } = compileSearchText('search line_type=gin | bin _time span=5m | stats count by _time, src | where count > 1', new MacroTable(), { tz, now: 1e9 });
+  const events: Row[] = [0, 10, 20, 400, 410, 900].map((t, i) => ({ _time: t, line_type: 'gin', src: i === 2 ? 'b' : 'a' }));
+  const whole = new Pipeline(plan, { ctx });
+  for (const e of events) whole.push(e);
+  const heads = [events.slice(0, 3), events.slice(3)].map((part) => {
+    const h = new Pipeline(plan, { ctx, head: true });
+    for (const e of part) h.push(e);
+    return { rows: h.end(), bins: h.binsSeen };
+  });
+  assert.deepEqual(heads.map((h) => h.rows.length), [1, 1], 'each range gives its groups (those the where drops are dropped there)');
+  assert.deepEqual(heads.map((h) => [h.bins!.min, h.bins!.max]), [[0, 0], [300, 900]]);
+  assert.equal(binsApart(heads.map((h) => h.bins)), true);
+  const rest = new Pipeline(plan, { ctx });
+  for (const h of heads) rest.pushAtCut(h.rows);
+  assert.deepEqual(rest.end(), whole.end());
+});
+
+test('bins of two ranges must not meet, and a range after rows must not be unsure of a bin', () => {
+  const seen = (min: number, max: number, uncertain = false) => ({ min, max, uncertain });
+  const none = { min: Infinity, max: -Infinity, uncertain: true };
+  assert.equal(binsApart([seen(0, 300), seen(600, 900)]), true);
+  assert.equal(binsApart([seen(0, 300), seen(300, 900)]), false, 'one bin in both');
+  assert.equal(binsApart([seen(0, 600), seen(300, 900)]), false);
+  assert.equal(binsApart([seen(0, 300), none, seen(600, 900)]), true, 'a range without rows is passed over');
+  assert.equal(binsApart([seen(0, 300), seen(600, 900, true)]), false);
+  assert.equal(binsApart([undefined, seen(600, 900, true)]), true, 'nothing came before: it started as one thread would');
+  assert.equal(binsApart([]), true);
+});
+
+test('BinWatch is unsure of a row for a bin that may have been closed already', () => {
+  const w = new BinWatch(300, new Capture(false));
+  for (const t of [7200, 7500, 7500 - LATE_HORIZON_SECONDS - 300]) w.push({ _time: t });
+  assert.deepEqual(w.seen, { min: 7500 - LATE_HORIZON_SECONDS - 300, max: 7500, uncertain: false }, 'at the limit: no bin that old is closed');
+  w.push({ _time: 7500 - LATE_HORIZON_SECONDS - 600 });
+  assert.equal(w.seen.uncertain, true);
+});
+
+test('Capture copies rows that may be shared; rows after a stats are its own', () => {
+  const row: Row = { a: 1 };
+  const copying = new Capture(true), keeping = new Capture(false);
+  copying.push(row); keeping.push(row);
+  row.a = 2;
+  assert.deepEqual(copying.rows, [{ a: 1 }]);
+  assert.equal(keeping.rows[0], row);
+});

@@ -1,0 +1,92 @@
+// How one search is cut when the input is split into byte ranges read by different threads (range-split.ts).
+// Each thread runs the search's streaming head over its range; the rows where the head ends are sent to one
+// place, which runs the rest over range 1's rows, then range 2's, and so on: the order one thread reading
+// the whole input would have given them in. Filters, eval, rex and bin look at one event at a time, so
+// their rows do not depend on where the input was cut.
+//
+// A stats by a binned _time can run in the threads too (its groups are the bulk of the work): when no bin
+// holds events of two ranges, a range's groups are exactly the ones one thread would have made. That is
+// checked after the fact, from what each thread saw (BinWatch), and a search that fails the check is run
+// again over the whole input.
+import type { Operator } from '../plan/plan.js';
+import { LATE_HORIZON_SECONDS } from './ops/stats.js';
+import type { Stage, StreamFacts } from './stage.js';
+import { asNumber, type Row } from './value.js';
+
+/** Operators that take one row and pass on at most one, keeping nothing between rows. */
+const STREAMING = new Set<Operator['kind']>(['search', 'where', 'eval', 'rex', 'bin', 'rename', 'table', 'fields']);
+
+/**
+ * Where a search is cut: `at` is the first operator that runs where the ranges' rows meet (the operators'
+ * length when every operator streams). `binnedSpan` is set when the operator before `at` is a stats by a
+ * binned _time run in each thread, with that span.
+ */
+export interface SplitPoint { at: number; binnedSpan?: number }
+
+/** `facts[i]` are the facts of the stream operator i takes (see pipeline.ts). */
+export function splitPoint(operators: readonly Operator[], facts: readonly StreamFacts[]): SplitPoint {
+  let c = 0;
+  while (c < operators.length && STREAMING.has(operators[c]!.kind)) c++;
+  const op = operators[c];
+  const f = facts[c];
+  // The same condition under which StatsStage closes bins as the log advances.
+  if (op?.kind === 'stats' && op.by[0] === '_time' && f?.reversed && f.timeBinned !== undefined) return { at: c + 1, binnedSpan: f.timeBinned };
+  return { at: c };
+}
+
+/** What a thread saw of the binned _time of the rows reaching a stats it ran (see BinWatch). */
+export interface BinSeen {
+  min: number;
+  max: number;
+  /**
+   * A row came for a bin that the stats may have closed already, depending on when it last closed bins:
+   * the thread's answer may differ from one thread's over the whole input.
+   */
+  uncertain: boolean;
+}
+
+/**
+ * Sits before a stats by binned _time and notes the bins it is given. StatsStage closes the bins that began
+ * more than LATE_HORIZON_SECONDS + span before the newest row, every span or so: a row for a bin older than
+ * that may find it closed in one thread and open in another.
+ */
+export class BinWatch implements Stage {
+  readonly seen: BinSeen = { min: Infinity, max: -Infinity, uncertain: false };
+  constructor(private readonly span: number, private readonly next: Stage) {}
+  push(row: Row): void {
+    const t = asNumber(row._time);
+    if (t !== undefined) {
+      const s = this.seen;
+      if (t < s.max - LATE_HORIZON_SECONDS - this.span) s.uncertain = true;
+      if (t < s.min) s.min = t;
+      if (t > s.max) s.max = t;
+    }
+    this.next.push(row);
+  }
+  end(): void { this.next.end(); }
+}
+
+/** Keeps the rows that reach the cut, copied: a row may be an event other searches share, or a scratch row. */
+export class Capture implements Stage {
+  rows: Row[] = [];
+  constructor(private readonly copy: boolean) {}
+  push(row: Row): void { this.rows.push(this.copy ? { ...row } : row); }
+  end(): void {}
+}
+
+/**
+ * Whether the ranges' groups are one thread's groups: the bins each range gave the stats come strictly after
+ * the bins of the ranges before it, and no range after one with rows was unsure of a bin's state. (A range
+ * with no rows before it starts where one thread would, so whatever it did, one thread would have done.)
+ */
+export function binsApart(seen: ReadonlyArray<BinSeen | undefined>): boolean {
+  let before = -Infinity;
+  for (let k = 0; k < seen.length; k++) {
+    const s = seen[k];
+    if (!s || s.min > s.max) continue; // no rows in this range
+    if (s.uncertain && before > -Infinity) return false; // with no rows before, it started as one thread would
+    if (s.min <= before) return false;
+    before = s.max;
+  }
+  return true;
+}
