@@ -89,10 +89,10 @@ export class Pipeline {
       f = nextFacts(op, f);
     }
     this.split = splitPoint(operators, facts);
-    const last = opts.head ? this.split.at : operators.length;
-    // Rows after a stats are its own; any earlier may be shared or a scratch row.
-    this.collector = opts.head ? new Capture(this.split.binnedSpan === undefined) : new Collector(f.reversed, opts.onRow);
+    const last = opts.head ? this.split.at + (this.split.preselect ? 1 : 0) : operators.length;
     const needed = neededFields(operators);
+    // Rows after a stats are its own; any earlier may be shared or a scratch row: the fields the rest reads are copied.
+    this.collector = opts.head ? new Capture(this.split.stats === undefined ? rowCopier(needed[this.split.at] ?? ALL) : undefined) : new Collector(f.reversed, opts.onRow);
     let next: Stage = this.collector;
     const entries: Stage[] = [next];
     markTransient(operators, facts);
@@ -102,8 +102,10 @@ export class Pipeline {
     for (let i = last - 1; i >= 0; i--) {
       if (i === 0 && operators[0]!.kind === 'search') afterSearch = next;
       const copy = !facts[i]!.shared ? undefined : (facts[i]!.transient ? scratchCopier(needed[i]!) : undefined) ?? rowCopier(needed[i]!);
-      next = buildStage(operators[i]!, facts[i]!, copy, opts.ctx, next, operators[i + 1], needed[i + 1] ?? ALL);
-      if (opts.head && i === last - 1 && this.split.binnedSpan !== undefined) next = watch = new BinWatch(this.split.binnedSpan, next);
+      const op = operators[i]!;
+      if (opts.head && i === this.split.at && op.kind === 'sort') next = new SortStage(op.keys, op.limit, facts[i]!.reversed, next, true);
+      else next = buildStage(op, facts[i]!, copy, opts.ctx, next, operators[i + 1], needed[i + 1] ?? ALL);
+      if (opts.head && i === this.split.stats) next = watch = new BinWatch(this.split.binnedSpan!, next);
       if (counts) next = new Counting(counts, i, next);
       entries.unshift(next);
     }

@@ -23,8 +23,12 @@ test('a search is cut at its first operator that keeps rows between events', () 
   assert.deepEqual(cut('search status=404 | transaction src maxspan=5m'), { at: 1 });
 });
 
-test('a stats by binned _time runs in each range: the cut follows it', () => {
-  assert.deepEqual(cut('search status=404 | bin _time span=5m | stats count by _time, src | where count > 2'), { at: 3, binnedSpan: 300 });
+test('a stats by binned _time runs in each range, and the streaming operators after it: the cut follows them', () => {
+  assert.deepEqual(cut('search status=404 | bin _time span=5m | stats count by _time, src | where count > 2'), { at: 4, stats: 2, binnedSpan: 300 });
+  assert.deepEqual(cut('search status=404 | bin _time span=5m | stats count by _time, src | eval a=1 | stats count by a'), { at: 4, stats: 2, binnedSpan: 300 });
+  // A sort with a limit is also run in each range, to keep only the rows it could pass on.
+  assert.deepEqual(cut('search status=404 | bin _time span=5m | stats count by _time, src | sort -count | table src'), { at: 3, stats: 2, binnedSpan: 300, preselect: true });
+  assert.deepEqual(cut('search status=404 | bin _time span=5m | stats count by _time, src | sort 0 -count'), { at: 3, stats: 2, binnedSpan: 300 });
   // Not by _time first, or _time changed after the bin, or rows no longer oldest first: cut before the stats.
   assert.deepEqual(cut('search status=404 | bin _time span=5m | stats count by src, _time'), { at: 2 });
   assert.deepEqual(cut('search status=404 | bin _time span=5m | eval _time=_time+1 | stats count by _time'), { at: 3 });
@@ -42,6 +46,7 @@ test('a range\'s head keeps the rows at the cut, and the rest of the search take
     return { rows: h.end(), bins: h.binsSeen };
   });
   assert.deepEqual(heads.map((h) => h.rows.length), [1, 1], 'each range gives its groups (those the where drops are dropped there)');
+  assert.ok(heads.every((h) => h.rows.every((r) => (r.count as number) > 1)));
   assert.deepEqual(heads.map((h) => [h.bins!.min, h.bins!.max]), [[0, 0], [300, 900]]);
   assert.equal(binsApart(heads.map((h) => h.bins)), true);
   const rest = new Pipeline(plan, { ctx });
@@ -62,7 +67,7 @@ test('bins of two ranges must not meet, and a range after rows must not be unsur
 });
 
 test('BinWatch is unsure of a row for a bin that may have been closed already', () => {
-  const w = new BinWatch(300, new Capture(false));
+  const w = new BinWatch(300, new Capture());
   for (const t of [7200, 7500, 7500 - LATE_HORIZON_SECONDS - 300]) w.push({ _time: t });
   assert.deepEqual(w.seen, { min: 7500 - LATE_HORIZON_SECONDS - 300, max: 7500, uncertain: false }, 'at the limit: no bin that old is closed');
   w.push({ _time: 7500 - LATE_HORIZON_SECONDS - 600 });
@@ -71,9 +76,24 @@ test('BinWatch is unsure of a row for a bin that may have been closed already', 
 
 test('Capture copies rows that may be shared; rows after a stats are its own', () => {
   const row: Row = { a: 1 };
-  const copying = new Capture(true), keeping = new Capture(false);
+  const copying = new Capture((r) => ({ ...r })), keeping = new Capture();
   copying.push(row); keeping.push(row);
   row.a = 2;
   assert.deepEqual(copying.rows, [{ a: 1 }]);
   assert.equal(keeping.rows[0], row);
+});
+
+test('a sort that only selects passes on the rows it would keep, in the order they came', async () => {
+  const { SortStage } = await import('./ops/order.js');
+  const rows: Row[] = [{ n: 3, i: 0 }, { n: 1, i: 1 }, { n: 3, i: 2 }, { n: 2, i: 3 }, { n: 3, i: 4 }];
+  const keys = [{ field: 'n', desc: true, mode: 'auto' as const }];
+  for (const reversed of [false, true]) {
+    const sorted = new Capture(), selected = new Capture();
+    const a = new SortStage(keys, 2, reversed, sorted), b = new SortStage(keys, 2, reversed, selected, true);
+    for (const r of rows) { a.push(r); b.push(r); }
+    a.end(); b.end();
+    // Three rows tie for the top: plain order keeps the first two (or the last two, newest first, when reversed).
+    assert.deepEqual(sorted.rows.map((r) => r.i), reversed ? [4, 2] : [0, 2]);
+    assert.deepEqual(selected.rows.map((r) => r.i), reversed ? [2, 4] : [0, 2]);
+  }
 });

@@ -18,10 +18,12 @@ const STREAMING = new Set<Operator['kind']>(['search', 'where', 'eval', 'rex', '
 
 /**
  * Where a search is cut: `at` is the first operator that runs where the ranges' rows meet (the operators'
- * length when every operator streams). `binnedSpan` is set when the operator before `at` is a stats by a
- * binned _time run in each thread, with that span.
+ * length when every operator streams). `stats` is set when a stats by a binned _time (at that index, with
+ * that `binnedSpan`) runs in each thread; the streaming operators after it do too. `preselect`: operator `at`
+ * is a sort with a limit, which each thread also runs to keep only the rows it could pass on (SortStage's
+ * selectOnly), so that a thread does not send every group it made when the search keeps the first 10,000.
  */
-export interface SplitPoint { at: number; binnedSpan?: number }
+export interface SplitPoint { at: number; stats?: number; binnedSpan?: number; preselect?: boolean }
 
 /** `facts[i]` are the facts of the stream operator i takes (see pipeline.ts). */
 export function splitPoint(operators: readonly Operator[], facts: readonly StreamFacts[]): SplitPoint {
@@ -30,8 +32,11 @@ export function splitPoint(operators: readonly Operator[], facts: readonly Strea
   const op = operators[c];
   const f = facts[c];
   // The same condition under which StatsStage closes bins as the log advances.
-  if (op?.kind === 'stats' && op.by[0] === '_time' && f?.reversed && f.timeBinned !== undefined) return { at: c + 1, binnedSpan: f.timeBinned };
-  return { at: c };
+  if (!(op?.kind === 'stats' && op.by[0] === '_time' && f?.reversed && f.timeBinned !== undefined)) return { at: c };
+  let at = c + 1;
+  while (at < operators.length && STREAMING.has(operators[at]!.kind)) at++;
+  const next = operators[at];
+  return { at, stats: c, binnedSpan: f.timeBinned, ...(next?.kind === 'sort' && next.limit !== Infinity ? { preselect: true } : {}) };
 }
 
 /** What a thread saw of the binned _time of the rows reaching a stats it ran (see BinWatch). */
@@ -66,27 +71,37 @@ export class BinWatch implements Stage {
   end(): void { this.next.end(); }
 }
 
-/** Keeps the rows that reach the cut, copied: a row may be an event other searches share, or a scratch row. */
+/**
+ * Keeps the rows that reach the cut. `copy` (the fields the rest of the search reads) is given when a row may
+ * be an event other searches share, or a scratch row; rows a stats made are its own.
+ */
 export class Capture implements Stage {
   rows: Row[] = [];
-  constructor(private readonly copy: boolean) {}
-  push(row: Row): void { this.rows.push(this.copy ? { ...row } : row); }
+  constructor(private readonly copy?: (row: Row) => Row) {}
+  push(row: Row): void { this.rows.push(this.copy ? this.copy(row) : row); }
   end(): void {}
 }
 
 /**
- * Whether the ranges' groups are one thread's groups: the bins each range gave the stats come strictly after
- * the bins of the ranges before it, and no range after one with rows was unsure of a bin's state. (A range
- * with no rows before it starts where one thread would, so whatever it did, one thread would have done.)
+ * Whether the ranges' groups are one thread's groups, given the ranges in order: the bins each range gave the
+ * stats come strictly after the bins of the ranges before it, and no range after one with rows was unsure of a
+ * bin's state. (A range with no rows before it starts where one thread would, so whatever it did, one thread
+ * would have done.)
  */
-export function binsApart(seen: ReadonlyArray<BinSeen | undefined>): boolean {
-  let before = -Infinity;
-  for (let k = 0; k < seen.length; k++) {
-    const s = seen[k];
-    if (!s || s.min > s.max) continue; // no rows in this range
-    if (s.uncertain && before > -Infinity) return false; // with no rows before, it started as one thread would
-    if (s.min <= before) return false;
-    before = s.max;
+export class BinsInOrder {
+  private before = -Infinity;
+  ok = true;
+  /** Takes the next range's bins (undefined: no stats ran); false from the first range that breaks the order. */
+  add(s: BinSeen | undefined): boolean {
+    if (!this.ok || !s || s.min > s.max) return this.ok; // no rows in this range
+    if ((s.uncertain && this.before > -Infinity) || s.min <= this.before) this.ok = false;
+    this.before = s.max;
+    return this.ok;
   }
-  return true;
+}
+
+/** BinsInOrder over all the ranges at once. */
+export function binsApart(seen: ReadonlyArray<BinSeen | undefined>): boolean {
+  const order = new BinsInOrder();
+  return seen.every((s) => order.add(s));
 }

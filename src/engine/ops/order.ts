@@ -41,7 +41,11 @@ export function compareRows(a: Row, b: Row, keys: SortKey[]): number {
 export class SortStage implements Stage {
   private held: { row: Row; seq: number }[] = [];
   private seq = 0;
-  constructor(private readonly keys: SortKey[], private readonly limit: number, private readonly reversed: boolean, private readonly next: Stage) {}
+  /**
+   * `selectOnly`: pass on the rows the sort would keep, but in the order they came (for a range of a split
+   * input, split.ts: the sort that gets every range's rows then orders them as it would have all of them).
+   */
+  constructor(private readonly keys: SortKey[], private readonly limit: number, private readonly reversed: boolean, private readonly next: Stage, private readonly selectOnly = false) {}
 
   push(row: Row): void {
     this.held.push({ row, seq: this.seq++ });
@@ -61,6 +65,7 @@ export class SortStage implements Stage {
   end(): void {
     this.order();
     const n = Math.min(this.held.length, this.limit);
+    if (this.selectOnly) { this.held.length = n; this.held.sort((a, b) => a.seq - b.seq); }
     for (let i = 0; i < n; i++) this.next.push(this.held[i]!.row);
     this.held = [];
     this.next.end();
