@@ -1,7 +1,7 @@
 // An input cut between threads by byte ranges: where the cuts fall, and results that are one thread's.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileSearchText } from '../spl/compile.js';
@@ -23,8 +23,13 @@ const gin = (s: number, path = '/api/chat') =>
   `[GIN] 2025/06/14 - ${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)} | 200 |    1.25ms |       10.0.0.${s % 7} | POST     "${path}"`;
 const slog = (s: number, msg: string) => `time=2025-06-14T${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}.000Z level=INFO source=x.go:1 msg="${msg}"`;
 
+const dirs: string[] = [];
+after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
 function write(lines: string[], name = 'server.log'): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'sentinel-split-')), name);
+  const dir = mkdtempSync(join(tmpdir(), 'sentinel-split-'));
+  dirs.push(dir);
+  const file = join(dir, name);
   writeFileSync(file, lines.join('\n') + '\n');
   return file;
 }
@@ -94,12 +99,13 @@ test('every built-in detection over a cut input gives one thread\'s results, ove
   const one = await runJobs(files.map(fileSource), jobs, opts);
   const found = [...one.rows.values()].filter((r) => r.length > 0).length;
   assert.ok(found >= 5, `the input should make several detections fire (${found})`);
-  for (const n of [2, 3, 4]) {
+  // Threads, and bytes a range (the two files are 536 KB): ranges done out of order wait for the ones before.
+  for (const [n, bytes] of [[2, undefined], [3, undefined], [4, undefined], [2, 40_000]] as const) {
     const warnings: string[] = [];
-    const split = await runJobsSplit(files.map((path) => ({ path, mtimeMs: statSync(path).mtimeMs })), jobs, { ...opts, warn: (m) => warnings.push(m) }, n);
+    const split = await runJobsSplit(files.map((path) => ({ path, mtimeMs: statSync(path).mtimeMs })), jobs, { ...opts, warn: (m) => warnings.push(m) }, n, undefined, bytes);
     assert.ok(split, `${n} ranges`);
     assert.deepEqual([...split.rows.keys()], jobs.map((j) => j.key));
-    assert.deepEqual(split.rows, one.rows, `${n} ranges`);
+    assert.deepEqual(split.rows, one.rows, `${n} threads, ranges of ${bytes ?? 'a thread\'s share of the'} bytes`);
     assert.deepEqual(split.failures, one.failures);
     assert.equal(split.lines, one.lines);
     assert.equal(split.firstEventTime, one.firstEventTime);
@@ -167,4 +173,27 @@ test('lines out of time order around a cut: the binned searches run again, and t
     assert.deepEqual(split.rows, one.rows, name);
     assert.deepEqual(warnings.filter((w) => /ran again/.test(w)), ['1 detection ran again over the whole input in one thread: events of one time bin were in two threads\' parts of it (is the log out of order?): binned'], name);
   }
+});
+
+test('a sort with a limit after a binned stats: each range keeps what it could pass on, and ties fall as in one thread', async () => {
+  const job = (key: string, spl: string): Job => {
+    const { plan, expanded } = compileSearchText(spl, new MacroTable(), { tz, now: NOW });
+    return { key, plan, expanded };
+  };
+  // Counts repeat across bins and clients, so the sorts have many ties, within and across ranges.
+  const jobs = [
+    job('top', 'search line_type=gin | bin _time span=5m | stats count by _time, src | sort 7 -count | table _time, src, count'),
+    job('top-by-src', 'search line_type=gin | bin _time span=5m | stats count by _time, src | eval k=count % 3 | sort 12 k, src'),
+    job('all', 'search line_type=gin | bin _time span=5m | stats count by _time, src | sort 0 -count'),
+    job('top-reversed', 'search line_type=gin src="10.0.0.2" | sort 9 status | table _time, src'),
+  ];
+  const lines: string[] = [];
+  for (let s = 0; s < 5 * 3600; s += 30) lines.push(gin(s), ...(s % 90 === 0 ? [gin(s + 1)] : []));
+  const file = write(lines);
+  const one = await runJobs([fileSource(file)], jobs, opts);
+  for (const [n, bytes] of [[2, undefined], [3, undefined], [2, 30_000]] as const) {
+    const split = (await runJobsSplit([{ path: file, mtimeMs: 0 }], jobs, opts, n, undefined, bytes))!;
+    assert.deepEqual(split.rows, one.rows, `${n} threads, ranges of ${bytes ?? 'a thread\'s share of the'} bytes`);
+  }
+  assert.equal(one.rows.get('top')!.length, 7);
 });

@@ -1,6 +1,6 @@
-// Several cores on one input: the files are cut into byte ranges, one thread reads each and runs every
-// search's head over it (split.ts), and this thread runs the rest of each search over the ranges' rows in
-// the input's order. Nothing is read or parsed twice, and every thread does a like share of every search.
+// Several cores on one input: the files are cut into byte ranges, a thread reads each and runs every search's
+// head over it (split.ts), and this thread runs the rest of each search over the ranges' rows in the input's
+// order. Nothing is read or parsed twice, and every thread does a like share of every search.
 //
 // A range starts at a gin line: a gin line carries its own time and ends any panic, so a parser that starts
 // there reads every line after it as one reading the file from its start would (line-parser.ts). The line is
@@ -18,7 +18,7 @@ import { binTime } from './ops/bin.js';
 import { orderedSink, runJobsParallel, runPart, workerInput, WORKER_HEAP_MB, type WorkerInput } from './parallel.js';
 import { Pipeline } from './pipeline.js';
 import type { InputSummary, Job, JobCost, ResultSink, RunOptions, RunResult } from './runner.js';
-import { binsApart, type BinSeen } from './split.js';
+import { BinsInOrder, type BinSeen } from './split.js';
 import type { Row } from './value.js';
 
 export interface InputFile { path: string; mtimeMs: number }
@@ -130,34 +130,83 @@ export function planRanges(files: readonly InputFile[], n: number, spans: readon
   return parts;
 }
 
+/** Bytes a range is cut at about, so that what waits for the ranges before it stays small whatever the input's size. */
+export const RANGE_BYTES = 64 << 20;
+
 /** One range's answer for a job. */
 type RangeResult = { rows: Row[]; bins?: BinSeen } | { failure: string };
 
+/** Where one search stands as the ranges' rows reach it in order. */
+interface Merge {
+  job: Job;
+  pipeline: Pipeline | undefined;
+  bins: BinsInOrder;
+  failure?: string;
+  cost: JobCost;
+}
+
 /**
- * Runs the jobs with the input cut between `workers` threads (see the top of this file). Undefined when the
- * input cannot be cut; then the caller shares the jobs between threads instead (parallel.ts).
+ * Runs the jobs with the input cut into ranges (see the top of this file), `workers` threads at a time, each
+ * range on the next free thread. A range's rows wait only for the ranges before it, and go to the rest of each
+ * search as soon as those have. Undefined when the input cannot be cut; then the caller shares the jobs
+ * between threads instead (parallel.ts).
  */
-export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOptions, workers: number, heapMb = WORKER_HEAP_MB): Promise<RunResult | undefined> {
+export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOptions, workers: number, heapMb = WORKER_HEAP_MB, rangeBytes = RANGE_BYTES): Promise<RunResult | undefined> {
   const quiet = { tz: opts.tz, now: opts.now, warn: () => {} };
   const spans = new Set<number>();
   for (const j of jobs) {
     const span = new Pipeline(j.plan, { ctx: quiet, head: true }).split.binnedSpan;
     if (span !== undefined) spans.add(span);
   }
-  const parts = planRanges(files, workers, [...spans], opts);
-  if (!parts) return undefined;
-  const results = parts.map(() => new Map<string, RangeResult>());
-  const costs = parts.map(() => new Map<string, JobCost>());
+  let total = 0;
+  for (const f of files) { try { total += statSync(f.path).size; } catch { return undefined; } }
+  const ranges = planRanges(files, Math.max(workers, Math.ceil(total / rangeBytes)), [...spans], opts);
+  if (!ranges) return undefined;
+  const merges: Merge[] = jobs.map((job) => ({ job, pipeline: undefined, bins: new BinsInOrder(), cost: { ms: 0, events: 0 } }));
+  const done = new Map<number, { results: Map<string, RangeResult>; costs: Map<string, JobCost>; summary?: InputSummary; warnings: string[] }>();
   const summaries: InputSummary[] = [];
-  const held = parts.map((): string[] => []);
-  await Promise.all(parts.map((ranges, k) => {
-    const input: WorkerInput = { ...workerInput(ranges, jobs, opts), head: true };
-    return runPart(input, opts, heapMb, (key, result, summary, cost) => {
-      results[k]!.set(key, result);
-      if (cost) costs[k]!.set(key, cost);
-      summaries[k] = summary;
-    }, held[k]);
-  }));
+  const warnings: string[] = [];
+  let nextToMerge = 0;
+  // The ranges done so far, in order, to every search; a range done early waits for the ones before it.
+  const mergeReady = () => {
+    for (let r = done.get(nextToMerge); r; r = done.get(nextToMerge)) {
+      done.delete(nextToMerge++);
+      if (r.summary) summaries.push(r.summary);
+      warnings.push(...r.warnings);
+      for (const m of merges) {
+        const answer = r.results.get(m.job.key);
+        const cost = r.costs.get(m.job.key);
+        if (cost) { m.cost.ms += cost.ms; m.cost.events += cost.events; }
+        if (m.failure !== undefined || !m.bins.ok || !answer) continue;
+        if ('failure' in answer) { m.failure = answer.failure; m.pipeline = undefined; continue; }
+        if (!m.bins.add(answer.bins)) { m.pipeline = undefined; continue; }
+        const t0 = performance.now();
+        try {
+          m.pipeline ??= new Pipeline(m.job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (w) => warnings.push(`${m.job.key}: ${w}`) } });
+          m.pipeline.pushAtCut(answer.rows);
+        } catch (e) {
+          m.failure = runtimeFailure(e, m.job);
+          m.pipeline = undefined;
+        }
+        m.cost.ms += performance.now() - t0;
+      }
+    }
+  };
+  let next = 0;
+  const thread = async (): Promise<void> => {
+    for (let k = next++; k < ranges.length; k = next++) {
+      const r = { results: new Map<string, RangeResult>(), costs: new Map<string, JobCost>(), summary: undefined as InputSummary | undefined, warnings: [] as string[] };
+      const input: WorkerInput = { ...workerInput(ranges[k]!, jobs, opts), head: true };
+      await runPart(input, opts, heapMb, (key, result, summary, cost) => {
+        r.results.set(key, result);
+        if (cost) r.costs.set(key, cost);
+        r.summary = summary;
+      }, r.warnings);
+      done.set(k, r);
+      mergeReady();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(workers, ranges.length) }, thread));
   const summary = joinSummaries(summaries);
   const out: RunResult = { rows: new Map(), failures: new Map(), lines: summary.lines, truncatedLines: summary.truncatedLines };
   if (summary.firstEventTime !== undefined) out.firstEventTime = summary.firstEventTime;
@@ -167,30 +216,26 @@ export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOpt
   });
   const ordered = orderedSink(jobs.map((j) => j.key), sink);
   const again: Job[] = [];
-  for (const job of jobs) {
-    const answers = results.map((r) => r.get(job.key));
-    const cost = opts.profile ? sumCosts(costs.map((c) => c.get(job.key))) : undefined;
-    const failed = answers.find((a): a is { failure: string } => a !== undefined && 'failure' in a);
-    if (failed) { ordered(job.key, failed, summary, cost); continue; }
-    const kept = answers as Array<{ rows: Row[]; bins?: BinSeen } | undefined>;
-    if (!binsApart(kept.map((a) => a?.bins))) { again.push(job); continue; }
+  for (const m of merges) {
+    const cost = opts.profile ? m.cost : undefined;
+    if (m.failure !== undefined) { ordered(m.job.key, { failure: m.failure }, summary, cost); continue; }
+    if (!m.bins.ok) { again.push(m.job); continue; }
     const t0 = performance.now();
     let result: RangeResult;
     try {
-      const p = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => opts.warn?.(`${job.key}: ${m}`) } });
-      for (const a of kept) if (a) p.pushAtCut(a.rows);
+      const p = m.pipeline ?? new Pipeline(m.job.plan, { ctx: quiet });
       result = { rows: p.end() };
     } catch (e) {
-      result = { failure: e instanceof SplError ? explainRuntimeError(e, job.expanded) : (e as Error).message };
+      result = { failure: runtimeFailure(e, m.job) };
     }
-    if (cost) cost.ms += performance.now() - t0;
-    for (const a of kept) if (a) a.rows = []; // let the ranges' rows go as each search is done
-    ordered(job.key, result, summary, cost);
+    m.pipeline = undefined;
+    m.cost.ms += performance.now() - t0;
+    ordered(m.job.key, result, summary, cost);
   }
   // A search run again reports its own warnings; the threads' would be about a split it does not use.
   const redone = new Set(again.map((j) => j.key));
   const seen = new Set<string>();
-  for (const m of held.flat()) {
+  for (const m of warnings) {
     const key = jobs.find((j) => m.startsWith(`${j.key}: `))?.key;
     if ((key !== undefined && redone.has(key)) || seen.has(m)) continue;
     seen.add(m);
@@ -201,6 +246,10 @@ export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOpt
     await runJobsParallel(files, again, { ...opts, onResult: ordered }, 1, heapMb);
   }
   return out;
+}
+
+function runtimeFailure(e: unknown, job: Job): string {
+  return e instanceof SplError ? explainRuntimeError(e, job.expanded) : (e as Error).message;
 }
 
 function joinSummaries(parts: readonly InputSummary[]): InputSummary {
