@@ -40,8 +40,9 @@ Options:
   --now TIME         the time relative times are measured from (default: now)
   --truncate BYTES   longest line kept, as Splunk's TRUNCATE (default 10000)
   --risk-rules FILE  risk incident rules (default config/risk.yml, or $OLLAMA_SENTINEL_RISK_RULES)
-  --workers N        threads that share the detections (default: one per core, up to 4, for files over
-                     8 MB; 1 for stdin). Every detection still sees every event: results are the same
+  --workers N        threads (default: one per core, up to 4, for files over 8 MB; 1 for stdin). Each
+                     reads a part of the files and runs every detection over it; compressed files are
+                     not cut, and the threads share the detections instead. Results are one thread's
   --profile          after the scan, list on stderr the time each detection took and the events it was
                      handed, slowest first (to find the detection that makes a scan slow)
   --state DIR        keep the findings, risk events and incidents in DIR (for findings, risk, incidents,
