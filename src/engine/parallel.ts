@@ -16,6 +16,8 @@ export interface WorkerInput {
   /** Whole files, or (with `head`) byte ranges of them: see range-split.ts. */
   files: Array<{ path: string; mtimeMs: number; start?: number; end?: number }>;
   head?: boolean;
+  /** The thread is kept for the scan and takes its files in RangeMessages (scan-thread.ts). */
+  kept?: boolean;
   jobs: Job[];
   tz: string;
   now: number;
@@ -53,7 +55,7 @@ export function partition(jobs: Job[], n: number, weights?: number[]): Job[][] {
  * docs/performance.md) is run again with four times as much.
  */
 export const WORKER_HEAP_MB = 128;
-const MAX_HEAP_MB = 8192;
+export const MAX_HEAP_MB = 8192;
 
 /**
  * Runs the jobs on `workers` threads. Results reach `opts.onResult` (or the returned maps) in the jobs' own

@@ -197,3 +197,22 @@ test('a sort with a limit after a binned stats: each range keeps what it could p
   }
   assert.equal(one.rows.get('top')!.length, 7);
 });
+
+test('a kept thread that reaches its heap limit is replaced by one with more, which runs its range again; results are one thread\'s', async () => {
+  const job = (key: string, spl: string): Job => {
+    const { plan, expanded } = compileSearchText(spl, new MacroTable(), { tz, now: NOW });
+    return { key, plan, expanded };
+  };
+  // Each thread keeps every gin line's _raw of its ranges for the stats that runs where the ranges meet.
+  const jobs = [job('raws', 'search line_type=gin | stats dc(_raw) as lines, count by src'), job('binned', 'search line_type=gin | bin _time span=1h | stats count by _time')];
+  const lines: string[] = [];
+  for (let s = 0; s < 200_000; s++) lines.push(gin(Math.floor(s / 4), `/api/chat/${s}/${'x'.repeat(400)}`));
+  const file = write(lines);
+  const one = await runJobs([fileSource(file)], jobs, opts);
+  const warnings: string[] = [];
+  // Six ranges on two threads of 16 MB each.
+  const split = (await runJobsSplit([{ path: file, mtimeMs: 0 }], jobs, { ...opts, warn: (m) => warnings.push(m) }, 2, 16, Math.ceil(statSync(file).size / 6)))!;
+  assert.deepEqual(split.rows, one.rows);
+  assert.equal(split.lines, 200_000);
+  assert.ok(warnings.length >= 1 && warnings.every((w) => /needed more than 16 MB .* running its part again with 64 MB/.test(w)), warnings.join('\n'));
+});

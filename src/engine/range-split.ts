@@ -15,7 +15,8 @@ import { SplError } from '../spl/errors.js';
 import { explainRuntimeError } from '../spl/compile.js';
 import type { TimeZone } from '../util/timezone.js';
 import { binTime } from './ops/bin.js';
-import { orderedSink, runJobsParallel, runPart, workerInput, WORKER_HEAP_MB, type WorkerInput } from './parallel.js';
+import { orderedSink, runJobsParallel, workerInput, WORKER_HEAP_MB, type WorkerInput } from './parallel.js';
+import { ScanThread } from './scan-thread.js';
 import { Pipeline } from './pipeline.js';
 import type { InputSummary, Job, JobCost, ResultSink, RunOptions, RunResult } from './runner.js';
 import { BinsInOrder, type BinSeen } from './split.js';
@@ -193,17 +194,22 @@ export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOpt
     }
   };
   let next = 0;
+  const base: WorkerInput = { ...workerInput([], jobs, opts), head: true };
   const thread = async (): Promise<void> => {
-    for (let k = next++; k < ranges.length; k = next++) {
-      const r = { results: new Map<string, RangeResult>(), costs: new Map<string, JobCost>(), summary: undefined as InputSummary | undefined, warnings: [] as string[] };
-      const input: WorkerInput = { ...workerInput(ranges[k]!, jobs, opts), head: true };
-      await runPart(input, opts, heapMb, (key, result, summary, cost) => {
-        r.results.set(key, result);
-        if (cost) r.costs.set(key, cost);
-        r.summary = summary;
-      }, r.warnings);
-      done.set(k, r);
-      mergeReady();
+    const t = new ScanThread(base, heapMb, opts);
+    try {
+      for (let k = next++; k < ranges.length; k = next++) {
+        const r = { results: new Map<string, RangeResult>(), costs: new Map<string, JobCost>(), summary: undefined as InputSummary | undefined, warnings: [] as string[] };
+        await t.run(ranges[k]!, (key, result, summary, cost) => {
+          r.results.set(key, result);
+          if (cost) r.costs.set(key, cost);
+          r.summary = summary;
+        }, r.warnings);
+        done.set(k, r);
+        mergeReady();
+      }
+    } finally {
+      await t.close();
     }
   };
   await Promise.all(Array.from({ length: Math.min(workers, ranges.length) }, thread));
@@ -262,10 +268,4 @@ function joinSummaries(parts: readonly InputSummary[]): InputSummary {
     if (p.lastEventTime !== undefined && (s.lastEventTime === undefined || p.lastEventTime > s.lastEventTime)) s.lastEventTime = p.lastEventTime;
   }
   return s;
-}
-
-function sumCosts(costs: ReadonlyArray<JobCost | undefined>): JobCost {
-  const c: JobCost = { ms: 0, events: 0 };
-  for (const x of costs) if (x) { c.ms += x.ms; c.events += x.events; }
-  return c;
 }

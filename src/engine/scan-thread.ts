@@ -1,0 +1,74 @@
+// A worker thread kept for a whole scan and handed one byte range after another (range-split.ts). Starting a
+// thread per range costs each range a module load, a compile of every search and a cold JIT, and leaves the
+// old threads' memory to the allocator; one kept thread reuses its heap, whose limit bounds what it holds.
+import { Worker } from 'node:worker_threads';
+import { MAX_HEAP_MB, type WorkerInput, type WorkerMessage } from './parallel.js';
+import type { ResultSink, RunOptions } from './runner.js';
+
+/** What the main thread sends a kept worker: the next part of the input to run every job's head over. */
+export interface RangeMessage { kind: 'range'; files: WorkerInput['files'] }
+
+interface Task { take: ResultSink; warnings: string[]; ok: () => void; fail: (e: unknown) => void }
+
+export class ScanThread {
+  private worker: Worker | undefined;
+  private task: Task | undefined;
+
+  /** `base`: the jobs and options, sent once; its files are ignored. */
+  constructor(private readonly base: WorkerInput, private heapMb: number, private readonly opts: RunOptions) {}
+
+  /**
+   * Runs the jobs over `files`, handing each job's result to `take`, and its warnings to `held` once the
+   * range is done. A thread that runs out of heap is replaced by one with four times as much, which runs the
+   * range again (a key's second result overwrites the first: the caller keeps results by key).
+   */
+  async run(files: WorkerInput['files'], take: ResultSink, held: string[]): Promise<void> {
+    for (;;) {
+      const warnings: string[] = [];
+      try {
+        await new Promise<void>((ok, fail) => {
+          this.task = { take, warnings, ok, fail };
+          const message: RangeMessage = { kind: 'range', files };
+          (this.worker ??= this.start()).postMessage(message);
+        });
+        held.push(...warnings);
+        return;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'ERR_WORKER_OUT_OF_MEMORY' || this.heapMb >= MAX_HEAP_MB) throw e;
+        this.opts.warn?.(`a scan thread needed more than ${this.heapMb} MB for its detections; running its part again with ${this.heapMb * 4} MB`);
+        this.heapMb *= 4;
+        await this.close();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    this.task = undefined;
+    await w?.terminate();
+  }
+
+  private start(): Worker {
+    const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: { ...this.base, files: [], kept: true }, resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
+    const finish = (e?: unknown) => {
+      const t = this.task;
+      this.task = undefined;
+      if (e === undefined) t?.ok(); else t?.fail(e);
+    };
+    w.on('message', (m: WorkerMessage) => {
+      const t = this.task;
+      if (!t) return;
+      if (m.kind === 'warn') t.warnings.push(m.message);
+      else if (m.kind === 'result') {
+        try { t.take(m.key, m.result, m.input, m.cost); } catch (e) { finish(e); void this.close(); }
+      } else finish();
+    });
+    w.on('error', (e) => { if (this.worker === w) this.worker = undefined; finish(e); });
+    w.on('exit', (code) => {
+      if (this.worker === w) this.worker = undefined;
+      finish(new Error(`a scan worker stopped with exit code ${code}`));
+    });
+    return w;
+  }
+}
