@@ -106,6 +106,9 @@ function sameRows(a: Seed1Row[], b: Seed1Row[]): string | undefined {
   return undefined;
 }
 
+/** The most the peak RSS may grow from the smallest log benched to the largest for the goal of flat memory. */
+const RSS_FLAT = 1.1;
+
 const f1 = (x: number) => x.toFixed(1);
 const f2 = (x: number) => x.toFixed(2);
 const mb = (kb: number) => Math.round(kb / 1024);
@@ -133,6 +136,7 @@ async function main(): Promise<void> {
   const table: string[][] = [['lines', 'MB', 'rg -c', 'mawk seed 1', 'DuckDB seed 1', 'parse only', `scan all (${workers} workers)`, 'scan all (1 thread)', 'ratio scan/DuckDB', 'parse lines/s (net of start-up)', 'scan lines/s', 'scan MB/s', 'peak RSS']];
   let failed = false;
   const worst = { ratio: 0, parsePerCore: Infinity, rssMb: 0 };
+  const rssBySize: Array<{ lines: number; many: number; one: number }> = [];
   for (const lines of sizes) {
     const file = await dataset(dir, lines);
     const MB = statSync(file).size / 1e6;
@@ -156,6 +160,7 @@ async function main(): Promise<void> {
     const parseNet = lines / (Math.max(1, parse.ms - start.ms) / 1000);
     worst.parsePerCore = Math.min(worst.parsePerCore, parseNet);
     worst.rssMb = Math.max(worst.rssMb, mb(many.rss_kb), mb(one.rss_kb));
+    rssBySize.push({ lines, many: mb(many.rss_kb), one: mb(one.rss_kb) });
     table.push([
       `${(lines / 1e6).toFixed(1)} M`, f1(MB), rg ? `${f2(rg.ms / 1000)} s` : '–', awk ? `${f2(awk.ms / 1000)} s` : '–', `${f2(duck.ms / 1000)} s`,
       `${f2(parse.ms / 1000)} s`, `${f2(many.ms / 1000)} s`, `${f2(one.ms / 1000)} s`, f2(many.ms / duck.ms),
@@ -175,6 +180,15 @@ async function main(): Promise<void> {
   goal(worst.ratio <= 1, `scan of every detection ÷ DuckDB seed 1 ≤ 1.0 (worst ${f2(worst.ratio)})`);
   goal(worst.parsePerCore >= 2e6, `parsing ≥ 2 M lines/s on one core, net of start-up (slowest ${f2(worst.parsePerCore / 1e6)} M)`);
   goal(worst.rssMb <= 400, `peak RSS ≤ 400 MB at every size (largest ${worst.rssMb} MB)`);
+  // Flat: the largest log's peak within 10 % of the smallest's, with either thread count (docs/performance.md).
+  rssBySize.sort((a, b) => a.lines - b.lines);
+  const small = rssBySize[0]!;
+  const large = rssBySize[rssBySize.length - 1]!;
+  if (large.lines > small.lines) {
+    const growth = Math.max(large.many / small.many, large.one / small.one);
+    const sz = (n: number) => `${n / 1e6} M`;
+    goal(growth <= RSS_FLAT, `peak RSS flat as the log grows: at most ${RSS_FLAT}× from ${sz(small.lines)} to ${sz(large.lines)} lines (${f2(growth)}×: ${workers} workers ${small.many} → ${large.many} MB, 1 thread ${small.one} → ${large.one} MB)`);
+  }
   goal(!failed, 'seed-1 alerts equal DuckDB\'s and worker results equal the single-threaded run');
   if (failed) { console.log('FAILED: results differ (see above)'); process.exitCode = 1; }
 }
