@@ -23,6 +23,11 @@ const gin = (s: number, path = '/api/chat') =>
   `[GIN] 2025/06/14 - ${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)} | 200 |    1.25ms |       10.0.0.${s % 7} | POST     "${path}"`;
 const slog = (s: number, msg: string) => `time=2025-06-14T${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}.000Z level=INFO source=x.go:1 msg="${msg}"`;
 
+const job = (key: string, spl: string): Job => {
+  const { plan, expanded } = compileSearchText(spl, new MacroTable(), { tz, now: NOW });
+  return { key, plan, expanded };
+};
+
 const dirs: string[] = [];
 after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
@@ -130,10 +135,6 @@ test('a search that fails in a later range fails as in one thread, and the other
   const lines: string[] = [];
   for (let s = 0; s < 4 * 3600; s += 30) lines.push(gin(s, s > 3 * 3600 ? '/api/pull' : '/api/chat'));
   const file = write(lines);
-  const job = (key: string, spl: string): Job => {
-    const { plan, expanded } = compileSearchText(spl, new MacroTable(), { tz, now: NOW });
-    return { key, plan, expanded };
-  };
   const jobs = [
     job('fails-late', 'search uri_path="/api/pull" | eval bad=(status=200)'),
     job('binned', 'search line_type=gin | bin _time span=10m | stats count by _time, src'),
@@ -148,10 +149,6 @@ test('a search that fails in a later range fails as in one thread, and the other
 });
 
 test('lines out of time order around a cut: the binned searches run again, and the results are one thread\'s', async () => {
-  const job = (key: string, spl: string): Job => {
-    const { plan, expanded } = compileSearchText(spl, new MacroTable(), { tz, now: NOW });
-    return { key, plan, expanded };
-  };
   const jobs = [
     job('binned', 'search line_type=gin | bin _time span=5m | stats count, values(src) as srcs by _time, host'),
     job('streamed', 'search line_type=gin src="10.0.0.3" | table _time, src'),
@@ -176,10 +173,6 @@ test('lines out of time order around a cut: the binned searches run again, and t
 });
 
 test('a sort with a limit after a binned stats: each range keeps what it could pass on, and ties fall as in one thread', async () => {
-  const job = (key: string, spl: string): Job => {
-    const { plan, expanded } = compileSearchText(spl, new MacroTable(), { tz, now: NOW });
-    return { key, plan, expanded };
-  };
   // Counts repeat across bins and clients, so the sorts have many ties, within and across ranges.
   const jobs = [
     job('top', 'search line_type=gin | bin _time span=5m | stats count by _time, src | sort 7 -count | table _time, src, count'),
@@ -199,10 +192,6 @@ test('a sort with a limit after a binned stats: each range keeps what it could p
 });
 
 test('a kept thread that reaches its heap limit is replaced by one with more, which runs its range again; results are one thread\'s', async () => {
-  const job = (key: string, spl: string): Job => {
-    const { plan, expanded } = compileSearchText(spl, new MacroTable(), { tz, now: NOW });
-    return { key, plan, expanded };
-  };
   // Each thread keeps every gin line's _raw of its ranges for the stats that runs where the ranges meet.
   const jobs = [job('raws', 'search line_type=gin | stats dc(_raw) as lines, count by src'), job('binned', 'search line_type=gin | bin _time span=1h | stats count by _time')];
   const lines: string[] = [];
