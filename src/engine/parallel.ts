@@ -13,7 +13,7 @@ import type { InputSummary, Job, JobCost, ResultSink, RunOptions, RunResult } fr
 import type { Row } from './value.js';
 
 export interface WorkerInput {
-  /** Whole files, or (with `head`) byte ranges of them: see range-split.ts. */
+  /** Whole files, or (with `head`) byte ranges of them (ByteRange in range-split.ts). */
   files: Array<{ path: string; mtimeMs: number; start?: number; end?: number }>;
   head?: boolean;
   /** The thread is kept for the scan and takes its files in RangeMessages (scan-thread.ts). */

@@ -1,7 +1,7 @@
 // An input cut between threads by byte ranges: where the cuts fall, and results that are one thread's.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileSearchText } from '../spl/compile.js';
@@ -10,7 +10,9 @@ import { TimeZone } from '../util/timezone.js';
 import { fileSource } from '../input/sources.js';
 import { loadContent, compileJob } from '../cli/content.js';
 import { runJobs, type Job, type RunOptions } from './runner.js';
-import { findCut, planRanges, runJobsSplit } from './range-split.js';
+import { findCut, planRanges, runJobsSplit, type ByteRange } from './range-split.js';
+import { ScanThread } from './scan-thread.js';
+import { workerInput } from './parallel.js';
 
 const tz = TimeZone.resolve('UTC');
 const NOW = Date.UTC(2025, 5, 20) / 1000;
@@ -82,7 +84,8 @@ test('the ranges cover the files exactly, in order, each starting at a line', ()
     assert.equal(parts.length, n);
     const flat = parts.flat();
     assert.equal(flat[0]!.start, 0);
-    assert.equal(flat[flat.length - 1]!.end, size);
+    assert.equal(flat[flat.length - 1]!.end, undefined, 'the last range runs to the file\'s end');
+    assert.ok(flat.slice(0, -1).every((r) => r.end! < size));
     for (let i = 1; i < flat.length; i++) {
       assert.equal(flat[i]!.start, flat[i - 1]!.end);
       assert.match(lineAt(file, flat[i]!.start), /^\[GIN\] \d{4}\/\d{2}\/\d{2} - \d{2}:00:00 /);
@@ -204,4 +207,32 @@ test('a kept thread that reaches its heap limit is replaced by one with more, wh
   assert.deepEqual(split.rows, one.rows);
   assert.equal(split.lines, 200_000);
   assert.ok(warnings.length >= 1 && warnings.every((w) => /needed more than 16 MB .* running its part again with 64 MB/.test(w)), warnings.join('\n'));
+});
+
+test('a file written to after the ranges were planned is read to its end, as one thread reads it', async () => {
+  const lines: string[] = [];
+  for (let s = 0; s < 3 * 3600; s += 10) lines.push(gin(s));
+  const first = write(lines, 'a.log');
+  const second = write(lines.map((_, i) => gin(3 * 3600 + i * 10)), 'b.log');
+  const files = [{ path: first, mtimeMs: 0 }, { path: second, mtimeMs: 0 }];
+  const parts = planRanges(files, 3, [3600], opts)!;
+  const flat = parts.flat();
+  // Both files' last ranges are open: a.log's (before b.log's first) and b.log's.
+  assert.deepEqual(flat.filter((r) => r.end === undefined).map((r) => r.path), [first, second]);
+  const count = job('count', 'search line_type=gin | stats count');
+  const base = { ...workerInput([], [count], opts), head: true };
+  const read = async (part: ByteRange[]): Promise<number> => {
+    const t = new ScanThread(base, 64, opts);
+    let rows = -1;
+    try { await t.run(part, (_key, result) => { if ('rows' in result) rows = result.rows.length; }, []); } finally { await t.close(); }
+    return rows;
+  };
+  const before = await Promise.all(parts.map(read));
+  assert.equal(before.reduce((a, b) => a + b, 0), 2 * lines.length);
+  // Ten more lines in each file after planning: the parts that end at a file's end read them.
+  appendFileSync(first, Array.from({ length: 10 }, (_, i) => gin(3 * 3600 - 5 + i % 5)).join('\n') + '\n');
+  appendFileSync(second, Array.from({ length: 10 }, (_, i) => gin(6 * 3600 + i)).join('\n') + '\n');
+  const after = await Promise.all(parts.map(read));
+  assert.equal(after.reduce((a, b) => a + b, 0), 2 * lines.length + 20);
+  assert.deepEqual(after.map((n, k) => n - before[k]!), parts.map((p) => 10 * p.filter((r) => r.end === undefined).length));
 });

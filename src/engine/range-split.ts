@@ -23,8 +23,11 @@ import { BinsInOrder, type BinSeen } from './split.js';
 import type { Row } from './value.js';
 
 export interface InputFile { path: string; mtimeMs: number }
-/** Bytes [start, end) of a file: whole lines. */
-export interface ByteRange extends InputFile { start: number; end: number }
+/**
+ * Bytes [start, end) of a file: whole lines. No `end`: to the file's end when it is read, as one thread
+ * reading the file would (a log written to during the scan).
+ */
+export interface ByteRange extends InputFile { start: number; end?: number }
 
 /** How far past a range's nominal start we look for the line to start it at before giving up the cut. */
 export const CUT_SEARCH_BYTES = 64 << 20;
@@ -123,7 +126,8 @@ export function planRanges(files: readonly InputFile[], n: number, spans: readon
     for (let fi = from[0]; fi <= to[0]; fi++) {
       const start = fi === from[0] ? from[1] : 0;
       const end = fi === to[0] ? to[1] : sizes[fi]!;
-      if (end > start) part.push({ ...files[fi]!, start, end });
+      if (end < sizes[fi]!) part.push({ ...files[fi]!, start, end });
+      else if (end > start || end === 0) part.push({ ...files[fi]!, start }); // to the end, as it will be
     }
     parts.push(part);
     from = to;

@@ -14,11 +14,11 @@ const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 const tz = TimeZone.resolve(input.tz);
 
 async function run(files: WorkerInput['files']): Promise<void> {
-  // A byte range starts at a line (range-split.ts) and ends after one.
+  // A byte range starts at a line (range-split.ts) and ends after one, or at the file's end.
   const sources = files.map((f): LogSource => {
     const { start, end } = f;
-    if (start === undefined || end === undefined) return { ...fileSource(f.path), mtimeMs: f.mtimeMs };
-    return { name: f.path, mtimeMs: f.mtimeMs, open: () => createReadStream(f.path, { start, end: end - 1, highWaterMark: 1 << 20 }) };
+    if (start === undefined) return { ...fileSource(f.path), mtimeMs: f.mtimeMs };
+    return { name: f.path, mtimeMs: f.mtimeMs, open: () => createReadStream(f.path, { start, ...(end !== undefined ? { end: end - 1 } : {}), highWaterMark: 1 << 20 }) };
   });
   await runJobs(sources, input.jobs, {
     tz, now: input.now, ...(input.host !== undefined ? { host: input.host } : {}),
