@@ -10,7 +10,7 @@ import { TimeZone } from '../util/timezone.js';
 import { fileSource } from '../input/sources.js';
 import { loadContent, compileJob } from '../cli/content.js';
 import { runJobs, type Job, type RunOptions } from './runner.js';
-import { findCut, planRanges, runJobsSplit, type ByteRange } from './range-split.js';
+import { findCut, planRanges, rangeCount, runJobsSplit, type ByteRange } from './range-split.js';
 import { ScanThread } from './scan-thread.js';
 import { workerInput } from './parallel.js';
 
@@ -235,4 +235,14 @@ test('a file written to after the ranges were planned is read to its end, as one
   const after = await Promise.all(parts.map(read));
   assert.equal(after.reduce((a, b) => a + b, 0), 2 * lines.length + 20);
   assert.deepEqual(after.map((n, k) => n - before[k]!), parts.map((p) => 10 * p.filter((r) => r.end === undefined).length));
+});
+
+test('an input is cut into ranges of about the given size, as many for each thread', () => {
+  const MB = 1 << 20;
+  assert.equal(rangeCount(96 * MB, 2, 64 * MB), 2);
+  assert.equal(rangeCount(150 * MB, 2, 64 * MB), 4, 'three would leave one thread idle for a third');
+  assert.equal(rangeCount(384 * MB, 2, 64 * MB), 6);
+  assert.equal(rangeCount(10 * MB, 4, 64 * MB), 4, 'at least one a thread');
+  assert.equal(rangeCount(300 * MB, 4, 64 * MB), 8);
+  assert.equal(rangeCount(0, 2, 64 * MB), 2);
 });

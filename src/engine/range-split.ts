@@ -138,6 +138,15 @@ export function planRanges(files: readonly InputFile[], n: number, spans: readon
 /** Bytes a range is cut at about, so that what waits for the ranges before it stays small whatever the input's size. */
 export const RANGE_BYTES = 64 << 20;
 
+/**
+ * How many ranges to cut `total` bytes into: about `rangeBytes` each, and a multiple of the threads, so that
+ * each thread gets as many ranges of like size (3 ranges on 2 threads would leave one thread idle a third of
+ * the time).
+ */
+export function rangeCount(total: number, workers: number, rangeBytes: number): number {
+  return Math.max(1, Math.ceil(Math.ceil(total / rangeBytes) / workers)) * workers;
+}
+
 /** One range's answer for a job. */
 type RangeResult = { rows: Row[]; bins?: BinSeen } | { failure: string };
 
@@ -165,7 +174,7 @@ export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOpt
   }
   let total = 0;
   for (const f of files) { try { total += statSync(f.path).size; } catch { return undefined; } }
-  const ranges = planRanges(files, Math.max(workers, Math.ceil(total / rangeBytes)), [...spans], opts);
+  const ranges = planRanges(files, rangeCount(total, workers, rangeBytes), [...spans], opts);
   if (!ranges) return undefined;
   const merges: Merge[] = jobs.map((job) => ({ job, pipeline: undefined, bins: new BinsInOrder(), cost: { ms: 0, events: 0 } }));
   const done = new Map<number, { results: Map<string, RangeResult>; costs: Map<string, JobCost>; summary?: InputSummary; warnings: string[] }>();
