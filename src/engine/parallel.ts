@@ -4,20 +4,20 @@
 // result rows cross between threads. Files only: stdin and journald can be read once. Workers run with a heap
 // limit, which keeps each thread's heap near its live data.
 import { createReadStream, statSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { hostname } from 'node:os';
 import { DEFAULT_TRUNCATE, LineSplitter } from '../input/lines.js';
 import { LineParser } from '../parse/line-parser.js';
 import { weighJobs } from './job-cost.js';
+import { ScanThread } from './scan-thread.js';
 import type { InputSummary, Job, JobCost, ResultSink, RunOptions, RunResult } from './runner.js';
 import type { Row } from './value.js';
 
+/** Whole files, or (for a split input) byte ranges of them (ByteRange in range-split.ts). */
+export type WorkerFiles = Array<{ path: string; mtimeMs: number; start?: number; end?: number }>;
+
+/** What a scan thread is started with; the files come in messages (scan-thread.ts). */
 export interface WorkerInput {
-  /** Whole files, or (with `head`) byte ranges of them (ByteRange in range-split.ts). */
-  files: Array<{ path: string; mtimeMs: number; start?: number; end?: number }>;
   head?: boolean;
-  /** The thread is kept for the scan and takes its files in RangeMessages (scan-thread.ts). */
-  kept?: boolean;
   jobs: Job[];
   tz: string;
   now: number;
@@ -55,7 +55,6 @@ export function partition(jobs: Job[], n: number, weights?: number[]): Job[][] {
  * docs/performance.md) is run again with four times as much.
  */
 export const WORKER_HEAP_MB = 128;
-export const MAX_HEAP_MB = 8192;
 
 /**
  * Runs the jobs on `workers` threads. Results reach `opts.onResult` (or the returned maps) in the jobs' own
@@ -71,7 +70,12 @@ export async function runJobsParallel(files: Array<{ path: string; mtimeMs: numb
   let summary: InputSummary | undefined;
   const ordered = orderedSink(jobs.map((j) => j.key), sink);
   const take: ResultSink = (key, result, input, cost) => { summary = input; ordered(key, result, input, cost); };
-  await Promise.all(parts.map((part) => runPart(workerInput(files, part, opts), opts, heapMb, take)));
+  await Promise.all(parts.map(async (part) => {
+    const thread = new ScanThread(workerInput(part, opts), heapMb, opts);
+    const held: string[] = []; // given out once the thread is done: a thread run again does not repeat them
+    try { await thread.run(files, take, held); } finally { await thread.close(); }
+    for (const m of held) opts.warn?.(m);
+  }));
   if (summary) {
     out.lines = summary.lines;
     out.truncatedLines = summary.truncatedLines;
@@ -141,32 +145,6 @@ export function orderedSink(order: string[], sink: ResultSink): ResultSink {
   };
 }
 
-export function workerInput(files: WorkerInput['files'], jobs: Job[], opts: RunOptions): WorkerInput {
-  return { files, jobs, tz: opts.tz.name, now: opts.now, ...(opts.host !== undefined ? { host: opts.host } : {}), ...(opts.truncate !== undefined ? { truncate: opts.truncate } : {}), ...(opts.profile ? { profile: true } : {}) };
-}
-
-/**
- * Runs one worker over `input` and hands its results to `take`. Warnings go to opts.warn when it has
- * finished (a worker run again does not repeat them), or to `warnings` when given.
- */
-export async function runPart(input: WorkerInput, opts: RunOptions, heapMb: number, take: ResultSink, held?: string[]): Promise<void> {
-  const warnings: string[] = [];
-  try {
-    await new Promise<void>((ok, fail) => {
-      const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
-      w.on('message', (m: WorkerMessage) => {
-        if (m.kind === 'warn') warnings.push(m.message);
-        else if (m.kind === 'result') {
-          try { take(m.key, m.result, m.input, m.cost); } catch (e) { fail(e); void w.terminate(); }
-        } else ok();
-      });
-      w.on('error', fail);
-      w.on('exit', (code) => { if (code !== 0) fail(new Error(`a scan worker stopped with exit code ${code}`)); });
-    });
-    for (const m of warnings) { if (held) held.push(m); else opts.warn?.(m); }
-  } catch (e) {
-    if ((e as { code?: string }).code !== 'ERR_WORKER_OUT_OF_MEMORY' || heapMb >= MAX_HEAP_MB) throw e;
-    opts.warn?.(`a scan thread needed more than ${heapMb} MB for its detections; running them again with ${heapMb * 4} MB`);
-    return runPart(input, opts, heapMb * 4, take, held);
-  }
+export function workerInput(jobs: Job[], opts: RunOptions): WorkerInput {
+  return { jobs, tz: opts.tz.name, now: opts.now, ...(opts.host !== undefined ? { host: opts.host } : {}), ...(opts.truncate !== undefined ? { truncate: opts.truncate } : {}), ...(opts.profile ? { profile: true } : {}) };
 }

@@ -220,7 +220,7 @@ test('a file written to after the ranges were planned is read to its end, as one
   // Both files' last ranges are open: a.log's (before b.log's first) and b.log's.
   assert.deepEqual(flat.filter((r) => r.end === undefined).map((r) => r.path), [first, second]);
   const count = job('count', 'search line_type=gin | stats count');
-  const base = { ...workerInput([], [count], opts), head: true };
+  const base = { ...workerInput([count], opts), head: true };
   const read = async (part: ByteRange[]): Promise<number> => {
     const t = new ScanThread(base, 64, opts);
     let rows = -1;

@@ -207,7 +207,7 @@ export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOpt
     }
   };
   let next = 0;
-  const base: WorkerInput = { ...workerInput([], jobs, opts), head: true };
+  const base: WorkerInput = { ...workerInput(jobs, opts), head: true };
   const thread = async (): Promise<void> => {
     const t = new ScanThread(base, heapMb, opts);
     try {

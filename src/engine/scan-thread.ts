@@ -1,12 +1,16 @@
-// A worker thread kept for a whole scan and handed one byte range after another (range-split.ts). Starting a
-// thread per range costs each range a module load, a compile of every search and a cold JIT, and leaves the
-// old threads' memory to the allocator; one kept thread reuses its heap, whose limit bounds what it holds.
+// A scan worker thread, started once and handed the files to run its jobs over: the whole files (parallel.ts),
+// or one byte range after another (range-split.ts). Starting a thread per range costs each range a module
+// load, a compile of every search and a cold JIT, and leaves the old threads' memory to the allocator; one
+// kept thread reuses its heap, whose limit bounds what it holds.
 import { Worker } from 'node:worker_threads';
-import { MAX_HEAP_MB, type WorkerInput, type WorkerMessage } from './parallel.js';
+import type { WorkerFiles, WorkerInput, WorkerMessage } from './parallel.js';
 import type { ResultSink, RunOptions } from './runner.js';
 
-/** What the main thread sends a kept worker: the next part of the input to run every job's head over. */
-export interface RangeMessage { kind: 'range'; files: WorkerInput['files'] }
+/** The most heap a thread is given after running out (see run). */
+const MAX_HEAP_MB = 8192;
+
+/** What the main thread sends a scan thread: the next part of the input to run its jobs over. */
+export interface RangeMessage { kind: 'range'; files: WorkerFiles }
 
 interface Task { take: ResultSink; warnings: string[]; ok: () => void; fail: (e: unknown) => void }
 
@@ -14,7 +18,7 @@ export class ScanThread {
   private worker: Worker | undefined;
   private task: Task | undefined;
 
-  /** `base`: the jobs and options, sent once; its files are ignored. */
+  /** `base`: the jobs and options, sent once. */
   constructor(private readonly base: WorkerInput, private heapMb: number, private readonly opts: RunOptions) {}
 
   /**
@@ -22,7 +26,7 @@ export class ScanThread {
    * range is done. A thread that runs out of heap is replaced by one with four times as much, which runs the
    * range again (a key's second result overwrites the first: the caller keeps results by key).
    */
-  async run(files: WorkerInput['files'], take: ResultSink, held: string[]): Promise<void> {
+  async run(files: WorkerFiles, take: ResultSink, held: string[]): Promise<void> {
     for (;;) {
       const warnings: string[] = [];
       try {
@@ -50,7 +54,7 @@ export class ScanThread {
   }
 
   private start(): Worker {
-    const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: { ...this.base, files: [], kept: true }, resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
+    const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: this.base, resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
     const finish = (e?: unknown) => {
       const t = this.task;
       this.task = undefined;

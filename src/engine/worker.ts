@@ -1,19 +1,19 @@
-// A scan worker thread: runs its share of the jobs over the files and posts each job's rows back as soon as
-// the job ends, so neither thread holds every job's rows at once (see parallel.ts). A kept thread
-// (scan-thread.ts) does so for each byte range it is sent, one at a time.
+// A scan worker thread (scan-thread.ts): for each set of files or byte ranges it is sent, one at a time, runs
+// its jobs over them and posts each job's rows back as soon as the job ends, so no thread holds every job's
+// rows at once.
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { fileSource, type LogSource } from '../input/sources.js';
 import { TimeZone } from '../util/timezone.js';
 import { runJobs } from './runner.js';
-import type { WorkerInput, WorkerMessage } from './parallel.js';
+import type { WorkerFiles, WorkerInput, WorkerMessage } from './parallel.js';
 import type { RangeMessage } from './scan-thread.js';
 
 const input = workerData as WorkerInput;
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 const tz = TimeZone.resolve(input.tz);
 
-async function run(files: WorkerInput['files']): Promise<void> {
+async function run(files: WorkerFiles): Promise<void> {
   // A byte range starts at a line (range-split.ts) and ends after one, or at the file's end.
   const sources = files.map((f): LogSource => {
     const { start, end } = f;
@@ -29,10 +29,6 @@ async function run(files: WorkerInput['files']): Promise<void> {
   post({ kind: 'done' });
 }
 
-if (input.kept) {
-  // One range at a time: the main thread sends the next only after 'done'. An error is left unhandled: it
-  // ends the thread, which the main thread sees as the range's failure.
-  parentPort!.on('message', (m: RangeMessage) => { void run(m.files); });
-} else {
-  await run(input.files);
-}
+// The main thread sends the next files only after 'done'. An error is left unhandled: it ends the thread,
+// which the main thread sees as the failure of what it was running.
+parentPort!.on('message', (m: RangeMessage) => { void run(m.files); });
