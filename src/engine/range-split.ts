@@ -5,7 +5,7 @@
 // A range starts at a gin line: a gin line carries its own time and ends any panic, so a parser that starts
 // there reads every line after it as one reading the file from its start would (line-parser.ts). The line is
 // also the first of a new bin for every span the searches bin by, so that, in a log written in time order, no
-// bin holds events of two ranges. Whether that held is checked for each search (binsApart); one for which it
+// bin holds events of two ranges. Whether that held is checked for each search (BinsInOrder, split.ts); one for which it
 // did not is run again over the whole input, so the results are always one thread's.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
