@@ -9,7 +9,7 @@ import { MacroTable } from '../spl/macros.js';
 import { TimeZone } from '../util/timezone.js';
 import { fileSource } from '../input/sources.js';
 import { runJobs, type Job } from './runner.js';
-import { orderedSink, runJobsParallel } from './parallel.js';
+import { runJobsParallel } from './parallel.js';
 
 const tz = TimeZone.resolve('UTC');
 const NOW = Date.UTC(2025, 5, 14, 12, 0, 0) / 1000;
@@ -86,19 +86,4 @@ test('the single-threaded runner streams results in order too, and lets each pip
   const res = await runJobs([fileSource(file)], jobs, { tz, now: NOW, onResult: (k, r) => { keys.push(k); assert.ok('rows' in r && r.rows.length > 0); } });
   assert.deepEqual(keys, ['a', 'b']);
   assert.equal(res.rows.size, 0);
-});
-
-test('orderedSink holds early results until their turn and ignores a repeated one', () => {
-  const got: string[] = [];
-  const take = orderedSink(['a', 'b', 'c', 'd'], (k, r) => got.push(`${k}:${'rows' in r ? r.rows.length : r.failure}`));
-  const input = { lines: 1, truncatedLines: 0 };
-  take('c', { rows: [{}, {}] }, input);
-  take('b', { failure: 'boom' }, input);
-  assert.deepEqual(got, []);
-  take('a', { rows: [] }, input);
-  assert.deepEqual(got, ['a:0', 'b:boom', 'c:2']);
-  take('a', { rows: [{}] }, input); // a thread run again repeats itself
-  take('d', { rows: [{}] }, input);
-  take('d', { rows: [] }, input);
-  assert.deepEqual(got, ['a:0', 'b:boom', 'c:2', 'd:1']);
 });

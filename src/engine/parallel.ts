@@ -9,7 +9,8 @@ import { DEFAULT_TRUNCATE, LineSplitter } from '../input/lines.js';
 import { LineParser } from '../parse/line-parser.js';
 import { weighJobs } from './job-cost.js';
 import { ScanThread } from './scan-thread.js';
-import type { InputSummary, Job, JobCost, ResultSink, RunOptions, RunResult } from './runner.js';
+import type { InputSummary, Job, JobCost, JobEnd, ResultSink, RunOptions, RunResult } from './runner.js';
+import { ResultOrder } from './result-order.js';
 import type { Row } from './value.js';
 
 /** Whole files, or (for a split input) byte ranges of them (ByteRange in range-split.ts). */
@@ -28,7 +29,8 @@ export interface WorkerInput {
 
 export type WorkerMessage =
   | { kind: 'warn'; message: string }
-  | { kind: 'result'; key: string; result: { rows: Row[] } | { failure: string }; input: InputSummary; cost?: JobCost }
+  | { kind: 'rows'; key: string; rows: Row[] }
+  | { kind: 'result'; key: string; result: JobEnd; input: InputSummary; cost?: JobCost }
   | { kind: 'done' };
 
 /**
@@ -64,18 +66,23 @@ export async function runJobsParallel(files: Array<{ path: string; mtimeMs: numb
   const n = Math.max(1, Math.min(workers, jobs.length));
   const parts = partition(jobs, n, n > 1 ? await sampleCosts(files, jobs, opts) : undefined);
   const out: RunResult = { rows: new Map(), failures: new Map(), lines: 0, truncatedLines: 0 };
-  const sink: ResultSink = opts.onResult ?? ((key, r) => {
-    if ('rows' in r) out.rows.set(key, r.rows); else out.failures.set(key, r.failure);
-  });
   let summary: InputSummary | undefined;
-  const ordered = orderedSink(jobs.map((j) => j.key), sink);
-  const take: ResultSink = (key, result, input, cost) => { summary = input; ordered(key, result, input, cost); };
-  await Promise.all(parts.map(async (part) => {
-    const thread = new ScanThread(workerInput(part, opts), heapMb, opts);
-    const held: string[] = []; // given out once the thread is done: a thread run again does not repeat them
-    try { await thread.run(files, take, held); } finally { await thread.close(); }
-    for (const m of held) opts.warn?.(m);
-  }));
+  // Every thread reads the whole input, so the jobs all end near the end. Their results are handed on once
+  // the threads have stopped: then turning rows into findings does not add to the threads' heaps.
+  const order = new ResultOrder(jobs.map((j) => j.key), opts.onResult ?? collectInto(out), { hold: true });
+  const end: ResultSink = (key, result, input, cost) => { summary = input; order.end(key, result, input, cost); };
+  try {
+    await Promise.all(parts.map(async (part) => {
+      const thread = new ScanThread(workerInput(part, opts), heapMb, opts);
+      const held: string[] = []; // given out once the thread is done: a thread run again does not repeat them
+      const restart = () => order.forget(part.map((j) => j.key));
+      try { await thread.run(files, { end, rows: order.rows, restart }, held); } finally { await thread.close(); }
+      for (const m of held) opts.warn?.(m);
+    }));
+    order.release();
+  } finally {
+    order.close();
+  }
   if (summary) {
     out.lines = summary.lines;
     out.truncatedLines = summary.truncatedLines;
@@ -126,22 +133,13 @@ export async function sampleCosts(files: Array<{ path: string; mtimeMs: number }
   return weighJobs(jobs, events, { tz: opts.tz, now: opts.now, warn: () => {} });
 }
 
-/**
- * A sink that passes results on in `order`, holding any that come early, and ignores a key's second result
- * (a thread run again with more heap repeats the results it had already sent; the first copy counts).
- */
-export function orderedSink(order: string[], sink: ResultSink): ResultSink {
-  let next = 0;
-  const early = new Map<string, Parameters<ResultSink>>();
-  const seen = new Set<string>();
-  return (key, result, input, cost) => {
-    if (seen.has(key)) return;
-    seen.add(key);
-    early.set(key, [key, result, input, cost]);
-    for (let r = early.get(order[next]!); r; r = early.get(order[next]!)) {
-      early.delete(order[next++]!);
-      sink(...r);
-    }
+/** A sink that keeps the results in a RunResult (when the caller gives none): a job's chunks joined. */
+export function collectInto(out: RunResult): ResultSink {
+  return (key, r) => {
+    if ('failure' in r) { out.failures.set(key, r.failure); return; }
+    const had = out.rows.get(key);
+    if (!had) out.rows.set(key, r.rows);
+    else for (const row of r.rows) had.push(row);
   };
 }
 

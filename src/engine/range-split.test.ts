@@ -224,7 +224,7 @@ test('a file written to after the ranges were planned is read to its end, as one
   const read = async (part: ByteRange[]): Promise<number> => {
     const t = new ScanThread(base, 64, opts);
     let rows = -1;
-    try { await t.run(part, (_key, result) => { if ('rows' in result) rows = result.rows.length; }, []); } finally { await t.close(); }
+    try { await t.run(part, { end: (_key, result) => { if ('rows' in result) rows = result.rows.length; } }, []); } finally { await t.close(); }
     return rows;
   };
   const before = await Promise.all(parts.map(read));

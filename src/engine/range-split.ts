@@ -15,12 +15,14 @@ import { SplError } from '../spl/errors.js';
 import { explainRuntimeError } from '../spl/compile.js';
 import type { TimeZone } from '../util/timezone.js';
 import { binTime } from './ops/bin.js';
-import { orderedSink, runJobsParallel, workerInput, WORKER_HEAP_MB, type WorkerInput } from './parallel.js';
+import { collectInto, workerInput, WORKER_HEAP_MB, type WorkerInput } from './parallel.js';
+import { ResultOrder, rowChunks } from './result-order.js';
 import { ScanThread } from './scan-thread.js';
 import { Pipeline } from './pipeline.js';
 import type { InputSummary, Job, JobCost, ResultSink, RunOptions, RunResult } from './runner.js';
 import { BinsInOrder, type BinSeen } from './split.js';
 import type { Row } from './value.js';
+import type { StageContext } from './stage.js';
 
 export interface InputFile { path: string; mtimeMs: number }
 /**
@@ -154,6 +156,8 @@ type RangeResult = { rows: Row[]; bins?: BinSeen } | { failure: string };
 interface Merge {
   job: Job;
   pipeline: Pipeline | undefined;
+  /** The rest of the search's rows, on their way to the ResultOrder as they come. */
+  out: ReturnType<typeof rowChunks>;
   bins: BinsInOrder;
   failure?: string;
   cost: JobCost;
@@ -176,7 +180,21 @@ export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOpt
   for (const f of files) { try { total += statSync(f.path).size; } catch { return undefined; } }
   const ranges = planRanges(files, rangeCount(total, workers, rangeBytes), [...spans], opts);
   if (!ranges) return undefined;
-  const merges: Merge[] = jobs.map((job) => ({ job, pipeline: undefined, bins: new BinsInOrder(), cost: { ms: 0, events: 0 } }));
+  const out: RunResult = { rows: new Map(), failures: new Map(), lines: 0, truncatedLines: 0 };
+  const order = new ResultOrder(jobs.map((j) => j.key), opts.onResult ?? collectInto(out));
+  try {
+    return await runSplit(files, jobs, opts, workers, heapMb, ranges, order, out);
+  } finally {
+    order.close();
+  }
+}
+
+async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, workers: number, heapMb: number, ranges: ByteRange[][], order: ResultOrder, out: RunResult): Promise<RunResult> {
+  const quiet = { tz: opts.tz, now: opts.now, warn: () => {} };
+  const merges: Merge[] = jobs.map((job) => ({ job, pipeline: undefined, out: rowChunks((rows) => order.rows(job.key, rows)), bins: new BinsInOrder(), cost: { ms: 0, events: 0 } }));
+  // A search whose rest stops (it failed, or it will run again): the rows it gave go.
+  const stop = (m: Merge) => { m.pipeline = undefined; order.forget([m.job.key]); };
+  const tail = (m: Merge, ctx: StageContext) => new Pipeline(m.job.plan, { ctx, onRow: m.out.push });
   const done = new Map<number, { results: Map<string, RangeResult>; costs: Map<string, JobCost>; summary?: InputSummary; warnings: string[] }>();
   const summaries: InputSummary[] = [];
   const warnings: string[] = [];
@@ -192,15 +210,15 @@ export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOpt
         const cost = r.costs.get(m.job.key);
         if (cost) { m.cost.ms += cost.ms; m.cost.events += cost.events; }
         if (m.failure !== undefined || !m.bins.ok || !answer) continue;
-        if ('failure' in answer) { m.failure = answer.failure; m.pipeline = undefined; continue; }
-        if (!m.bins.add(answer.bins)) { m.pipeline = undefined; continue; }
+        if ('failure' in answer) { m.failure = answer.failure; stop(m); continue; }
+        if (!m.bins.add(answer.bins)) { stop(m); continue; }
         const t0 = performance.now();
         try {
-          m.pipeline ??= new Pipeline(m.job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (w) => warnings.push(`${m.job.key}: ${w}`) } });
+          m.pipeline ??= tail(m, { tz: opts.tz, now: opts.now, warn: (w) => warnings.push(`${m.job.key}: ${w}`) });
           m.pipeline.pushAtCut(answer.rows);
         } catch (e) {
           m.failure = runtimeFailure(e, m.job);
-          m.pipeline = undefined;
+          stop(m);
         }
         m.cost.ms += performance.now() - t0;
       }
@@ -213,10 +231,12 @@ export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOpt
     try {
       for (let k = next++; k < ranges.length; k = next++) {
         const r = { results: new Map<string, RangeResult>(), costs: new Map<string, JobCost>(), summary: undefined as InputSummary | undefined, warnings: [] as string[] };
-        await t.run(ranges[k]!, (key, result, summary, cost) => {
-          r.results.set(key, result);
-          if (cost) r.costs.set(key, cost);
-          r.summary = summary;
+        await t.run(ranges[k]!, {
+          end: (key, result, summary, cost) => {
+            r.results.set(key, result);
+            if (cost) r.costs.set(key, cost);
+            r.summary = summary;
+          },
         }, r.warnings);
         done.set(k, r);
         mergeReady();
@@ -227,29 +247,27 @@ export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOpt
   };
   await Promise.all(Array.from({ length: Math.min(workers, ranges.length) }, thread));
   const summary = joinSummaries(summaries);
-  const out: RunResult = { rows: new Map(), failures: new Map(), lines: summary.lines, truncatedLines: summary.truncatedLines };
+  out.lines = summary.lines;
+  out.truncatedLines = summary.truncatedLines;
   if (summary.firstEventTime !== undefined) out.firstEventTime = summary.firstEventTime;
   if (summary.lastEventTime !== undefined) out.lastEventTime = summary.lastEventTime;
-  const sink: ResultSink = opts.onResult ?? ((key, r) => {
-    if ('rows' in r) out.rows.set(key, r.rows); else out.failures.set(key, r.failure);
-  });
-  const ordered = orderedSink(jobs.map((j) => j.key), sink);
   const again: Job[] = [];
   for (const m of merges) {
     const cost = opts.profile ? m.cost : undefined;
-    if (m.failure !== undefined) { ordered(m.job.key, { failure: m.failure }, summary, cost); continue; }
+    if (m.failure !== undefined) { order.end(m.job.key, { failure: m.failure }, summary, cost); continue; }
     if (!m.bins.ok) { again.push(m.job); continue; }
     const t0 = performance.now();
     let result: RangeResult;
     try {
-      const p = m.pipeline ?? new Pipeline(m.job.plan, { ctx: quiet });
+      const p = m.pipeline ?? tail(m, quiet);
       result = { rows: p.end() };
+      m.out.flush();
     } catch (e) {
       result = { failure: runtimeFailure(e, m.job) };
     }
     m.pipeline = undefined;
     m.cost.ms += performance.now() - t0;
-    ordered(m.job.key, result, summary, cost);
+    order.end(m.job.key, result, summary, cost);
   }
   // A search run again reports its own warnings; the threads' would be about a split it does not use.
   const redone = new Set(again.map((j) => j.key));
@@ -262,7 +280,14 @@ export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOpt
   }
   if (again.length > 0) {
     opts.warn?.(`${again.length} detection${again.length === 1 ? '' : 's'} ran again over the whole input in one thread: events of one time bin were in two threads' parts of it (is the log out of order?): ${again.map((j) => j.key).join(', ')}`);
-    await runJobsParallel(files, again, { ...opts, onResult: ordered }, 1, heapMb);
+    const t = new ScanThread(workerInput(again, opts), heapMb, opts);
+    const held: string[] = [];
+    try {
+      await t.run(files.map((f) => ({ path: f.path, mtimeMs: f.mtimeMs })), { end: order.end, rows: order.rows, restart: () => order.forget(again.map((j) => j.key)) }, held);
+    } finally {
+      await t.close();
+    }
+    for (const m of held) opts.warn?.(m);
   }
   return out;
 }

@@ -11,6 +11,7 @@ import type { TimeZone } from '../util/timezone.js';
 import { Pipeline } from './pipeline.js';
 import type { Row } from './value.js';
 import type { BinSeen } from './split.js';
+import { ResultOrder, rowChunks } from './result-order.js';
 
 export interface Job { key: string; plan: LogicalPlan; expanded: string }
 
@@ -26,6 +27,12 @@ export interface RunOptions {
    * result's `rows` and `failures` holding them all: the caller can write them out and let them go.
    */
   onResult?: ResultSink;
+  /**
+   * With onResult, for a caller that puts the results in order itself (a scan thread's, see
+   * result-order.ts): each job's rows as they become final, a chunk at a time, in no order between jobs;
+   * onResult then gives each job's end, with no rows left (or its failure, which voids them).
+   */
+  onRows?: (key: string, rows: Row[]) => void;
   /** Time each job's work (the cost reaches onResult): for `scan --profile`. */
   profile?: boolean;
   /**
@@ -46,7 +53,14 @@ export interface InputSummary {
   lastEventTime?: number;
 }
 
-export type ResultSink = (key: string, result: { rows: Row[]; bins?: BinSeen } | { failure: string }, input: InputSummary, cost?: JobCost) => void;
+/** How a job ends: its (last) rows, with the bins its stats saw when it ran to its cut; or its failure. */
+export type JobEnd = { rows: Row[]; bins?: BinSeen } | { failure: string };
+
+/**
+ * Takes results: a job's rows may come in several calls, in their order, the last its end (a failure comes
+ * alone). Runners hand them on in the jobs' order.
+ */
+export type ResultSink = (key: string, result: JobEnd, input: InputSummary, cost?: JobCost) => void;
 
 export interface RunResult {
   rows: Map<string, Row[]>;
@@ -61,13 +75,29 @@ export interface RunResult {
 /** Events parsed before the searches run over them (see runJobs). */
 const BATCH = 1024;
 
+/**
+ * Runs the jobs over the sources. With onResult, each job's rows leave as they become final (a stats emits
+ * a bin's groups once the bin closes) and wait their turn in a spool, not in the heap (result-order.ts).
+ */
 export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOptions): Promise<RunResult> {
+  if (!opts.onResult || opts.onRows || opts.head) return runJobsOnce(sources, jobs, opts);
+  const order = new ResultOrder(jobs.map((j) => j.key), opts.onResult);
+  try {
+    return await runJobsOnce(sources, jobs, { ...opts, onRows: order.rows, onResult: order.end });
+  } finally {
+    order.close();
+  }
+}
+
+async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions): Promise<RunResult> {
   const warn = opts.warn ?? (() => {});
   const failures = new Map<string, string>();
+  const onRows = opts.head ? undefined : opts.onRows;
   const active = jobs.map((job) => {
-    const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) }, ...(opts.head ? { head: true } : {}) });
+    const out = onRows ? rowChunks((rows) => onRows(job.key, rows)) : undefined;
+    const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) }, ...(opts.head ? { head: true } : {}), ...(out ? { onRow: out.push } : {}) });
     const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
-    return { job, pipeline: pipeline as Pipeline | undefined, failed: false, gin, cost: { ms: 0, events: 0 } as JobCost };
+    return { job, pipeline: pipeline as Pipeline | undefined, failed: false, gin, cost: { ms: 0, events: 0 } as JobCost, out };
   });
   const profile = opts.profile === true;
   const gate = active.some((a) => a.gin === undefined);
@@ -133,7 +163,7 @@ export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOption
     let bins: BinSeen | undefined;
     if (!a.failed && a.pipeline) {
       const t0 = profile ? performance.now() : 0;
-      try { rows = a.pipeline.end(); bins = a.pipeline.binsSeen; } catch (e) { fail(a, e); }
+      try { rows = a.pipeline.end(); bins = a.pipeline.binsSeen; a.out?.flush(); } catch (e) { fail(a, e); }
       if (profile) a.cost.ms += performance.now() - t0;
     }
     a.pipeline = undefined; // its state (groups, buffers) goes now, not after the last job

@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import type { WorkerFiles, WorkerInput, WorkerMessage } from './parallel.js';
 import type { ResultSink, RunOptions } from './runner.js';
+import type { Row } from './value.js';
 
 /** The most heap a thread is given after running out (see run). */
 const MAX_HEAP_MB = 8192;
@@ -12,7 +13,15 @@ const MAX_HEAP_MB = 8192;
 /** What the main thread sends a scan thread: the next part of the input to run its jobs over. */
 export interface RangeMessage { kind: 'range'; files: WorkerFiles }
 
-interface Task { take: ResultSink; warnings: string[]; ok: () => void; fail: (e: unknown) => void }
+/** Where a thread's results go: each job's rows as they come (jobs unordered), and each job's end. */
+export interface ThreadSink {
+  end: ResultSink;
+  rows?: (key: string, rows: Row[]) => void;
+  /** The thread starts its part over (with more heap): the rows of jobs that had not ended will come again. */
+  restart?: () => void;
+}
+
+interface Task { sink: ThreadSink; warnings: string[]; ok: () => void; fail: (e: unknown) => void }
 
 export class ScanThread {
   private worker: Worker | undefined;
@@ -22,16 +31,16 @@ export class ScanThread {
   constructor(private readonly base: WorkerInput, private heapMb: number, private readonly opts: RunOptions) {}
 
   /**
-   * Runs the jobs over `files`, handing each job's result to `take`, and its warnings to `held` once the
-   * range is done. A thread that runs out of heap is replaced by one with four times as much, which runs the
-   * range again (a key's second result overwrites the first: the caller keeps results by key).
+   * Runs the jobs over `files`, handing their results to `sink`, and the warnings to `held` once the range
+   * is done. A thread that runs out of heap is replaced by one with four times as much, which runs the range
+   * again (a job's second end repeats its first: the sink keeps the first; see ResultOrder).
    */
-  async run(files: WorkerFiles, take: ResultSink, held: string[]): Promise<void> {
+  async run(files: WorkerFiles, sink: ThreadSink, held: string[]): Promise<void> {
     for (;;) {
       const warnings: string[] = [];
       try {
         await new Promise<void>((ok, fail) => {
-          this.task = { take, warnings, ok, fail };
+          this.task = { sink, warnings, ok, fail };
           const message: RangeMessage = { kind: 'range', files };
           (this.worker ??= this.start()).postMessage(message);
         });
@@ -42,6 +51,7 @@ export class ScanThread {
         this.opts.warn?.(`a scan thread needed more than ${this.heapMb} MB for its detections; running its part again with ${this.heapMb * 4} MB`);
         this.heapMb *= 4;
         await this.close();
+        sink.restart?.();
       }
     }
   }
@@ -64,8 +74,11 @@ export class ScanThread {
       const t = this.task;
       if (!t) return;
       if (m.kind === 'warn') t.warnings.push(m.message);
-      else if (m.kind === 'result') {
-        try { t.take(m.key, m.result, m.input, m.cost); } catch (e) { finish(e); void this.close(); }
+      else if (m.kind === 'rows' || m.kind === 'result') {
+        try {
+          if (m.kind === 'rows') t.sink.rows?.(m.key, m.rows);
+          else t.sink.end(m.key, m.result, m.input, m.cost);
+        } catch (e) { finish(e); void this.close(); }
       } else finish();
     });
     w.on('error', (e) => { if (this.worker === w) this.worker = undefined; finish(e); });

@@ -1,6 +1,6 @@
 // A scan worker thread (scan-thread.ts): for each set of files or byte ranges it is sent, one at a time, runs
-// its jobs over them and posts each job's rows back as soon as the job ends, so no thread holds every job's
-// rows at once.
+// its jobs over them and posts each job's rows back as they become final (a chunk at a time) and its end, so
+// no thread holds every job's rows.
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { fileSource, type LogSource } from '../input/sources.js';
@@ -24,6 +24,7 @@ async function run(files: WorkerFiles): Promise<void> {
     tz, now: input.now, ...(input.host !== undefined ? { host: input.host } : {}),
     ...(input.truncate !== undefined ? { truncate: input.truncate } : {}), warn: (message) => post({ kind: 'warn', message }),
     ...(input.profile ? { profile: true } : {}), ...(input.head ? { head: true } : {}),
+    onRows: (key, rows) => post({ kind: 'rows', key, rows }),
     onResult: (key, result, summary, cost) => post({ kind: 'result', key, result, input: summary, ...(cost ? { cost } : {}) }),
   });
   post({ kind: 'done' });

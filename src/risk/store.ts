@@ -61,6 +61,9 @@ const ADDED_COLUMNS: Array<[table: string, column: string, decl: string]> = [
   ['risk_events', 'tactics', "TEXT NOT NULL DEFAULT '[]'"],
 ];
 
+/** Page cache of a scan's temporary ledger, in KiB. */
+export const TEMP_CACHE_KB = 2000;
+
 export function initRiskSchema(db: Database.Database): void {
   db.exec(SCHEMA);
   for (const [table, column, decl] of ADDED_COLUMNS) {
@@ -103,8 +106,14 @@ export class RiskStore {
    */
   static open(dir?: string, existing = false): RiskStore {
     // No directory: SQLite's private temporary database, on disk past a small page cache and deleted when
-    // closed, so a scan's ledger of tens of thousands of risk events does not sit in memory.
-    if (dir === undefined) return new RiskStore(new Database(''));
+    // closed, so a scan's ledger of tens of thousands of risk events does not sit in memory. The cache is
+    // SQLite's own default of 2 MB (better-sqlite3 sets 16 MB): the ledger grows with the log, and the
+    // system's file cache keeps the rest close anyway.
+    if (dir === undefined) {
+      const db = new Database('');
+      db.pragma(`cache_size = -${TEMP_CACHE_KB}`);
+      return new RiskStore(db);
+    }
     if (!existing) mkdirSync(dir, { recursive: true });
     const db = new Database(join(dir, 'state.db'), { fileMustExist: existing });
     db.pragma('journal_mode = WAL');
