@@ -87,3 +87,33 @@ test('the single-threaded runner streams results in order too, and lets each pip
   assert.deepEqual(keys, ['a', 'b']);
   assert.equal(res.rows.size, 0);
 });
+
+test('rows that stream in many chunks, and a job that fails after streaming some, come out as one thread gives them', async () => {
+  const file = logFile(12_000); // every path distinct: a group per line, flushed as each minute's bin closes
+  const late = Date.UTC(2025, 5, 14, 10, 3, 0) / 1000;
+  const jobs = [
+    job('fails-late', `search line_type=gin | eval bad=if(_time > ${late}, (status=200), 1) | bin _time span=1m | stats count by _time, uri_path`),
+    job('many', 'search line_type=gin | bin _time span=1m | stats count by _time, uri_path'),
+    job('few', 'search status=404 | stats count'),
+  ];
+  const opts = { tz, now: NOW, warn: () => {} };
+  const seen = new Map<string, { calls: number; rows: number }>();
+  const plain = await runJobs([fileSource(file)], jobs, opts); // no sink: kept whole
+  const streamed = await runJobs([fileSource(file)], jobs, { ...opts, onResult: (k, r) => {
+    const s = seen.get(k) ?? { calls: 0, rows: 0 };
+    s.calls++;
+    if ('rows' in r) s.rows += r.rows.length; else assert.equal(s.calls, 1, 'a failure comes alone');
+    seen.set(k, s);
+  } });
+  assert.equal(streamed.rows.size, 0);
+  assert.equal(plain.rows.get('many')!.length, 12_000);
+  assert.ok(seen.get('many')!.calls > 1, 'rows come a chunk at a time');
+  assert.equal(seen.get('many')!.rows, 12_000);
+  assert.deepEqual(seen.get('fails-late'), { calls: 1, rows: 0 });
+  assert.match(plain.failures.get('fails-late')!, /true\/false/);
+  for (const threads of [1, 2]) {
+    const par = await runJobsParallel([{ path: file, mtimeMs: 0 }], jobs, opts, threads);
+    assert.deepEqual(par.rows, plain.rows);
+    assert.deepEqual(par.failures, plain.failures);
+  }
+});
