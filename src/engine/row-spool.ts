@@ -11,10 +11,11 @@ import type { Row } from './value.js';
 /** Rows held in memory, over all jobs, before they are written out. */
 export const SPOOL_MEMORY_ROWS = 4096;
 
-type Entry = { rows: Row[] } | { at: number; bytes: number };
+type Entry<T> = { rows: T[] } | { at: number; bytes: number };
 
-export class RowSpool {
-  private readonly entries = new Map<string, Entry[]>();
+/** Chunks of rows (or of anything V8 can serialize) kept by key, each key's in the order they came. */
+export class RowSpool<T = Row> {
+  private readonly entries = new Map<string, Entry<T>[]>();
   private inMemory = 0;
   private fd: number | undefined;
   private dir: string | undefined;
@@ -23,7 +24,7 @@ export class RowSpool {
   constructor(private readonly memoryRows = SPOOL_MEMORY_ROWS) {}
 
   /** Appends rows to a job's. */
-  add(key: string, rows: Row[]): void {
+  add(key: string, rows: T[]): void {
     if (rows.length === 0) return;
     let list = this.entries.get(key);
     if (!list) this.entries.set(key, list = []);
@@ -38,7 +39,7 @@ export class RowSpool {
   }
 
   /** A job's rows in the order they were added, a chunk at a time; the spool lets them go. */
-  *take(key: string): Generator<Row[]> {
+  *take(key: string): Generator<T[]> {
     const list = this.entries.get(key);
     if (!list) return;
     this.entries.delete(key);
@@ -47,7 +48,7 @@ export class RowSpool {
       const buf = Buffer.allocUnsafe(e.bytes);
       let got = 0;
       while (got < e.bytes) got += readSync(this.fd!, buf, got, e.bytes - got, e.at + got);
-      yield deserialize(buf) as Row[];
+      yield deserialize(buf) as T[];
     }
   }
 

@@ -5,6 +5,7 @@ import type { Stage } from '../stage.js';
 import { asNumber, firstScalar, orderScalars, scalarToString, valuesOf, type Row, type Scalar } from '../value.js';
 import type { SortKey } from '../../spl/ast.js';
 import { parseIp } from '../../util/cidr.js';
+import { RowSpool } from '../row-spool.js';
 
 function sortValue(row: Row, key: SortKey): Scalar | undefined {
   const v = firstScalar(row[key.field]);
@@ -35,40 +36,138 @@ export function compareRows(a: Row, b: Row, keys: SortKey[]): number {
 /**
  * sort: stable; with the default limit of 10000 rows, as Splunk's sort. With a limit, only the best rows seen so
  * far are kept (the buffer is cut back to the limit whenever it reaches twice that), so memory stays bounded
- * however many rows arrive; `sort 0` keeps them all. Ties go in Splunk's order: arrival order, or newest first
- * when rows arrive oldest first.
+ * however many rows arrive. Where that does not bound it (`sort 0`, or a limit over half of RUN_ROWS), every
+ * RUN_ROWS rows are sorted and written out as a run (row-spool.ts), and the end merges the runs. Ties go in
+ * Splunk's order: arrival order, or newest first when rows arrive oldest first.
  */
 export class SortStage implements Stage {
-  private held: { row: Row; seq: number }[] = [];
+  private held: Held[] = [];
   private seq = 0;
+  private runs: RowSpool<Held> | undefined;
+  private runCount = 0;
+  private readonly tie: number;
   /**
    * `selectOnly`: pass on the rows the sort would keep, but in the order they came (for a range of a split
    * input, split.ts: the sort that gets every range's rows then orders them as it would have all of them).
    */
-  constructor(private readonly keys: SortKey[], private readonly limit: number, private readonly reversed: boolean, private readonly next: Stage, private readonly selectOnly = false) {}
+  constructor(private readonly keys: SortKey[], private readonly limit: number, private readonly reversed: boolean, private readonly next: Stage, private readonly selectOnly = false, private readonly runRows = RUN_ROWS) {
+    this.tie = reversed ? -1 : 1;
+  }
 
   push(row: Row): void {
     this.held.push({ row, seq: this.seq++ });
     if (this.held.length >= this.limit * 2) this.cut(); // never for `sort 0` (limit Infinity)
+    else if (this.held.length >= this.runRows && !this.selectOnly) this.spill();
   }
 
-  private order(): void {
-    const keys = this.keys, tie = this.reversed ? -1 : 1;
-    this.held.sort((a, b) => compareRows(a.row, b.row, keys) || (a.seq - b.seq) * tie);
-  }
+  private readonly compare = (a: Held, b: Held): number => compareRows(a.row, b.row, this.keys) || (a.seq - b.seq) * this.tie;
 
   private cut(): void {
-    this.order();
+    this.held.sort(this.compare);
     this.held.length = this.limit;
   }
 
+  /** The rows held, sorted, become a run on disk (at most `limit` of them: no more can be passed on). */
+  private spill(): void {
+    this.held.sort(this.compare);
+    if (this.held.length > this.limit) this.held.length = this.limit;
+    this.runs ??= new RowSpool<Held>(0);
+    const run = String(this.runCount++);
+    for (let i = 0; i < this.held.length; i += SPILL_CHUNK) this.runs.add(run, this.held.slice(i, i + SPILL_CHUNK));
+    this.held = [];
+  }
+
   end(): void {
-    this.order();
-    const n = Math.min(this.held.length, this.limit);
-    if (this.selectOnly) { this.held.length = n; this.held.sort((a, b) => a.seq - b.seq); }
-    for (let i = 0; i < n; i++) this.next.push(this.held[i]!.row);
+    if (this.runs) this.endRuns(this.runs);
+    else {
+      this.held.sort(this.compare);
+      const n = Math.min(this.held.length, this.limit);
+      if (this.selectOnly) { this.held.length = n; this.held.sort((a, b) => a.seq - b.seq); }
+      for (let i = 0; i < n; i++) this.next.push(this.held[i]!.row);
+    }
     this.held = [];
     this.next.end();
+  }
+
+  /** Merges the runs and what is held: the smallest head first, ties to the earlier row as the sort has them. */
+  private endRuns(runs: RowSpool<Held>): void {
+    this.held.sort(this.compare);
+    const sources: Array<Iterator<Held[]>> = [];
+    for (let r = 0; r < this.runCount; r++) sources.push(runs.take(String(r))[Symbol.iterator]());
+    sources.push([this.held][Symbol.iterator]());
+    const heads = new MergeHeap(this.compare);
+    for (const src of sources) heads.add(src);
+    for (let n = 0; n < this.limit; n++) {
+      const h = heads.pop();
+      if (h === undefined) break;
+      this.next.push(h.row);
+    }
+    runs.close();
+    this.runs = undefined;
+  }
+}
+
+interface Held { row: Row; seq: number }
+
+/** Rows a `sort` holds before it writes them out as a sorted run. */
+export const RUN_ROWS = 20_000;
+const SPILL_CHUNK = 2000;
+
+/** The next row of several sorted sources, each read a chunk at a time. */
+class MergeHeap {
+  private readonly heap: Array<{ chunk: Held[]; at: number; src: Iterator<Held[]> }> = [];
+  constructor(private readonly compare: (a: Held, b: Held) => number) {}
+
+  add(src: Iterator<Held[]>): void {
+    for (let c = src.next(); !c.done; c = src.next()) {
+      if (c.value.length === 0) continue;
+      this.heap.push({ chunk: c.value, at: 0, src });
+      this.up(this.heap.length - 1);
+      return;
+    }
+  }
+
+  pop(): Held | undefined {
+    const top = this.heap[0];
+    if (!top) return undefined;
+    const out = top.chunk[top.at++]!;
+    if (top.at === top.chunk.length) {
+      let c = top.src.next();
+      while (!c.done && c.value.length === 0) c = top.src.next();
+      if (c.done) {
+        const last = this.heap.pop()!;
+        if (this.heap.length === 0) return out;
+        this.heap[0] = last;
+      } else { top.chunk = c.value; top.at = 0; }
+    }
+    this.down(0);
+    return out;
+  }
+
+  private less(i: number, j: number): boolean {
+    const a = this.heap[i]!, b = this.heap[j]!;
+    return this.compare(a.chunk[a.at]!, b.chunk[b.at]!) < 0;
+  }
+
+  private up(i: number): void {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(i, p)) return;
+      [this.heap[i], this.heap[p]] = [this.heap[p]!, this.heap[i]!];
+      i = p;
+    }
+  }
+
+  private down(i: number): void {
+    for (;;) {
+      const l = 2 * i + 1, r = l + 1;
+      let m = i;
+      if (l < this.heap.length && this.less(l, m)) m = l;
+      if (r < this.heap.length && this.less(r, m)) m = r;
+      if (m === i) return;
+      [this.heap[i], this.heap[m]] = [this.heap[m]!, this.heap[i]!];
+      i = m;
+    }
   }
 }
 
