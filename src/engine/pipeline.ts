@@ -58,6 +58,7 @@ class Counting implements Stage {
   constructor(private readonly counts: number[], private readonly at: number, private readonly inner: Stage) {}
   push(row: Row): void { this.counts[this.at]!++; this.inner.push(row); }
   end(): void { this.inner.end(); }
+  advance(t: number): void { this.inner.advance?.(t); }
 }
 
 export class Pipeline {
@@ -147,6 +148,11 @@ export class Pipeline {
   pushAtCut(rows: readonly Row[]): void {
     const stage = this.entries[this.split.at]!;
     for (let i = 0; i < rows.length; i++) stage.push(rows[i]!);
+  }
+
+  /** After pushAtCut: no later range has rows before `t` (a time the ranges' bins are past; see Stage.advance). */
+  advanceAtCut(t: number): void {
+    this.entries[this.split.at]!.advance?.(t);
   }
 
   /** With `head`, when the cut follows a stats by binned _time: the bins its rows had (see split.ts). */

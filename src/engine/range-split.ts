@@ -216,6 +216,8 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, worke
         try {
           m.pipeline ??= tail(m, { tz: opts.tz, now: opts.now, warn: (w) => warnings.push(`${m.job.key}: ${w}`) });
           m.pipeline.pushAtCut(answer.rows);
+          // The later ranges' bins all start after this range's last (BinsInOrder, checked above).
+          if (answer.bins && answer.bins.max >= answer.bins.min) m.pipeline.advanceAtCut(answer.bins.max);
         } catch (e) {
           m.failure = runtimeFailure(e, m.job);
           stop(m);

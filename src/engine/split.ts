@@ -69,6 +69,7 @@ export class BinWatch implements Stage {
     this.next.push(row);
   }
   end(): void { this.next.end(); }
+  advance(t: number): void { this.next.advance?.(t); }
 }
 
 /**

@@ -7,6 +7,11 @@ import type { EvalContext } from '../spl/eval-functions.js';
 export interface Stage {
   push(row: Row): void;
   end(): void;
+  /**
+   * No row with a _time before `t` will come (a stats by binned _time has closed those bins). Stages that
+   * keep _time pass it on; a stats by _time first passes on its groups before `t` (see StatsStage.advance).
+   */
+  advance?(t: number): void;
 }
 
 export interface StageContext extends EvalContext {

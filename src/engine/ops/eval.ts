@@ -24,4 +24,7 @@ export class EvalStage implements Stage {
     this.next.push(row);
   }
   end(): void { this.next.end(); }
+  advance(t: number): void {
+    if (!this.assignments.some((a) => a.field === '_time')) this.next.advance?.(t);
+  }
 }

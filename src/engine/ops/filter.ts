@@ -6,4 +6,5 @@ export class FilterStage implements Stage {
   constructor(private readonly test: (row: Row) => boolean, private readonly next: Stage) {}
   push(row: Row): void { if (this.test(row)) this.next.push(row); }
   end(): void { this.next.end(); }
+  advance(t: number): void { this.next.advance?.(t); }
 }

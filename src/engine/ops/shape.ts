@@ -70,6 +70,7 @@ export class TableStage implements Stage {
     this.next.push(out);
   }
   end(): void { this.next.end(); }
+  advance(t: number): void { this.next.advance?.(t); }
 }
 
 /** fields: keep the listed fields (plus _time and _raw, as Splunk keeps internal fields) or remove them. */
@@ -88,4 +89,5 @@ export class FieldsStage implements Stage {
     this.next.push(out);
   }
   end(): void { this.next.end(); }
+  advance(t: number): void { this.next.advance?.(t); }
 }

@@ -131,6 +131,26 @@ export class StatsStage implements Stage {
     if (cutoff > this.flushedBefore) this.flushedBefore = cutoff;
     this.nextFlushAt = t + span;
     this.emit(ready);
+    this.next.advance?.(this.flushedBefore);
+  }
+
+  /**
+   * A stats by _time first whose input is past `t` (Stage.advance): its groups before `t` are passed on now,
+   * sorted, as end() would have passed them first, and the rows they make are let go (Splunk's Endpoint Scan
+   * keeps a second stats over its alerts for the whole search). A row that comes later for an earlier time
+   * (more than an hour late: the stats before this one has warned) makes a group of its own, passed on after.
+   */
+  advance(t: number): void {
+    if (this.flushSpan !== undefined || this.by[0] !== '_time') return;
+    const ready: Group[] = [];
+    for (const g of this.groups) {
+      const gt = asNumber(g.keys[0]);
+      if (gt !== undefined && gt < t) { ready.push(g); this.groups.delete(g); this.index!.delete(g.keys.map(keyOf)); }
+    }
+    if (ready.length === 0) return;
+    this.lastGroup = undefined;
+    this.emit(ready);
+    this.next.advance?.(t);
   }
 
   private emit(groups: Group[]): void {
