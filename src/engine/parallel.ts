@@ -69,7 +69,7 @@ export async function runJobsParallel(files: Array<{ path: string; mtimeMs: numb
   let summary: InputSummary | undefined;
   // Every thread reads the whole input, so the jobs all end near the end. Their results are handed on once
   // the threads have stopped: then turning rows into findings does not add to the threads' heaps.
-  const order = new ResultOrder(jobs.map((j) => j.key), opts.onResult ?? collectInto(out), { hold: true });
+  const order = new ResultOrder(jobs.map((j) => j.key), opts.onResult ?? collectInto(out), { hold: true, ...(opts.warn ? { warn: opts.warn } : {}) });
   const end: ResultSink = (key, result, input, cost) => { summary = input; order.end(key, result, input, cost); };
   try {
     await Promise.all(parts.map(async (part) => {

@@ -18,7 +18,7 @@ import { BinStage } from './ops/bin.js';
 import { RexStage, SedStage } from './ops/rex.js';
 import { StatsStage } from './ops/stats.js';
 import { RenameStage, TableStage, FieldsStage } from './ops/shape.js';
-import { SortStage, HeadStage, DedupStage } from './ops/order.js';
+import { SortStage, HeadStage, DedupStage, RUN_ROWS } from './ops/order.js';
 import { EventstatsStage } from './ops/eventstats.js';
 import { StreamstatsStage } from './ops/streamstats.js';
 import { TransactionStage } from './ops/transaction.js';
@@ -248,7 +248,7 @@ function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx
     case 'rename': return new RenameStage(op.pairs, copy, next);
     case 'table': return new TableStage(op.fields, next);
     case 'fields': return new FieldsStage(op.fields, op.remove, next);
-    case 'sort': return new SortStage(op.keys, op.limit, f.reversed, next);
+    case 'sort': return new SortStage(op.keys, op.limit, f.reversed, next, false, RUN_ROWS, ctx.warn);
     case 'head': return new HeadStage(op.limit, f.reversed, next);
     case 'dedup': return new DedupStage(op.fields, op.limit, op.keepEmpty, op.consecutive, op.sortBy, f.reversed, next);
   }

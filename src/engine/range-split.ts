@@ -181,7 +181,7 @@ export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOpt
   const ranges = planRanges(files, rangeCount(total, workers, rangeBytes), [...spans], opts);
   if (!ranges) return undefined;
   const out: RunResult = { rows: new Map(), failures: new Map(), lines: 0, truncatedLines: 0 };
-  const order = new ResultOrder(jobs.map((j) => j.key), opts.onResult ?? collectInto(out));
+  const order = new ResultOrder(jobs.map((j) => j.key), opts.onResult ?? collectInto(out), opts.warn ? { warn: opts.warn } : {});
   try {
     return await runSplit(files, jobs, opts, workers, heapMb, ranges, order, out);
   } finally {

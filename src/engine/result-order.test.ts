@@ -110,3 +110,20 @@ test('a held order hands nothing on before release, then everything in order', (
   o.end('c', { rows: [] }, input);
   assert.deepEqual(calls, ['a', 'b', 'c']);
 });
+
+test('without a usable temporary directory the rows stay in memory, with one warning, and nothing is lost', () => {
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = '/dev/null/not-a-directory'; // os.tmpdir() reads it on every call
+  try {
+    const warnings: string[] = [];
+    const spool = new RowSpool(3, (m) => warnings.push(m));
+    const { calls, o } = collect(['a'], spool);
+    for (let i = 0; i < 10; i++) o.rows('a', rowsOf('a', i * 2, 2));
+    o.end('a', { rows: [] }, input);
+    assert.deepEqual(calls.flatMap(([, r]) => (r as { rows: Row[] }).rows), rowsOf('a', 0, 20));
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /kept in memory/);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = saved;
+  }
+});

@@ -17,9 +17,9 @@ export class ResultOrder {
    * `sink` gets each job's rows in one or more calls, chunk after chunk, the last with the job's end (or
    * its failure alone). `hold`: nothing is handed on before release() (see runJobsParallel).
    */
-  constructor(private readonly order: readonly string[], private readonly sink: ResultSink, opts: { hold?: boolean; spool?: RowSpool } = {}) {
+  constructor(private readonly order: readonly string[], private readonly sink: ResultSink, opts: { hold?: boolean; spool?: RowSpool; warn?: (m: string) => void } = {}) {
     this.held = opts.hold === true;
-    this.spool = opts.spool ?? new RowSpool();
+    this.spool = opts.spool ?? new RowSpool(undefined, opts.warn);
   }
 
   private readonly spool: RowSpool;

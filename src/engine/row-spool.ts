@@ -20,8 +20,11 @@ export class RowSpool<T = Row> {
   private fd: number | undefined;
   private dir: string | undefined;
   private size = 0;
+  /** Why the file could not be used: then every row stays in memory, as before spooling. */
+  private failed: string | undefined;
 
-  constructor(private readonly memoryRows = SPOOL_MEMORY_ROWS) {}
+  /** `warn`: told once if the temporary file cannot be made or written (a full or read-only disk). */
+  constructor(private readonly memoryRows = SPOOL_MEMORY_ROWS, private readonly warn?: (message: string) => void) {}
 
   /** Appends rows to a job's. */
   add(key: string, rows: T[]): void {
@@ -68,27 +71,35 @@ export class RowSpool<T = Row> {
     this.inMemory = 0;
   }
 
-  /** Every chunk held in memory goes to the file. */
+  /**
+   * Every chunk held in memory goes to the file. If the file cannot be made or written, the rows not yet
+   * written stay in memory, and so do all later ones: a scan is not lost for want of disk.
+   */
   private writeOut(): void {
-    if (this.fd === undefined) {
-      this.dir = mkdtempSync(join(tmpdir(), 'ollama-sentinel-'));
-      const path = join(this.dir, 'rows.spool');
-      this.fd = openSync(path, 'w+', 0o600);
-      // Gone from the directory at once where the system allows it (the descriptor still reads and writes),
-      // so a scan that is killed leaves nothing behind.
-      try { rmSync(this.dir, { recursive: true, force: true }); this.dir = undefined; } catch { /* removed in close() */ }
-    }
-    for (const list of this.entries.values()) {
-      for (let i = 0; i < list.length; i++) {
-        const e = list[i]!;
-        if (!('rows' in e)) continue;
-        const buf = serialize(e.rows);
-        let put = 0;
-        while (put < buf.length) put += writeSync(this.fd, buf, put, buf.length - put, this.size + put);
-        list[i] = { at: this.size, bytes: buf.length };
-        this.size += buf.length;
+    if (this.failed !== undefined) return;
+    try {
+      if (this.fd === undefined) {
+        this.dir = mkdtempSync(join(tmpdir(), 'ollama-sentinel-'));
+        this.fd = openSync(join(this.dir, 'rows.spool'), 'w+', 0o600);
+        // Gone from the directory at once where the system allows it (the descriptor still reads and writes),
+        // so a scan that is killed leaves nothing behind.
+        try { rmSync(this.dir, { recursive: true, force: true }); this.dir = undefined; } catch { /* removed in close() */ }
       }
+      for (const list of this.entries.values()) {
+        for (let i = 0; i < list.length; i++) {
+          const e = list[i]!;
+          if (!('rows' in e)) continue;
+          const buf = serialize(e.rows);
+          let put = 0;
+          while (put < buf.length) put += writeSync(this.fd, buf, put, buf.length - put, this.size + put);
+          list[i] = { at: this.size, bytes: buf.length };
+          this.size += buf.length;
+          this.inMemory -= e.rows.length;
+        }
+      }
+    } catch (e) {
+      this.failed = (e as Error).message;
+      this.warn?.(`results are kept in memory: the temporary file for them could not be written (${this.failed})`);
     }
-    this.inMemory = 0;
   }
 }

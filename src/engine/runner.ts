@@ -81,7 +81,7 @@ const BATCH = 1024;
  */
 export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOptions): Promise<RunResult> {
   if (!opts.onResult || opts.onRows || opts.head) return runJobsOnce(sources, jobs, opts);
-  const order = new ResultOrder(jobs.map((j) => j.key), opts.onResult);
+  const order = new ResultOrder(jobs.map((j) => j.key), opts.onResult, opts.warn ? { warn: opts.warn } : {});
   try {
     return await runJobsOnce(sources, jobs, { ...opts, onRows: order.rows, onResult: order.end });
   } finally {

@@ -50,7 +50,7 @@ export class SortStage implements Stage {
    * `selectOnly`: pass on the rows the sort would keep, but in the order they came (for a range of a split
    * input, split.ts: the sort that gets every range's rows then orders them as it would have all of them).
    */
-  constructor(private readonly keys: SortKey[], private readonly limit: number, private readonly reversed: boolean, private readonly next: Stage, private readonly selectOnly = false, private readonly runRows = RUN_ROWS) {
+  constructor(private readonly keys: SortKey[], private readonly limit: number, private readonly reversed: boolean, private readonly next: Stage, private readonly selectOnly = false, private readonly runRows = RUN_ROWS, private readonly warn?: (message: string) => void) {
     this.tie = reversed ? -1 : 1;
   }
 
@@ -71,7 +71,7 @@ export class SortStage implements Stage {
   private spill(): void {
     this.held.sort(this.compare);
     if (this.held.length > this.limit) this.held.length = this.limit;
-    this.runs ??= new RowSpool<Held>(0);
+    this.runs ??= new RowSpool<Held>(0, this.warn);
     const run = String(this.runCount++);
     for (let i = 0; i < this.held.length; i += SPILL_CHUNK) this.runs.add(run, this.held.slice(i, i + SPILL_CHUNK));
     this.held = [];
