@@ -72,7 +72,8 @@ export class ScanThread {
     };
     w.on('message', (m: WorkerMessage) => {
       const t = this.task;
-      if (!t) return;
+      // A thread being replaced may still deliver what it posted: its rows would come twice.
+      if (!t || this.worker !== w) return;
       if (m.kind === 'warn') t.warnings.push(m.message);
       else if (m.kind === 'rows' || m.kind === 'result') {
         try {

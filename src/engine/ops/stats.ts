@@ -122,12 +122,7 @@ export class StatsStage implements Stage {
     if (t < this.nextFlushAt && this.nextFlushAt !== Infinity) return;
     const span = this.flushSpan!;
     const cutoff = t - LATE_HORIZON_SECONDS - span; // bins starting before this have ended over an hour ago
-    const ready: Group[] = [];
-    for (const g of this.groups) {
-      const bt = asNumber(g.keys[0]);
-      if (bt !== undefined && bt < cutoff) { ready.push(g); this.groups.delete(g); this.index!.delete(g.keys.map(keyOf)); }
-    }
-    if (ready.length > 0) this.lastGroup = undefined; // it may be among them
+    const ready = this.takeBefore(cutoff);
     if (cutoff > this.flushedBefore) this.flushedBefore = cutoff;
     this.nextFlushAt = t + span;
     this.emit(ready);
@@ -142,15 +137,21 @@ export class StatsStage implements Stage {
    */
   advance(t: number): void {
     if (this.flushSpan !== undefined || this.by[0] !== '_time') return;
+    const ready = this.takeBefore(t);
+    if (ready.length === 0) return;
+    this.emit(ready);
+    this.next.advance?.(t);
+  }
+
+  /** Removes and returns the groups whose first by-value (a time) is before `t`. */
+  private takeBefore(t: number): Group[] {
     const ready: Group[] = [];
     for (const g of this.groups) {
       const gt = asNumber(g.keys[0]);
       if (gt !== undefined && gt < t) { ready.push(g); this.groups.delete(g); this.index!.delete(g.keys.map(keyOf)); }
     }
-    if (ready.length === 0) return;
-    this.lastGroup = undefined;
-    this.emit(ready);
-    this.next.advance?.(t);
+    if (ready.length > 0) this.lastGroup = undefined; // it may be among them
+    return ready;
   }
 
   private emit(groups: Group[]): void {
