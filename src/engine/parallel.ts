@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { DEFAULT_TRUNCATE, LineSplitter } from '../input/lines.js';
 import { LineParser } from '../parse/line-parser.js';
 import { weighJobs } from './job-cost.js';
-import { ScanThread } from './scan-thread.js';
+import { runOnThread } from './scan-thread.js';
 import type { InputSummary, Job, JobCost, JobEnd, ResultSink, RunOptions, RunResult } from './runner.js';
 import { ResultOrder } from './result-order.js';
 import type { Row } from './value.js';
@@ -72,13 +72,7 @@ export async function runJobsParallel(files: Array<{ path: string; mtimeMs: numb
   const order = new ResultOrder(jobs.map((j) => j.key), opts.onResult ?? collectInto(out), { hold: true, ...(opts.warn ? { warn: opts.warn } : {}) });
   const end: ResultSink = (key, result, input, cost) => { summary = input; order.end(key, result, input, cost); };
   try {
-    await Promise.all(parts.map(async (part) => {
-      const thread = new ScanThread(workerInput(part, opts), heapMb, opts);
-      const held: string[] = []; // given out once the thread is done: a thread run again does not repeat them
-      const restart = () => order.forget(part.map((j) => j.key));
-      try { await thread.run(files, { end, rows: order.rows, restart }, held); } finally { await thread.close(); }
-      for (const m of held) opts.warn?.(m);
-    }));
+    await Promise.all(parts.map((part) => runOnThread(workerInput(part, opts), files, heapMb, opts, { end, rows: order.rows, restart: () => order.forget(part.map((j) => j.key)) })));
     order.release();
   } finally {
     order.close();

@@ -17,11 +17,10 @@ import type { TimeZone } from '../util/timezone.js';
 import { binTime } from './ops/bin.js';
 import { collectInto, workerInput, WORKER_HEAP_MB, type WorkerInput } from './parallel.js';
 import { ResultOrder, rowChunks } from './result-order.js';
-import { ScanThread } from './scan-thread.js';
+import { runOnThread, ScanThread } from './scan-thread.js';
 import { Pipeline } from './pipeline.js';
-import type { InputSummary, Job, JobCost, ResultSink, RunOptions, RunResult } from './runner.js';
-import { BinsInOrder, type BinSeen } from './split.js';
-import type { Row } from './value.js';
+import type { InputSummary, Job, JobCost, JobEnd, RunOptions, RunResult } from './runner.js';
+import { BinsInOrder } from './split.js';
 import type { StageContext } from './stage.js';
 
 export interface InputFile { path: string; mtimeMs: number }
@@ -149,8 +148,6 @@ export function rangeCount(total: number, workers: number, rangeBytes: number): 
   return Math.max(1, Math.ceil(Math.ceil(total / rangeBytes) / workers)) * workers;
 }
 
-/** One range's answer for a job. */
-type RangeResult = { rows: Row[]; bins?: BinSeen } | { failure: string };
 
 /** Where one search stands as the ranges' rows reach it in order. */
 interface Merge {
@@ -195,7 +192,7 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, worke
   // A search whose rest stops (it failed, or it will run again): the rows it gave go.
   const stop = (m: Merge) => { m.pipeline = undefined; order.forget([m.job.key]); };
   const tail = (m: Merge, ctx: StageContext) => new Pipeline(m.job.plan, { ctx, onRow: m.out.push });
-  const done = new Map<number, { results: Map<string, RangeResult>; costs: Map<string, JobCost>; summary?: InputSummary; warnings: string[] }>();
+  const done = new Map<number, { results: Map<string, JobEnd>; costs: Map<string, JobCost>; summary?: InputSummary; warnings: string[] }>();
   const summaries: InputSummary[] = [];
   const warnings: string[] = [];
   let nextToMerge = 0;
@@ -232,7 +229,7 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, worke
     const t = new ScanThread(base, heapMb, opts);
     try {
       for (let k = next++; k < ranges.length; k = next++) {
-        const r = { results: new Map<string, RangeResult>(), costs: new Map<string, JobCost>(), summary: undefined as InputSummary | undefined, warnings: [] as string[] };
+        const r = { results: new Map<string, JobEnd>(), costs: new Map<string, JobCost>(), summary: undefined as InputSummary | undefined, warnings: [] as string[] };
         await t.run(ranges[k]!, {
           end: (key, result, summary, cost) => {
             r.results.set(key, result);
@@ -259,7 +256,7 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, worke
     if (m.failure !== undefined) { order.end(m.job.key, { failure: m.failure }, summary, cost); continue; }
     if (!m.bins.ok) { again.push(m.job); continue; }
     const t0 = performance.now();
-    let result: RangeResult;
+    let result: JobEnd;
     try {
       const p = m.pipeline ?? tail(m, quiet);
       result = { rows: p.end() };
@@ -282,14 +279,7 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, worke
   }
   if (again.length > 0) {
     opts.warn?.(`${again.length} detection${again.length === 1 ? '' : 's'} ran again over the whole input in one thread: events of one time bin were in two threads' parts of it (is the log out of order?): ${again.map((j) => j.key).join(', ')}`);
-    const t = new ScanThread(workerInput(again, opts), heapMb, opts);
-    const held: string[] = [];
-    try {
-      await t.run(files.map((f) => ({ path: f.path, mtimeMs: f.mtimeMs })), { end: order.end, rows: order.rows, restart: () => order.forget(again.map((j) => j.key)) }, held);
-    } finally {
-      await t.close();
-    }
-    for (const m of held) opts.warn?.(m);
+    await runOnThread(workerInput(again, opts), files.map((f) => ({ path: f.path, mtimeMs: f.mtimeMs })), heapMb, opts, { end: order.end, rows: order.rows, restart: () => order.forget(again.map((j) => j.key)) });
   }
   return out;
 }

@@ -36,11 +36,6 @@ export class RowSpool<T = Row> {
     if (this.inMemory > this.memoryRows) this.writeOut();
   }
 
-  /** Rows held for a job. */
-  has(key: string): boolean {
-    return this.entries.has(key);
-  }
-
   /** A job's rows in the order they were added, a chunk at a time; the spool lets them go. */
   *take(key: string): Generator<T[]> {
     const list = this.entries.get(key);

@@ -90,3 +90,14 @@ export class ScanThread {
     return w;
   }
 }
+
+/**
+ * Runs one set of jobs over `files` on a thread of their own, which is then closed; its warnings go out once
+ * it is done (a thread run again with more heap does not repeat them).
+ */
+export async function runOnThread(input: WorkerInput, files: WorkerFiles, heapMb: number, opts: RunOptions, sink: ThreadSink): Promise<void> {
+  const thread = new ScanThread(input, heapMb, opts);
+  const held: string[] = [];
+  try { await thread.run(files, sink, held); } finally { await thread.close(); }
+  for (const m of held) opts.warn?.(m);
+}
