@@ -3,7 +3,7 @@
 // no thread holds every job's rows.
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { fileSource, type LogSource } from '../input/sources.js';
+import { fileSource, READ_CHUNK_BYTES, type LogSource } from '../input/sources.js';
 import { TimeZone } from '../util/timezone.js';
 import { runJobs } from './runner.js';
 import type { WorkerFiles, WorkerInput, WorkerMessage } from './parallel.js';
@@ -18,7 +18,7 @@ async function run(files: WorkerFiles): Promise<void> {
   const sources = files.map((f): LogSource => {
     const { start, end } = f;
     if (start === undefined) return { ...fileSource(f.path), mtimeMs: f.mtimeMs };
-    return { name: f.path, mtimeMs: f.mtimeMs, open: () => createReadStream(f.path, { start, ...(end !== undefined ? { end: end - 1 } : {}), highWaterMark: 1 << 20 }) };
+    return { name: f.path, mtimeMs: f.mtimeMs, open: () => createReadStream(f.path, { start, ...(end !== undefined ? { end: end - 1 } : {}), highWaterMark: READ_CHUNK_BYTES }) };
   });
   await runJobs(sources, input.jobs, {
     tz, now: input.now, ...(input.host !== undefined ? { host: input.host } : {}),

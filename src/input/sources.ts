@@ -18,6 +18,13 @@ export class InputError extends Error {
   constructor(message: string) { super(message); this.name = 'InputError'; }
 }
 
+/**
+ * How much of a file one read takes. Small enough that the chunk the kernel has just copied in is still in
+ * the core's own cache (L2, 512 KB here) when the line splitter and the parser read it again: 1 MB reads
+ * made finding the newlines alone take twice as long.
+ */
+export const READ_CHUNK_BYTES = 128 * 1024;
+
 export function fileSource(path: string): LogSource {
   let st;
   try { st = statSync(path); } catch (e) {
@@ -28,7 +35,7 @@ export function fileSource(path: string): LogSource {
     name: path,
     mtimeMs: st.mtimeMs,
     open: () => {
-      const s = createReadStream(path, { highWaterMark: 1 << 20 });
+      const s = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
       return path.endsWith('.gz') ? s.pipe(createGunzip()) : s;
     },
   };
