@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { anyTermPredicate, compileSearch, foldsTo, lowersTo } from './search-match.js';
+import { anyTermPredicate, compileGlob, compileSearch, foldsTo, lowersTo } from './search-match.js';
 
 test('lowersTo agrees with toLowerCase() === lower, ASCII or not', () => {
   const pairs: Array<[string, string]> = [['/API/Chat', '/api/chat'], ['/api/chat', '/api/tags'], ['ABC', 'abc'], ['abc', 'ABC'.toLowerCase()],
@@ -17,6 +17,44 @@ test('lowersTo agrees with toLowerCase() === lower, ASCII or not', () => {
     if (l.length === v.length) assert.equal(lowersTo(v, l), v.toLowerCase() === l, `${v} ${l}`);
     assert.equal(lowersTo(v, v.toLowerCase()), true);
   }
+});
+
+test('a glob matches as the lower-cased value against the lower-cased pattern, ASCII or not', () => {
+  // The reference: both lower-cased, `*` as any run of characters, anchored at both ends.
+  const reference = (pattern: string, value: string) => {
+    const body = pattern.toLowerCase().split('*').map((x) => x.replace(/[\\^$.|?+()[\]{}]/g, '\\$&')).join('[^]*');
+    return new RegExp(`^${body}$`).test(value.toLowerCase());
+  };
+  const fixed: Array<[string, string, boolean]> = [
+    ['/api/blobs/*', '/API/Blobs/sha256-AB', true], ['/api/blobs/*', '/api/blob', false], ['*failed*', 'Request FAILED: x', true],
+    ['*dial tcp*', 'dial', false], ['a*b*a', 'aba', true], ['a*b*a', 'ab', false], ['*İ*', 'xi̇y', true], ['İ*', 'İx', true],
+    ['*x', 'İx', true], ['i̇*', 'İ', true], ['*é*', 'CAFÉ', true], ['ab*', 'Ab', true], ['*', '', true], ['a**b', 'AB', true],
+  ];
+  for (const [pat, v, want] of fixed) {
+    assert.equal(compileGlob(pat)(v), want, `${pat} ${v}`);
+    assert.equal(reference(pat, v), want, `reference: ${pat} ${v}`);
+  }
+  const alphabet = ['a', 'A', 'b', 'B', 'z', 'Z', '@', '[', '`', '{', '/', '.', 'İ', 'i', 'é', 'É', 'ß', '\u0307'];
+  let seed = 11;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const word = (max: number, star: boolean) => {
+    let w = '';
+    const len = rnd(max + 1);
+    for (let i = 0; i < len; i++) w += star && rnd(4) === 0 ? '*' : alphabet[rnd(alphabet.length)];
+    return w;
+  };
+  let hits = 0;
+  for (let k = 0; k < 3000; k++) {
+    const pat = word(6, true);
+    const glob = compileGlob(pat);
+    for (let j = 0; j < 10; j++) {
+      const v = rnd(3) === 0 ? word(3, false) + pat.replace(/\*/g, () => word(2, false)).toUpperCase() + word(2, false) : word(8, false);
+      const want = reference(pat, v);
+      if (want) hits++;
+      assert.equal(glob(v), want, `${JSON.stringify(pat)} ${JSON.stringify(v)}`);
+    }
+  }
+  assert.ok(hits > 2000, `too few matches to mean anything: ${hits}`);
 });
 
 test('terms listed with OR, looked for in one scan, match exactly where one of them alone would', () => {
