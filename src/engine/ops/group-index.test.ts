@@ -13,7 +13,7 @@ test('group index: one group per combination of key strings, 5 and "5" alike; de
   assert.notEqual(find(600, 'x', 'h'), a);
   // "a\u0000b" + "c" and "a" + "b\u0000c" were one joined key once; levels keep them apart.
   assert.notEqual(find('a\u0000b', 'c', 'h'), find('a', 'b\u0000c', 'h'));
-  idx.delete(['300', 'x', 'h']);
+  idx.delete([300, 'x', 'h']); // by-values as find takes them: 300 is the key "300"
   assert.equal(find(300, 'y', 'h'), b, 'a sibling survives');
   const again = find(300, 'x', 'h');
   assert.notEqual(again, a, 'a deleted group is made afresh');

@@ -148,9 +148,22 @@ export class StatsStage implements Stage {
     const ready: Group[] = [];
     for (const g of this.groups) {
       const gt = asNumber(g.keys[0]);
-      if (gt !== undefined && gt < t) { ready.push(g); this.groups.delete(g); this.index!.delete(g.keys.map(keyOf)); }
+      if (gt !== undefined && gt < t) ready.push(g);
     }
-    if (ready.length > 0) this.lastGroup = undefined; // it may be among them
+    if (ready.length === 0) return ready;
+    this.lastGroup = undefined; // it may be among them
+    for (const g of ready) this.index!.delete(g.keys);
+    // A Set shrinks its table again and again as most of it is deleted one by one: keep the rest instead.
+    if (ready.length === this.groups.size) this.groups = new Set();
+    else if (ready.length * 2 > this.groups.size) {
+      const keep = new Set<Group>();
+      let r = 0;
+      for (const g of this.groups) {
+        if (r < ready.length && ready[r] === g) r++;
+        else keep.add(g);
+      }
+      this.groups = keep;
+    } else for (const g of ready) this.groups.delete(g);
     return ready;
   }
 
