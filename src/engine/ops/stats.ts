@@ -3,6 +3,7 @@ import { asNumber, orderScalars, valuesOf, type Row, type Scalar } from '../valu
 import type { Accumulator, StatsFunction } from '../../spl/stats-functions.js';
 import type { Compiled } from '../eval-compiler.js';
 import { GroupIndex, keyOf } from './group-index.js';
+import { GroupStore } from './group-store.js';
 import { statsPush } from './stats-kernel.js';
 
 export interface AggSpec {
@@ -12,7 +13,7 @@ export interface AggSpec {
   as: string;
 }
 
-interface Group { keys: Scalar[]; accs: Accumulator[] }
+interface Group { keys: Scalar[]; accs: Accumulator[]; seq: number }
 
 /**
  * The `where` that follows a stats directly, tried on each group before its row is finished: a group it
@@ -34,8 +35,8 @@ export const LATE_HORIZON_SECONDS = 3600;
  * so memory stays flat however long the log is. An event for a bin already passed on is reported as a warning.
  */
 export class StatsStage implements Stage {
-  /** Every open group, in the order made; `index` finds them by their by-values. */
-  private groups = new Set<Group>();
+  /** Every open group; `index` finds them by their by-values. */
+  private readonly groups: GroupStore<Group>;
   private readonly index: GroupIndex<Group> | undefined;
   /** The by-values of the row being placed (no closure made per event). */
   private placing: Scalar[] = [];
@@ -65,6 +66,7 @@ export class StatsStage implements Stage {
     }
     this.flushSpan = by[0] === '_time' && reversed && timeBinned !== undefined ? timeBinned : undefined;
     this.index = by.length > 0 ? new GroupIndex<Group>(by.length) : undefined;
+    this.groups = new GroupStore<Group>(by[0] === '_time');
     this.push = statsPush(this, by, aggs, this.flushSpan !== undefined);
   }
 
@@ -96,7 +98,7 @@ export class StatsStage implements Stage {
 
   /** The group of these by-values, made when new (read at once: `values` may be reused afterwards). */
   groupOf(values: Scalar[]): Group {
-    if (!this.index) return this.groups.values().next().value ?? this.makeGroup();
+    if (!this.index) return this.groups.any() ?? this.makeGroup();
     this.placing = values;
     return this.index.find(values, this.makeGroup);
   }
@@ -110,7 +112,7 @@ export class StatsStage implements Stage {
         this.ctx.warn(`an event for the ${new Date(t * 1000).toISOString()} window arrived after that window's results were passed on; that window may be reported twice (is the log out of order?)`);
       }
     }
-    const g: Group = { keys, accs: this.aggs.map((a) => a.fn.create(this.reversed)) };
+    const g: Group = { keys, accs: this.aggs.map((a) => a.fn.create(this.reversed)), seq: this.groups.nextSeq() };
     this.groups.add(g);
     return g;
   };
@@ -145,25 +147,10 @@ export class StatsStage implements Stage {
 
   /** Removes and returns the groups whose first by-value (a time) is before `t`. */
   private takeBefore(t: number): Group[] {
-    const ready: Group[] = [];
-    for (const g of this.groups) {
-      const gt = asNumber(g.keys[0]);
-      if (gt !== undefined && gt < t) ready.push(g);
-    }
+    const ready = this.groups.takeBefore(t);
     if (ready.length === 0) return ready;
     this.lastGroup = undefined; // it may be among them
     for (const g of ready) this.index!.delete(g.keys);
-    // A Set shrinks its table again and again as most of it is deleted one by one: keep the rest instead.
-    if (ready.length === this.groups.size) this.groups = new Set();
-    else if (ready.length * 2 > this.groups.size) {
-      const keep = new Set<Group>();
-      let r = 0;
-      for (const g of this.groups) {
-        if (r < ready.length && ready[r] === g) r++;
-        else keep.add(g);
-      }
-      this.groups = keep;
-    } else for (const g of ready) this.groups.delete(g);
     return ready;
   }
 
@@ -173,7 +160,7 @@ export class StatsStage implements Stage {
         const c = orderScalars(a.keys[i], b.keys[i]);
         if (c !== 0) return c;
       }
-      return 0;
+      return a.seq - b.seq; // by-values that compare equal (5 and "5.0"): the order they came in
     });
     for (const g of groups) {
       if (this.having && !this.having(this.rowOf(g, this.havingAggs))) continue;
@@ -194,10 +181,9 @@ export class StatsStage implements Stage {
 
   end(): void {
     if (this.by.length === 0 && this.groups.size === 0) {
-      this.groups.add({ keys: [], accs: this.aggs.map((a) => a.fn.create(this.reversed)) });
+      this.groups.add({ keys: [], accs: this.aggs.map((a) => a.fn.create(this.reversed)), seq: this.groups.nextSeq() });
     }
-    this.emit([...this.groups]);
-    this.groups.clear();
+    this.emit(this.groups.takeAll());
     this.index?.clear();
     this.lastGroup = undefined;
     this.next.end();

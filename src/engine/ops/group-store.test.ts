@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GroupStore, type StoredGroup } from './group-store.js';
+import { asNumber, type Scalar } from '../value.js';
+
+// The reference: every group in one list in the order made; taking those before t filters it.
+test('group store: takeBefore and takeAll give the groups a plain list would, each in the order made', () => {
+  const firsts: Scalar[] = [300, '300', 600, '600.0', 900, 'x', '', ' 1200 ', Number.NaN, -Infinity, 1e-7, '1e3', 0, -0, 1500];
+  let seed = 7;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  for (const timed of [true, false]) {
+    const store = new GroupStore<StoredGroup>(timed);
+    let list: StoredGroup[] = [];
+    for (let step = 0; step < 5000; step++) {
+      const r = rnd(10);
+      if (r < 7) {
+        const g = { keys: [firsts[rnd(firsts.length)]!, 'h'], seq: store.nextSeq() };
+        store.add(g);
+        list.push(g);
+      } else if (r < 9 && timed) {
+        const t = [0, 300, 601, 1000, 1e9, -1][rnd(6)]!;
+        const want = list.filter((g) => { const n = asNumber(g.keys[0]); return n !== undefined && n < t; });
+        list = list.filter((g) => !want.includes(g));
+        const got = store.takeBefore(t).sort((a, b) => a.seq - b.seq);
+        assert.deepEqual(got, want, `takeBefore(${t}) at step ${step}`);
+      } else if (rnd(20) === 0) {
+        assert.deepEqual(store.takeAll().sort((a, b) => a.seq - b.seq), list);
+        list = [];
+      }
+      assert.equal(store.size, list.length);
+      assert.equal(store.any() === undefined, list.length === 0);
+    }
+  }
+});
+
+test('group store: a bucket keeps its groups in the order made, and seq numbers only grow', () => {
+  const store = new GroupStore<StoredGroup>(true);
+  const a = { keys: [300], seq: store.nextSeq() };
+  const b = { keys: ['300.0'], seq: store.nextSeq() };
+  const c = { keys: [' 300'], seq: store.nextSeq() };
+  store.add(a); store.add(b); store.add(c);
+  assert.deepEqual(store.takeBefore(301), [a, b, c]);
+  assert.ok(a.seq < b.seq && b.seq < c.seq);
+  assert.equal(store.size, 0);
+});
