@@ -83,7 +83,7 @@ export class AlertBook {
       const score = events.reduce((m, e) => Math.max(m, e.risk_score), 0);
       const old = this.store.finding(ident);
       let rec: AlertRecord | undefined;
-      db.transaction(() => {
+      const write = () => {
         if (!old) {
           const suppressed = this.suppressed(d, row, now);
           const info = this.stmt(`INSERT INTO findings (ident, detection, detection_id, event_time, first_seen, last_seen, risk_objects, score, message, row, suppressed, window_start, window_end, sources)
@@ -107,7 +107,11 @@ export class AlertBook {
           }
           if (!old.suppressed) rec = { type: 'update', finding_id: old.id, detection: d.name, detection_id: d.id, time, triggered_at: now, updates: old.updates + 1, risk_score: score, risk_message: message, risk_events: events, fields: row };
         }
-      })();
+      };
+      // Each row is atomic. Inside a caller's transaction (a scan records a batch of rows in one) that needs
+      // no savepoint per row: an error rolls the caller's whole transaction back.
+      if (db.inTransaction) write();
+      else db.transaction(write)();
       if (rec) { sent.push(rec); this.listener(rec); }
     }
     if (this.incidents && fresh.length) {
