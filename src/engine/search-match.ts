@@ -97,8 +97,17 @@ export function compileGlob(pattern: string): (value: string) => boolean {
   };
   return (value) => {
     const n = value.length;
-    for (let i = 0; i < n; i++) if (value.charCodeAt(i) >= 128) return lowered(value.toLowerCase());
-    if (n < fixed || !foldsAt(value, 0, first) || !foldsAt(value, n - last.length, last)) return false;
+    // The literal before the first star, first: most values fail there. While every character so far is
+    // ASCII, none has moved, so a mismatch (or the value ending) settles it.
+    for (let i = 0; i < first.length; i++) {
+      if (i === n) return false;
+      let c = value.charCodeAt(i);
+      if (c >= 128) return lowered(value.toLowerCase());
+      if (c >= 65 && c <= 90) c += 32;
+      if (c !== first.charCodeAt(i)) return false;
+    }
+    for (let i = first.length; i < n; i++) if (value.charCodeAt(i) >= 128) return lowered(value.toLowerCase());
+    if (n < fixed || !foldsAt(value, n - last.length, last)) return false;
     let pos = first.length;
     const end = n - last.length;
     for (const m of middle) {
