@@ -68,33 +68,47 @@ function tidy(x: number): number | undefined {
 const IMPURE = new Set(['random']);
 const MEMO_LIMIT = 4096;
 
-/** The one field an expression reads, when it reads exactly one, calls a function and is pure; else undefined. */
-function soleField(e: Expr): string | undefined {
+/**
+ * Functions that cost a few comparisons or a little arithmetic on their arguments: less than the memo's own
+ * lookup, and their inputs (a duration, a capture, an average) seldom repeat, so a memo of them only fills
+ * and empties its map. An expression is memoised when it calls anything else (cidrmatch, match, like, lower,
+ * a trusted-network macro) or tests an IN list longer than IN_CHEAP.
+ */
+const CHEAP = new Set(['if', 'case', 'coalesce', 'isnull', 'isnotnull', 'null', 'nullif', 'true', 'false', 'isnum', 'isint', 'isstr',
+  'typeof', 'tonumber', 'round', 'abs', 'ceil', 'ceiling', 'floor', 'sqrt', 'pow', 'exp', 'ln', 'log', 'pi', 'min', 'max', 'now', 'time']);
+const IN_CHEAP = 4;
+
+/**
+ * The field an expression is memoised by: the one field it reads, when it reads exactly one, is pure, and
+ * calls a function not in CHEAP or tests an IN list of more than IN_CHEAP values; else undefined.
+ */
+export function memoField(e: Expr): string | undefined {
   let field: string | undefined;
-  let calls = false;
+  let costly = false;
   let ok = true;
   const walk = (x: Expr): void => {
     if (!ok) return;
     switch (x.kind) {
       case 'field': if (field === undefined) field = x.name; else if (field !== x.name) ok = false; return;
-      case 'call': if (IMPURE.has(x.name)) { ok = false; return; } calls = true; x.args.forEach(walk); return;
+      case 'call': if (IMPURE.has(x.name)) { ok = false; return; } if (!CHEAP.has(x.name)) costly = true; x.args.forEach(walk); return;
       case 'unary': walk(x.arg); return;
       case 'binary': walk(x.left); walk(x.right); return;
-      case 'in': walk(x.arg); x.list.forEach(walk); return;
+      case 'in': if (x.list.length > IN_CHEAP) costly = true; walk(x.arg); x.list.forEach(walk); return;
       default: return;
     }
   };
   walk(e);
-  return ok && calls && field !== undefined && field !== '_raw' ? field : undefined;
+  return ok && costly && field !== undefined && field !== '_raw' ? field : undefined;
 }
 
 /**
- * Compiles an expression. A pure expression over one field that calls functions (a trusted-network test such
- * as `ollama_external_src(src)`, an endpoint regex over `uri_path`) is evaluated once per distinct value of
- * that field: logs repeat a few thousand addresses and paths millions of times. Errors are not cached.
+ * Compiles an expression. A pure expression over one field that does real work (a trusted-network test such
+ * as `ollama_external_src(src)`, an endpoint regex over `uri_path`; see memoField) is evaluated once per
+ * distinct value of that field: logs repeat a few thousand addresses and paths millions of times. Errors are
+ * not cached.
  */
 export function compileExpr(e: Expr, ctx: EvalContext): Compiled {
-  const field = soleField(e);
+  const field = memoField(e);
   if (field === undefined) return compileExprDirect(e, ctx);
   const inner = compileExprDirect(e, ctx);
   let memo = new Map<string | number, EvalValue>();
