@@ -84,13 +84,15 @@ export function compileGlob(pattern: string): (value: string) => boolean {
   const last = parts[parts.length - 1]!;
   const middle = parts.slice(1, -1).filter((x) => x !== '');
   const fixed = first.length + last.length;
-  const lowered = (v: string): boolean => {
-    if (v.length < fixed || !v.startsWith(first) || !v.endsWith(last)) return false;
+  // `v` is ASCII (compared by folded character) or already lower-cased (where folding changes nothing).
+  const matches = (v: string): boolean => {
+    const n = v.length;
+    if (n < fixed || !foldsAt(v, 0, first) || !foldsAt(v, n - last.length, last)) return false;
     let pos = first.length;
-    const end = v.length - last.length;
+    const end = n - last.length;
     for (const m of middle) {
-      const i = v.indexOf(m, pos);
-      if (i < 0 || i + m.length > end) return false;
+      const i = foldedIndexOf(v, m, pos, end);
+      if (i < 0) return false;
       pos = i + m.length;
     }
     return true;
@@ -102,24 +104,19 @@ export function compileGlob(pattern: string): (value: string) => boolean {
     for (let i = 0; i < first.length; i++) {
       if (i === n) return false;
       let c = value.charCodeAt(i);
-      if (c >= 128) return lowered(value.toLowerCase());
+      if (c >= 128) return matches(value.toLowerCase());
       if (c >= 65 && c <= 90) c += 32;
       if (c !== first.charCodeAt(i)) return false;
     }
-    for (let i = first.length; i < n; i++) if (value.charCodeAt(i) >= 128) return lowered(value.toLowerCase());
-    if (n < fixed || !foldsAt(value, n - last.length, last)) return false;
-    let pos = first.length;
-    const end = n - last.length;
-    for (const m of middle) {
-      const i = foldedIndexOf(value, m, pos, end);
-      if (i < 0) return false;
-      pos = i + m.length;
-    }
-    return true;
+    for (let i = first.length; i < n; i++) if (value.charCodeAt(i) >= 128) return matches(value.toLowerCase());
+    return matches(value);
   };
 }
 
-/** Whether ASCII `v` at `at` lower-cases to `lower` (which, holding anything else, never matches ASCII). */
+/**
+ * Whether `v` at `at` lower-cases to `lower`, for an ASCII `v` (which no character of `lower` outside ASCII
+ * matches) or one lower-cased already.
+ */
 function foldsAt(v: string, at: number, lower: string): boolean {
   for (let i = 0; i < lower.length; i++) {
     let c = v.charCodeAt(at + i);
@@ -129,7 +126,7 @@ function foldsAt(v: string, at: number, lower: string): boolean {
   return true;
 }
 
-/** The first place at or after `from` where `lower` folds into ASCII `v` and ends by `end`; -1 if none. */
+/** The first place at or after `from` where `lower` folds into `v` (as foldsAt) and ends by `end`; -1 if none. */
 function foldedIndexOf(v: string, lower: string, from: number, end: number): number {
   for (let i = from; i + lower.length <= end; i++) if (foldsAt(v, i, lower)) return i;
   return -1;
