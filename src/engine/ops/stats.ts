@@ -3,7 +3,7 @@ import { asNumber, orderScalars, valuesOf, type Row, type Scalar } from '../valu
 import type { Accumulator, StatsFunction } from '../../spl/stats-functions.js';
 import type { Compiled } from '../eval-compiler.js';
 import { GroupIndex, keyOf } from './group-index.js';
-import { GroupStore } from './group-store.js';
+import { GroupStore, type StoredGroup } from './group-store.js';
 import { statsPush } from './stats-kernel.js';
 
 export interface AggSpec {
@@ -13,7 +13,7 @@ export interface AggSpec {
   as: string;
 }
 
-interface Group { keys: Scalar[]; accs: Accumulator[]; seq: number }
+interface Group extends StoredGroup { accs: Accumulator[] }
 
 /**
  * The `where` that follows a stats directly, tried on each group before its row is finished: a group it
