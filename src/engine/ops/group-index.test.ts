@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GroupIndex } from './group-index.js';
+import { GroupIndex, keyOf } from './group-index.js';
+
+interface G { id: number; keys: Array<string | number> }
 
 test('group index: one group per combination of key strings, 5 and "5" alike; delete prunes empty levels', () => {
-  const idx = new GroupIndex<{ id: number }>(3);
+  const idx = new GroupIndex<G>(3);
   let made = 0;
-  const find = (...k: Array<string | number>) => idx.find(k, () => ({ id: ++made }));
+  const find = (...k: Array<string | number>) => idx.find(k, () => ({ id: ++made, keys: k }));
   const a = find(300, 'x', 'h');
   assert.equal(find('300', 'x', 'h'), a);
   const b = find(300, 'y', 'h');
@@ -26,4 +28,45 @@ test('group index: one group per combination of key strings, 5 and "5" alike; de
   assert.equal(root.has('300'), true, 'a pruned first level is made again');
   assert.equal(find('300', 'x', 'h'), c);
   assert.equal(find(300, 'x', 'h'), c);
+});
+
+test('group index: a group alone under its leading values sits in their slot, and is split out when a sibling comes', () => {
+  const idx = new GroupIndex<G>(3);
+  let made = 0;
+  const find = (...k: Array<string | number>) => idx.find(k, () => ({ id: ++made, keys: k }));
+  const a = find(300, '10.0.0.1', 'h');
+  const bin = (idx as unknown as { root: Map<string, Map<string, unknown>> }).root.get('300')!;
+  assert.equal(bin.get('10.0.0.1'), a, 'no one-entry map for the one host');
+  const b = find(300, '10.0.0.1', 'other');
+  assert.ok(bin.get('10.0.0.1') instanceof Map, 'a second host splits the slot');
+  assert.equal(find(300, '10.0.0.1', 'h'), a);
+  assert.equal(find(300, '10.0.0.1', 'other'), b);
+  // Deleting values that share a slot's leading values but not the rest leaves the slot's group alone.
+  const c = find(300, '10.0.0.2', 'h');
+  idx.delete([300, '10.0.0.2', 'nope']);
+  assert.equal(find(300, '10.0.0.2', 'h'), c);
+});
+
+test('group index: random finds and deletes answer as a map keyed by the joined key strings', () => {
+  let seed = 7;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) >>> 0; return (seed >>> 8) % n; };
+  const pool: Array<string | number> = [1, '1', 2, '2.0', 2.5, 'a', 'b', 'A', '', -0, 0, NaN, 'NaN', Infinity, 'x\u0000'];
+  for (const depth of [1, 2, 3, 4]) {
+    const idx = new GroupIndex<G>(depth);
+    const ref = new Map<string, G>();
+    let made = 0;
+    for (let step = 0; step < 20000; step++) {
+      const values = Array.from({ length: depth }, () => pool[rnd(depth === 1 ? pool.length : 5 + rnd(pool.length - 5))]!);
+      const key = values.map((v) => keyOf(v)).join('\u0001');
+      if (rnd(4) === 0) {
+        idx.delete(values);
+        ref.delete(key);
+        continue;
+      }
+      const g = idx.find(values, () => ({ id: ++made, keys: values.slice() }));
+      const want = ref.get(key);
+      if (want) assert.equal(g, want, `depth ${depth} step ${step}: ${key} found a different group`);
+      else { assert.equal(g.id, made, `depth ${depth} step ${step}: ${key} should be new`); ref.set(key, g); }
+    }
+  }
 });

@@ -1,19 +1,31 @@
 // Where stats finds an event's group: one map level per by-field, keyed by the value's string form, so an
 // event is placed by a few lookups on strings it already holds (hashed once each) instead of a joined key
 // string built, flattened and hashed for every event.
+//
+// Below the first level, a group that is alone under its leading by-values sits in the slot of the first
+// of them instead of under a chain of one-entry maps: a scan groups by bin, client and host with one host,
+// and a map per (bin, client) for that one host was two more objects per group for the collector to copy.
 
 type Level<G> = Map<string, Level<G> | G>;
+
+/** What the index needs of a group: the by-values it was made for (as find was given them). */
+export interface Keyed { readonly keys: ReadonlyArray<string | number | undefined> }
 
 /** The key a by-value has in the index: 5 and "5" are one group, as in Splunk. */
 export function keyOf(v: string | number): string {
   return typeof v === 'number' ? String(v) : v;
 }
 
-export class GroupIndex<G> {
+function sameKey(a: string | number, b: string | number): boolean {
+  return a === b || (typeof a !== typeof b || typeof a === 'number') && keyOf(a) === keyOf(b);
+}
+
+export class GroupIndex<G extends Keyed> {
   private readonly root: Level<G> = new Map();
   /**
    * The first level's last value and the map under it: the first by-field is most often a binned _time,
    * the same for long runs of events, and a number whose key string would be made and hashed afresh.
+   * The first level always holds maps (when there is more than one level), so this stays a map.
    */
   private firstValue: string | number | undefined;
   private firstLevel: Level<G> | undefined;
@@ -25,6 +37,7 @@ export class GroupIndex<G> {
   find(values: ReadonlyArray<string | number>, make: () => G): G {
     let m = this.root;
     const last = this.depth - 1;
+    let i = 0;
     if (last > 0) {
       const v = values[0]!;
       if (v === this.firstValue && this.firstLevel !== undefined) m = this.firstLevel;
@@ -36,36 +49,51 @@ export class GroupIndex<G> {
         this.firstLevel = next;
         m = next;
       }
+      i = 1;
     }
-    for (let i = 1; i < last; i++) {
+    for (;;) {
       const k = keyOf(values[i]!);
-      let next = m.get(k) as Level<G> | undefined;
-      if (next === undefined) { next = new Map(); m.set(k, next); }
-      m = next;
+      const e = m.get(k);
+      if (e === undefined) { const g = make(); m.set(k, g); return g; }
+      if (e instanceof Map) { m = e; i++; continue; }
+      // A group alone under values[0..i]: it is the one if the rest of its by-values agree.
+      let j = i + 1;
+      while (j <= last && sameKey(e.keys[j] as string | number, values[j]!)) j++;
+      if (j > last) return e;
+      // They part at level j: one-entry maps down to it, which holds both.
+      for (let l = i + 1; l < j; l++) { const next: Level<G> = new Map(); m.set(keyOf(values[l - 1]!), next); m = next; }
+      const split: Level<G> = new Map();
+      m.set(keyOf(values[j - 1]!), split);
+      const g = make();
+      split.set(keyOf(e.keys[j] as string | number), e);
+      split.set(keyOf(values[j]!), g);
+      return g;
     }
-    const k = keyOf(values[last]!);
-    let g = m.get(k) as G | undefined;
-    if (g === undefined) { g = make(); m.set(k, g); }
-    return g;
   }
 
-  /** The maps from the root down to a group's, reused by delete: a flush deletes hundreds of groups. */
+  /** The maps from the root down to a group's slot, reused by delete: a flush deletes hundreds of groups. */
   private readonly path: Level<G>[] = [];
 
   /** Forgets the group under these by-values (as find takes them), and any level left empty. */
   delete(values: ReadonlyArray<string | number>): void {
     this.firstLevel = undefined; // its map may be the one taken out
     const path = this.path;
-    path[0] = this.root;
-    for (let i = 0; i < this.depth - 1; i++) {
-      const next = path[i]!.get(keyOf(values[i]!)) as Level<G> | undefined;
-      if (next === undefined) { path.length = 0; return; }
-      path[i + 1] = next;
+    let m = this.root;
+    let i = 0;
+    for (;;) {
+      path[i] = m;
+      const e = m.get(keyOf(values[i]!));
+      if (e === undefined) { path.length = 0; return; }
+      if (!(e instanceof Map)) {
+        for (let j = i + 1; j < this.depth; j++) if (!sameKey(e.keys[j] as string | number, values[j]!)) { path.length = 0; return; }
+        break;
+      }
+      m = e;
+      i++;
     }
     // A level whose only entry this is goes with its parent's entry, without a delete of its own (which
     // would shrink a table about to be dropped).
-    let i = this.depth - 1;
-    while (i > 0 && path[i]!.size === 1 && path[i]!.has(keyOf(values[i]!))) i--;
+    while (i > 0 && path[i]!.size === 1) i--;
     path[i]!.delete(keyOf(values[i]!));
     path.length = 0; // hold no map once it is gone
   }
