@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GroupStore, type StoredGroup } from './group-store.js';
-import { asNumber, type Scalar } from '../value.js';
+import { GroupStore, sortByValues, type StoredGroup } from './group-store.js';
+import { asNumber, orderScalars, type Scalar } from '../value.js';
 
 // The reference: every group in one list in the order made; taking those before t filters it.
 test('group store: takeBefore and takeAll give the groups a plain list would, each in the order made', () => {
@@ -42,4 +42,22 @@ test('group store: a bucket keeps its groups in the order made, and seq numbers 
   assert.deepEqual(store.takeBefore(301), [a, b, c]);
   assert.ok(a.seq < b.seq && b.seq < c.seq);
   assert.equal(store.size, 0);
+});
+
+test('group store: sortByValues orders as orderScalars on each by-value, then the order made', () => {
+  const pool: Scalar[] = [300, '300', '300.0', 5, '5', ' 5', '-0', 0, -0, 'a', 'B', 'b', '', '1e3', 1000, Infinity, '10.0.0.1', '10.0.0.2', 'İ'];
+  let seed = 11;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  for (let round = 0; round < 300; round++) {
+    const width = 1 + rnd(3);
+    // Made in some other order than they are handed over (a flush takes them bucket by bucket).
+    const groups: StoredGroup[] = Array.from({ length: rnd(40) }, (_, i) => ({ keys: Array.from({ length: width }, () => pool[rnd(pool.length)]!), seq: i }));
+    for (let i = groups.length - 1; i > 0; i--) { const j = rnd(i + 1); [groups[i]!.seq, groups[j]!.seq] = [groups[j]!.seq, groups[i]!.seq]; }
+    const want = [...groups].sort((a, b) => {
+      for (let j = 0; j < width; j++) { const c = orderScalars(a.keys[j], b.keys[j]); if (c !== 0) return c; }
+      return a.seq - b.seq;
+    });
+    sortByValues(groups);
+    assert.deepEqual(groups.map((g) => g.seq), want.map((g) => g.seq), `round ${round}`);
+  }
 });

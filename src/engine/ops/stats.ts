@@ -1,9 +1,9 @@
 import type { Stage, StageContext } from '../stage.js';
-import { asNumber, orderScalars, valuesOf, type Row, type Scalar } from '../value.js';
+import { asNumber, valuesOf, type Row, type Scalar } from '../value.js';
 import type { Accumulator, StatsFunction } from '../../spl/stats-functions.js';
 import type { Compiled } from '../eval-compiler.js';
 import { GroupIndex, keyOf } from './group-index.js';
-import { GroupStore, type StoredGroup } from './group-store.js';
+import { GroupStore, sortByValues, type StoredGroup } from './group-store.js';
 import { statsPush } from './stats-kernel.js';
 
 export interface AggSpec {
@@ -155,13 +155,7 @@ export class StatsStage implements Stage {
   }
 
   private emit(groups: Group[]): void {
-    groups.sort((a, b) => {
-      for (let i = 0; i < a.keys.length; i++) {
-        const c = orderScalars(a.keys[i], b.keys[i]);
-        if (c !== 0) return c;
-      }
-      return a.seq - b.seq; // by-values that compare equal (5 and "5.0"): the order they came in
-    });
+    sortByValues(groups);
     for (const g of groups) {
       if (this.having && !this.having(this.rowOf(g, this.havingAggs))) continue;
       this.next.push(this.rowOf(g, this.allAggs));
