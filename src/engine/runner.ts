@@ -12,6 +12,7 @@ import { Pipeline } from './pipeline.js';
 import type { Row } from './value.js';
 import type { BinSeen } from './split.js';
 import { ResultOrder, rowChunks } from './result-order.js';
+import { reusingCode } from './generated-code.js';
 
 export interface Job { key: string; plan: LogicalPlan; expanded: string }
 
@@ -97,12 +98,13 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   const warn = opts.warn ?? (() => {});
   const failures = new Map<string, string>();
   const onRows = opts.head ? undefined : opts.onRows;
-  const active = jobs.map((job) => {
+  // A scan thread compiles every search again for each byte range: the generated code of the last range is reused.
+  const active = reusingCode(() => jobs.map((job) => {
     const out = onRows ? rowChunks((rows) => onRows(job.key, rows)) : undefined;
     const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) }, ...(opts.head ? { head: true } : {}), ...(out ? { onRow: out.push } : {}) });
     const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
     return { job, pipeline: pipeline as Pipeline | undefined, failed: false, gin, cost: { ms: 0, events: 0 } as JobCost, out };
-  });
+  }));
   const profile = opts.profile === true;
   const gate = active.some((a) => a.gin === undefined);
   const result: RunResult = { rows: new Map(), failures, lines: 0, truncatedLines: 0 };

@@ -4,6 +4,7 @@
 // NOT field=value also matches events without it. All matching is linear in the line length: no regexes.
 import type { SearchExpr } from '../spl/ast.js';
 import { asNumber, scalarToString, valuesOf, type Row, type Scalar, type Value } from './value.js';
+import { generated } from './generated-code.js';
 
 export type Predicate = (row: Row) => boolean;
 
@@ -212,8 +213,8 @@ export function compileSearch(expr: SearchExpr | null): Predicate {
   const tests: unknown[] = [];
   const code = generate(expr, tests);
   const names = tests.map((_, i) => `t${i}`);
-  const factory = new Function('tests', `const [${names.join(', ')}] = tests;\nconst isArray = Array.isArray;\nreturn (row) => { let v; return ${code}; };`);
-  return factory(tests) as Predicate;
+  const factory = generated<(tests: unknown[]) => Predicate>(['tests'], `const [${names.join(', ')}] = tests;\nconst isArray = Array.isArray;\nreturn (row) => { let v; return ${code}; };`);
+  return factory(tests);
 }
 
 function generate(e: SearchExpr, tests: unknown[]): string {

@@ -1,5 +1,6 @@
 import type { RowCopy, Stage } from '../stage.js';
 import { scalarToString, type Row, type Scalar } from '../value.js';
+import { generated } from '../generated-code.js';
 
 /**
  * rex: named groups become fields when the pattern matches (fields are left alone when it does not).
@@ -26,7 +27,7 @@ export class RexStage implements Stage {
   ) {
     if (unnamed && groups.length > 0) {
       const body = groups.map((g, i) => `v = m[${groupIndex[i]}]; if (v !== undefined) row[${JSON.stringify(g)}] = v;`).join('\n');
-      this.assign = new Function('row', 'm', `let v;\n${body}`) as (row: Row, m: RegExpExecArray) => void;
+      this.assign = generated<(row: Row, m: RegExpExecArray) => void>(['row', 'm'], `let v;\n${body}`);
     }
   }
 

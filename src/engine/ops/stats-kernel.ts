@@ -4,6 +4,7 @@
 import { asNumber, type Row, type Scalar } from '../value.js';
 import type { AggSpec } from './stats.js';
 import type { Accumulator } from '../../spl/stats-functions.js';
+import { generated } from '../generated-code.js';
 
 /** What the generated code needs from its StatsStage. */
 export interface StatsHost {
@@ -49,6 +50,6 @@ export function statsPush(host: StatsHost, by: readonly string[], aggs: readonly
   });
   if (flushes) code.push('host.maybeFlush(row);');
   const evs = aggs.map((a, i) => `ev${i}`);
-  const make = new Function('host', 'asNumber', 'isArray', ...evs, `return (row) => {\n${code.join('\n')}\n};`);
-  return make(host, asNumber, Array.isArray, ...aggs.map((a) => a.evalArg)) as (row: Row) => void;
+  const make = generated<(...args: unknown[]) => (row: Row) => void>(['host', 'asNumber', 'isArray', ...evs], `return (row) => {\n${code.join('\n')}\n};`);
+  return make(host, asNumber, Array.isArray, ...aggs.map((a) => a.evalArg));
 }
