@@ -10,58 +10,83 @@ export interface Accumulator {
   result(): Value | undefined;
 }
 
+/**
+ * An accumulator kept in a few slots of an array its caller owns instead of in an object of its own: stats
+ * keeps each open group's state in one array, and a scan holds hundreds of thousands of groups, each object
+ * of which the collector copies while the group waits for its bin to close.
+ */
+export interface SlotAccumulator {
+  readonly size: number;
+  init(s: unknown[], at: number): void;
+  add(s: unknown[], at: number, v: Scalar, time: number): void;
+  result(s: unknown[], at: number): Value | undefined;
+}
+
 export interface StatsFunction {
   /** The function cannot be called without an argument. */
   needsField: boolean;
   create(reversed: boolean): Accumulator;
+  /** Its state as slots of an array (count, dc, values); other functions keep an object per group. */
+  slots?: SlotAccumulator;
 }
 
 const LIST_LIMIT = 100;
 
-class Count implements Accumulator {
-  n = 0;
-  add(): void { this.n++; }
-  result(): Value { return this.n; }
-}
+const COUNT: SlotAccumulator = {
+  size: 1,
+  init(s, at) { s[at] = 0; },
+  add(s, at) { s[at] = (s[at] as number) + 1; },
+  result(s, at) { return s[at] as number; },
+};
 
 /**
- * The last value added, checked before anything else: a group's values come in runs (one client's method,
- * status and path repeat), and comparing with it is cheaper than hashing. 5 and "5" are one value.
- * The first distinct value is held alone and a Set is made only for a second: most groups see one status or
- * one method, and a scan opens hundreds of thousands of groups, each Set a young object the collector copies.
+ * Distinct values in three slots: the first distinct value alone, a Set made only for a second (most groups
+ * see one status or one method), and the last value added, checked before anything else (a group's values
+ * come in runs: one client's method, status and path repeat, and comparing is cheaper than hashing). 5 and
+ * "5" are one value.
  */
-abstract class DistinctSet {
-  private one: string | undefined;
-  private many: Set<string> | undefined;
-  private last: Scalar | undefined;
-  add(v: Scalar): void {
-    if (v === this.last) return;
-    this.last = v;
-    const s = scalarToString(v);
-    if (this.many !== undefined) this.many.add(s);
-    else if (this.one === undefined) this.one = s;
-    else if (s !== this.one) this.many = new Set([this.one, s]);
-  }
-  get size(): number {
-    return this.many !== undefined ? this.many.size : this.one === undefined ? 0 : 1;
-  }
-  /** The distinct values as strings, in the order first seen. */
-  strings(): string[] {
-    return this.many !== undefined ? [...this.many] : this.one === undefined ? [] : [this.one];
-  }
+function addDistinct(s: unknown[], at: number, v: Scalar): void {
+  if (v === s[at + 2]) return;
+  s[at + 2] = v;
+  const x = scalarToString(v);
+  const many = s[at + 1] as Set<string> | undefined;
+  if (many !== undefined) many.add(x);
+  else if (s[at] === undefined) s[at] = x;
+  else if (x !== s[at]) s[at + 1] = new Set([s[at] as string, x]);
 }
 
-class Distinct extends DistinctSet implements Accumulator {
-  result(): Value { return this.size; }
+function distinctSize(s: unknown[], at: number): number {
+  const many = s[at + 1] as Set<string> | undefined;
+  return many !== undefined ? many.size : s[at] === undefined ? 0 : 1;
 }
 
-class Values extends DistinctSet implements Accumulator {
-  result(): Value | undefined {
-    const arr = this.strings();
-    if (arr.length === 0) return undefined;
-    if (arr.length === 1) return arr[0]!;
-    return arr.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+const DC: SlotAccumulator = {
+  size: 3,
+  init() { /* the slots start undefined */ },
+  add: addDistinct,
+  result: distinctSize,
+};
+
+const VALUES: SlotAccumulator = {
+  size: 3,
+  init() { /* the slots start undefined */ },
+  add: addDistinct,
+  result(s, at) {
+    const many = s[at + 1] as Set<string> | undefined;
+    if (many === undefined) return s[at] as string | undefined;
+    return [...many].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  },
+};
+
+/** A slot accumulator as an object of its own (eventstats and streamstats keep one per group). */
+class InSlots implements Accumulator {
+  private readonly s: unknown[];
+  constructor(private readonly k: SlotAccumulator) {
+    this.s = new Array<unknown>(k.size);
+    k.init(this.s, 0);
   }
+  add(v: Scalar, time: number): void { this.k.add(this.s, 0, v, time); }
+  result(): Value | undefined { return this.k.result(this.s, 0); }
 }
 
 class List implements Accumulator {
@@ -158,9 +183,9 @@ function tidy(x: number): number {
 }
 
 export const STATS_FUNCTIONS: Record<string, StatsFunction> = {
-  count: { needsField: false, create: () => new Count() },
-  dc: { needsField: true, create: () => new Distinct() },
-  values: { needsField: true, create: () => new Values() },
+  count: { needsField: false, create: () => new InSlots(COUNT), slots: COUNT },
+  dc: { needsField: true, create: () => new InSlots(DC), slots: DC },
+  values: { needsField: true, create: () => new InSlots(VALUES), slots: VALUES },
   list: { needsField: true, create: (r) => new List(r) },
   earliest: { needsField: true, create: () => new ByTime(false) },
   latest: { needsField: true, create: () => new ByTime(true) },

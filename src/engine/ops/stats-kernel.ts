@@ -1,24 +1,36 @@
 // The per-event half of `stats`, generated for each stats command: by-fields and aggregate inputs are read
-// by their names written into the code, and each aggregate's `add` is called at its own site, which only ever
-// meets one accumulator class. The general loop (feedAccumulators) met every class at one site.
+// by their names written into the code, and each aggregate's `add` is called at its own site with its slots'
+// offset written in, so each site only ever meets one kind of accumulator. The general loop
+// (feedAccumulators) met every kind at one site.
 import { asNumber, type Row, type Scalar } from '../value.js';
 import type { AggSpec } from './stats.js';
-import type { Accumulator } from '../../spl/stats-functions.js';
+import type { SlotAccumulator } from '../../spl/stats-functions.js';
 import { generated } from '../generated-code.js';
 
+/** A group as the generated code sees it: its aggregates' slots. */
+interface Slotted { s: unknown[] }
+
 /** What the generated code needs from its StatsStage. */
-export interface StatsHost {
+export interface StatsHost<G extends Slotted> {
   /** The group of the last single-valued event, and its by-values. */
-  lastGroup: { accs: Accumulator[] } | undefined;
+  lastGroup: G | undefined;
   readonly lastValues: Scalar[];
   /** The group of these (single) by-values, made when new; does not feed it. */
-  groupOf(values: Scalar[]): { accs: Accumulator[] };
+  groupOf(values: Scalar[]): G;
   /** An event with a multivalue by-field: fed to one group per combination, and flushed. */
   pushMultivalue(row: Row): void;
   maybeFlush(row: Row): void;
 }
 
-export function statsPush(host: StatsHost, by: readonly string[], aggs: readonly AggSpec[], flushes: boolean): (row: Row) => void {
+export interface StatsKernel<G> {
+  /** Places one event in its group and adds it to the group's aggregates. */
+  push: (row: Row) => void;
+  /** Adds one event to a group's aggregates. */
+  feed: (g: G, row: Row) => void;
+}
+
+export function statsPush<G extends Slotted>(host: StatsHost<G>, by: readonly string[], aggs: readonly AggSpec[],
+  slots: readonly SlotAccumulator[], offsets: readonly number[], flushes: boolean): StatsKernel<G> {
   const q = (s: string) => JSON.stringify(s);
   const code: string[] = [];
   by.forEach((f, i) => code.push(`const v${i} = row[${q(f)}];`));
@@ -36,20 +48,27 @@ export function statsPush(host: StatsHost, by: readonly string[], aggs: readonly
       g = host.groupOf(lv);
       host.lastGroup = g;
     }
-    const accs = g.accs;
+    feed(g, row);`);
+  if (flushes) code.push('host.maybeFlush(row);');
+  const feed: string[] = [`
+    const s = g.s;
     const t = row._time;
-    const time = typeof t === 'number' && t === t ? t : (asNumber(t) ?? 0);`);
+    const time = typeof t === 'number' && t === t ? t : (asNumber(t) ?? 0);`];
   aggs.forEach((a, i) => {
+    // A function without slots keeps its accumulator object in one slot: its add is called from here, so
+    // that the call site meets that one class.
+    const add = (v: string) => a.fn.slots ? `add${i}(s, ${offsets[i]}, ${v}, time);` : `s[${offsets[i]}].add(${v}, time);`;
     if (a.evalArg) {
-      code.push(`{ const v = ev${i}(row); if (v !== undefined && v !== false) { if (v === true) accs[${i}].add(1, time); else if (isArray(v)) { for (const x of v) accs[${i}].add(x, time); } else accs[${i}].add(v, time); } }`);
+      feed.push(`{ const v = ev${i}(row); if (v !== undefined && v !== false) { if (v === true) ${add('1')} else if (isArray(v)) { for (const x of v) ${add('x')} } else ${add('v')} } }`);
     } else if (a.field === undefined) {
-      code.push(`accs[${i}].add(1, time);`);
+      feed.push(add('1'));
     } else {
-      code.push(`{ const v = row[${q(a.field)}]; if (v !== undefined) { if (isArray(v)) { for (const x of v) accs[${i}].add(x, time); } else accs[${i}].add(v, time); } }`);
+      feed.push(`{ const v = row[${q(a.field)}]; if (v !== undefined) { if (isArray(v)) { for (const x of v) ${add('x')} } else ${add('v')} } }`);
     }
   });
-  if (flushes) code.push('host.maybeFlush(row);');
-  const evs = aggs.map((a, i) => `ev${i}`);
-  const make = generated<(...args: unknown[]) => (row: Row) => void>(['host', 'asNumber', 'isArray', ...evs], `return (row) => {\n${code.join('\n')}\n};`);
-  return make(host, asNumber, Array.isArray, ...aggs.map((a) => a.evalArg));
+  const evs = aggs.map((_, i) => `ev${i}`);
+  const adds = aggs.map((_, i) => `add${i}`);
+  const make = generated<(...args: unknown[]) => StatsKernel<G>>(['host', 'asNumber', 'isArray', ...evs, ...adds],
+    `const feed = (g, row) => {\n${feed.join('\n')}\n};\nreturn { feed, push: (row) => {\n${code.join('\n')}\n} };`);
+  return make(host, asNumber, Array.isArray, ...aggs.map((a) => a.evalArg), ...slots.map((k) => k.add));
 }

@@ -1,6 +1,6 @@
 import type { Stage, StageContext } from '../stage.js';
 import { asNumber, valuesOf, type Row, type Scalar } from '../value.js';
-import type { Accumulator, StatsFunction } from '../../spl/stats-functions.js';
+import type { Accumulator, SlotAccumulator, StatsFunction } from '../../spl/stats-functions.js';
 import type { Compiled } from '../eval-compiler.js';
 import { GroupIndex, keyOf } from './group-index.js';
 import { GroupStore, sortByValues, type StoredGroup } from './group-store.js';
@@ -13,7 +13,18 @@ export interface AggSpec {
   as: string;
 }
 
-interface Group extends StoredGroup { accs: Accumulator[] }
+/** A group's aggregates live in one array: `slots`, each aggregate at its offset (see SlotAccumulator). */
+interface Group extends StoredGroup { s: unknown[] }
+
+/** A function without slots of its own keeps its accumulator object in one slot. */
+function objectSlots(fn: StatsFunction, reversed: boolean): SlotAccumulator {
+  return {
+    size: 1,
+    init(s, at) { s[at] = fn.create(reversed); },
+    add(s, at, v, time) { (s[at] as Accumulator).add(v, time); },
+    result(s, at) { return (s[at] as Accumulator).result(); },
+  };
+}
 
 /**
  * The `where` that follows a stats directly, tried on each group before its row is finished: a group it
@@ -67,8 +78,17 @@ export class StatsStage implements Stage {
     this.flushSpan = by[0] === '_time' && reversed && timeBinned !== undefined ? timeBinned : undefined;
     this.index = by.length > 0 ? new GroupIndex<Group>(by.length) : undefined;
     this.groups = new GroupStore<Group>(by[0] === '_time');
-    this.push = statsPush(this, by, aggs, this.flushSpan !== undefined);
+    this.slots = aggs.map((a) => a.fn.slots ?? objectSlots(a.fn, reversed));
+    let size = 0;
+    this.offsets = this.slots.map((k) => { const at = size; size += k.size; return at; });
+    this.size = size;
+    ({ push: this.push, feed: this.feed } = statsPush(this, by, aggs, this.slots, this.offsets, this.flushSpan !== undefined));
   }
+
+  /** Each aggregate's state, at its offset in a group's array of `size` slots. */
+  private readonly slots: SlotAccumulator[];
+  private readonly offsets: number[];
+  private readonly size: number;
 
   private readonly having: ((row: Row) => boolean) | undefined;
   /** The aggregates the having test reads, in their order (a later one of the same name wins, as in the row). */
@@ -77,6 +97,8 @@ export class StatsStage implements Stage {
 
   /** Takes one event (generated per stats command: see stats-kernel.ts). */
   readonly push: (row: Row) => void;
+  /** Adds one event to a group's aggregates (the second half of push). */
+  private readonly feed: (g: Group, row: Row) => void;
 
   pushMultivalue(row: Row): void {
     const lists: Scalar[][] = [];
@@ -85,15 +107,8 @@ export class StatsStage implements Stage {
       if (l.length === 0) return;
       lists.push(l);
     }
-    for (const combo of cartesian(lists)) this.addTo(combo, row);
+    for (const combo of cartesian(lists)) this.feed(this.groupOf(combo), row);
     if (this.flushSpan !== undefined) this.maybeFlush(row);
-  }
-
-  /** Feeds the row to the group of these by-values. */
-  private addTo(values: Scalar[], row: Row): Group {
-    const g = this.groupOf(values);
-    feedAccumulators(this.aggs, g.accs, row);
-    return g;
   }
 
   /** The group of these by-values, made when new (read at once: `values` may be reused afterwards). */
@@ -112,10 +127,16 @@ export class StatsStage implements Stage {
         this.ctx.warn(`an event for the ${new Date(t * 1000).toISOString()} window arrived after that window's results were passed on; that window may be reported twice (is the log out of order?)`);
       }
     }
-    const g: Group = { keys, accs: this.aggs.map((a) => a.fn.create(this.reversed)), seq: this.groups.nextSeq() };
+    const g: Group = { keys, s: this.newSlots(), seq: this.groups.nextSeq() };
     this.groups.add(g);
     return g;
   };
+
+  private newSlots(): unknown[] {
+    const s = new Array<unknown>(this.size);
+    for (let i = 0; i < this.slots.length; i++) this.slots[i]!.init(s, this.offsets[i]!);
+    return s;
+  }
 
   maybeFlush(row: Row): void {
     const t = asNumber(row._time);
@@ -167,7 +188,7 @@ export class StatsStage implements Stage {
     const out: Row = {};
     for (let i = 0; i < this.by.length; i++) out[this.by[i]!] = g.keys[i];
     for (const i of aggs) {
-      const v = g.accs[i]!.result();
+      const v = this.slots[i]!.result(g.s, this.offsets[i]!);
       if (v !== undefined) out[this.aggs[i]!.as] = v;
     }
     return out;
@@ -175,7 +196,7 @@ export class StatsStage implements Stage {
 
   end(): void {
     if (this.by.length === 0 && this.groups.size === 0) {
-      this.groups.add({ keys: [], accs: this.aggs.map((a) => a.fn.create(this.reversed)), seq: this.groups.nextSeq() });
+      this.groups.add({ keys: [], s: this.newSlots(), seq: this.groups.nextSeq() });
     }
     this.emit(this.groups.takeAll());
     this.index?.clear();
