@@ -4,7 +4,7 @@ import type { Accumulator, SlotAccumulator, StatsFunction } from '../../spl/stat
 import type { Compiled } from '../eval-compiler.js';
 import { GroupIndex, keyOf } from './group-index.js';
 import { GroupStore, sortByValues, type StoredGroup } from './group-store.js';
-import { statsPush } from './stats-kernel.js';
+import { groupMaker, statsPush } from './stats-kernel.js';
 
 export interface AggSpec {
   fn: StatsFunction;
@@ -81,14 +81,14 @@ export class StatsStage implements Stage {
     this.slots = aggs.map((a) => a.fn.slots ?? objectSlots(a.fn, reversed));
     let size = 0;
     this.offsets = this.slots.map((k) => { const at = size; size += k.size; return at; });
-    this.size = size;
+    this.newGroup = groupMaker<Group>(by.length, this.slots, this.offsets, size);
     ({ push: this.push, feed: this.feed } = statsPush(this, by, aggs, this.slots, this.offsets, this.flushSpan !== undefined));
   }
 
   /** Each aggregate's state, at its offset in a group's array of `size` slots. */
   private readonly slots: SlotAccumulator[];
   private readonly offsets: number[];
-  private readonly size: number;
+  private readonly newGroup: (values: readonly Scalar[], seq: number) => Group;
 
   private readonly having: ((row: Row) => boolean) | undefined;
   /** The aggregates the having test reads, in their order (a later one of the same name wins, as in the row). */
@@ -119,24 +119,19 @@ export class StatsStage implements Stage {
   }
 
   private readonly makeGroup = (): Group => {
-    const keys = this.placing.slice(0, this.by.length);
+    const values = this.placing;
     if (this.flushSpan !== undefined) {
-      const t = asNumber(keys[0]);
+      const t = asNumber(values[0]);
       if (t !== undefined && t < this.flushedBefore && !this.warnedLate) {
         this.warnedLate = true;
         this.ctx.warn(`an event for the ${new Date(t * 1000).toISOString()} window arrived after that window's results were passed on; that window may be reported twice (is the log out of order?)`);
       }
     }
-    const g: Group = { keys, s: this.newSlots(), seq: this.groups.nextSeq() };
+    const g = this.newGroup(values, this.groups.nextSeq());
     this.groups.add(g);
     return g;
   };
 
-  private newSlots(): unknown[] {
-    const s = new Array<unknown>(this.size);
-    for (let i = 0; i < this.slots.length; i++) this.slots[i]!.init(s, this.offsets[i]!);
-    return s;
-  }
 
   maybeFlush(row: Row): void {
     const t = asNumber(row._time);
@@ -196,7 +191,7 @@ export class StatsStage implements Stage {
 
   end(): void {
     if (this.by.length === 0 && this.groups.size === 0) {
-      this.groups.add({ keys: [], s: this.newSlots(), seq: this.groups.nextSeq() });
+      this.groups.add(this.newGroup([], this.groups.nextSeq()));
     }
     this.emit(this.groups.takeAll());
     this.index?.clear();
