@@ -7,6 +7,7 @@ import { runJobs, type InputSummary, type JobCost, type ResultSink } from '../en
 import { runJobsParallel } from '../engine/parallel.js';
 import { runJobsSplit } from '../engine/range-split.js';
 import { statSync } from 'node:fs';
+import { trimHeap } from '../util/heap-trim.js';
 import { availableParallelism } from 'node:os';
 import { riskEventsFor, type RiskEvent } from '../risk/risk-events.js';
 import { renderFindingsTable, RiskEventWriter } from '../outputs/rows.js';
@@ -159,6 +160,7 @@ export async function runScan(values: ScanValues, positionals: string[], io: Io,
       const rows = result.rows.slice(i, i + RECORD_CHUNK);
       onEvents?.(d, rows.flatMap((row) => riskEventsFor(d, row, fallback)));
       rec.record(d, rows);
+      trimHeap();
     }
   };
   const runOpts = {

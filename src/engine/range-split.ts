@@ -22,6 +22,7 @@ import { Pipeline } from './pipeline.js';
 import type { InputSummary, Job, JobCost, JobEnd, RunOptions, RunResult } from './runner.js';
 import { BinsInOrder } from './split.js';
 import type { StageContext } from './stage.js';
+import { trimHeap } from '../util/heap-trim.js';
 
 export interface InputFile { path: string; mtimeMs: number }
 /**
@@ -200,6 +201,7 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, worke
   const mergeReady = () => {
     for (let r = done.get(nextToMerge); r; r = done.get(nextToMerge)) {
       done.delete(nextToMerge++);
+      trimHeap(); // the last range's rows are merged: garbage now (see util/heap-trim.ts)
       if (r.summary) summaries.push(r.summary);
       warnings.push(...r.warnings);
       for (const m of merges) {
