@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { readLineBytes, DEFAULT_TRUNCATE } from '../input/lines.js';
 import type { LogSource } from '../input/sources.js';
 import { GIN_EVENT_SHAPE, LineParser } from '../parse/line-parser.js';
+import { fieldCondition } from './search-gate.js';
 import type { LogicalPlan } from '../plan/plan.js';
 import { SplError } from '../spl/errors.js';
 import { explainRuntimeError } from '../spl/compile.js';
@@ -13,6 +14,7 @@ import type { Row } from './value.js';
 import type { BinSeen } from './split.js';
 import { ResultOrder, rowChunks } from './result-order.js';
 import { reusingCode } from './generated-code.js';
+import { FieldDispatch } from './field-dispatch.js';
 
 export interface Job { key: string; plan: LogicalPlan; expanded: string }
 
@@ -99,11 +101,14 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   const failures = new Map<string, string>();
   const onRows = opts.head ? undefined : opts.onRows;
   // A scan thread compiles every search again for each byte range: the generated code of the last range is reused.
+  const paths = new FieldDispatch('uri_path');
   const active = reusingCode(() => jobs.map((job) => {
     const out = onRows ? rowChunks((rows) => onRows(job.key, rows)) : undefined;
     const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) }, ...(opts.head ? { head: true } : {}), ...(out ? { onRow: out.push } : {}) });
     const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
-    return { job, pipeline: pipeline as Pipeline | undefined, failed: false, gin, cost: { ms: 0, events: 0 } as JobCost, out };
+    const condition = gin && fieldCondition(pipeline.residualFor(GIN_EVENT_SHAPE), paths.field);
+    const bit = condition ? paths.add(condition) : 0;
+    return { job, pipeline: pipeline as Pipeline | undefined, failed: false, gin, bit, cost: { ms: 0, events: 0 } as JobCost, out };
   }));
   const profile = opts.profile === true;
   const gate = active.some((a) => a.gin === undefined);
@@ -122,6 +127,8 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   let batch: Row[] = [];
   let notGin: Row[] = [];
   const isGin = new Uint8Array(BATCH);
+  // For each gin event, the searches its path can interest (FieldDispatch): a search with a bit takes only those.
+  const wants = new Int32Array(BATCH);
   const flush = () => {
     for (const a of active) {
       const p = a.pipeline;
@@ -131,10 +138,17 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
       try {
         if (a.gin === undefined) for (let i = 0; i < events.length; i++) p.push(events[i]!);
         else {
-          const gin = a.gin;
-          for (let i = 0; i < events.length; i++) {
-            if (isGin[i] === 1) gin(events[i]!);
-            else p.push(events[i]!);
+          const gin = a.gin, bit = a.bit;
+          if (bit === 0) {
+            for (let i = 0; i < events.length; i++) {
+              if (isGin[i] === 1) gin(events[i]!);
+              else p.push(events[i]!);
+            }
+          } else {
+            for (let i = 0; i < events.length; i++) {
+              if (isGin[i] === 0) p.push(events[i]!);
+              else if ((wants[i]! & bit) !== 0) gin(events[i]!);
+            }
           }
         }
       } catch (e) { fail(a, e); }
@@ -153,7 +167,10 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
       const t = ev._time as number;
       if (first === undefined || t < first) first = t;
       if (last === undefined || t > last) last = t;
-      if (ev.line_type === 'gin') isGin[batch.length] = 1;
+      if (ev.line_type === 'gin') {
+        isGin[batch.length] = 1;
+        if (paths.size > 0) wants[batch.length] = paths.maskOf(ev.uri_path);
+      }
       else if (gate) notGin.push(ev);
       batch.push(ev);
       if (batch.length === BATCH) flush();

@@ -8,7 +8,7 @@ import { compileSearchText } from '../spl/compile.js';
 import { MacroTable } from '../spl/macros.js';
 import { TimeZone } from '../util/timezone.js';
 import { GIN_EVENT_SHAPE, LineParser } from '../parse/line-parser.js';
-import { canMatchShape, residualForShape, type Residual } from './search-gate.js';
+import { canMatchShape, fieldCondition, residualForShape, type Residual } from './search-gate.js';
 import { compileSearch } from './search-match.js';
 import { runJobs } from './runner.js';
 import { runPlan } from './pipeline.js';
@@ -57,7 +57,10 @@ test('a search is kept from gin events only when no gin event can pass it', () =
 test('detections kept from gin events, or given them past a reduced search, give the same rows as when every event meets the full search', async () => {
   const text = readFileSync(FIXTURE, 'utf8');
   const searches = ['msg=* | stats count by level', 'line_type!=gin | stats count by line_type', 'NOT line_type=gin | head 5 | table _raw', '"GIN" | stats count',
-    '"GIN" status>=400 | stats count by status', 'sourcetype="ollama:server" ("GIN" OR msg=*) earliest=0 | stats count by line_type'];
+    '"GIN" status>=400 | stats count by status', 'sourcetype="ollama:server" ("GIN" OR msg=*) earliest=0 | stats count by line_type',
+    // Searches handed only the gin events whose path can interest them (FieldDispatch), and one that is not.
+    'uri_path="/api/chat" | stats count by status', '(uri_path IN ("/api/tags", "/api/version", "/") AND status=200) OR uri_path="/api/generate" | stats count by uri_path',
+    'line_type=gin NOT uri_path="/api/chat" http_method=POST | stats count by uri_path', 'uri_path="/api/*" OR "GIN" | stats count'];
   const jobs = searches.map((s, i) => ({ key: String(i), plan: plan(s), expanded: s }));
   const res = await runJobs([{ name: 'fixture', mtimeMs: 0, open: () => Readable.from([Buffer.from(text)]) }], jobs, { tz, now: 0, host: 'h' });
   const p = new LineParser({ tz, host: 'h', defaultHost: 'h', source: 'fixture', fallbackMs: 0 });
@@ -110,4 +113,48 @@ test('on every gin line of the fixtures and datasets, the reduced search decides
     return { s, full, reduced: typeof r === 'boolean' ? () => r : compileSearch(r) };
   });
   for (const { line, e } of ginEvents()) for (const t of tests) assert.equal(t.reduced(e), t.full(e), `${t.s} on ${line}`);
+});
+
+test('a condition on one field implied by a reduced search: every event the search passes passes it', () => {
+  const cases: Array<[string, string | undefined]> = [
+    ['uri_path="/api/chat" | stats count', 'uri_path=/api/chat'],
+    ['http_method=POST uri_path IN ("/api/pull", "/api/push") | stats count', 'uri_path IN (/api/pull,/api/push)'],
+    ['uri_path="/api/me" OR (uri_path="/api/user/*" AND status=200) | stats count', '(uri_path=/api/me or uri_path=/api/user/*)'],
+    ['uri_path="/api/me" OR status=200 | stats count', undefined],
+    ['"panic:" OR uri_path="/api/me" | stats count', undefined],
+    ['NOT uri_path="/api/chat" status=500 | stats count', 'NOT uri_path=/api/chat'],
+    ['status=503 | stats count', undefined],
+  ];
+  for (const [spl, want] of cases) {
+    const c = fieldCondition(residualForShape(plan(spl), GIN_EVENT_SHAPE), 'uri_path');
+    assert.equal(c === undefined ? undefined : show(c), want, spl);
+  }
+  // Soundness over random searches and events: wherever the search passes, so does the condition.
+  let seed = 5;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const leaf = (): string => [
+    () => `uri_path=${['"/api/chat"', '"/api/*"', '"/"', '"/API/CHAT"'][rnd(4)]}`,
+    () => `uri_path IN ("/api/tags", "/api/ps")`, () => `status=${[200, 404, 500][rnd(3)]}`,
+    () => `http_method=${['GET', 'POST'][rnd(2)]}`, () => ['"chat"', '"GIN"', '"tags"'][rnd(3)],
+  ][rnd(5)]!();
+  const expr = (d: number): string => {
+    const r = d > 2 ? 0 : rnd(4);
+    if (r === 0) return leaf();
+    if (r === 1) return `NOT ${leaf()}`;
+    return `(${expr(d + 1)} ${r === 2 ? 'AND' : 'OR'} ${expr(d + 1)})`;
+  };
+  const paths = ['/api/chat', '/api/tags', '/api/ps', '/', '/api/CHAT', '/v1/models'];
+  const events: Row[] = paths.flatMap((uri_path) => [200, 404, 500].flatMap((status) => ['GET', 'POST'].map((http_method) =>
+    ({ line_type: 'gin', sourcetype: 'ollama:server', uri_path, status, http_method, _raw: `[GIN] 2025/01/01 - 00:00:00 | ${status} | 1ms | 10.0.0.1 | ${http_method} "${uri_path}"` }))));
+  let implied = 0;
+  for (let k = 0; k < 400; k++) {
+    const spl = `${expr(0)} | stats count`;
+    const residual = residualForShape(plan(spl), GIN_EVENT_SHAPE);
+    const c = fieldCondition(residual, 'uri_path');
+    if (c === undefined || typeof residual === 'boolean') continue;
+    implied++;
+    const search = compileSearch(residual), cond = compileSearch(c);
+    for (const e of events) if (search(e)) assert.ok(cond({ uri_path: e.uri_path }), `${spl}: ${show(c)} fails ${e.uri_path}`);
+  }
+  assert.ok(implied > 50, `only ${implied} searches implied a condition`);
 });

@@ -72,3 +72,32 @@ function reduce(e: SearchExpr, fields: Set<string>, sample: Row, raw: string | u
     }
   }
 }
+
+/**
+ * A test on `field` alone that every event passing `r` passes (undefined when `r` implies none): the
+ * residual itself when it tests only that field, the conditions of an AND's items, or an OR of conditions
+ * when each of its items has one. An event that fails it cannot pass `r`, so it need not be handed over.
+ */
+export function fieldCondition(r: Residual, field: string): SearchExpr | undefined {
+  if (typeof r === 'boolean') return undefined;
+  if (onlyField(r, field)) return r;
+  if (r.kind === 'and') {
+    const items = r.items.map((x) => fieldCondition(x, field)).filter((x): x is SearchExpr => x !== undefined);
+    return items.length === 0 ? undefined : items.length === 1 ? items[0] : { kind: 'and', items };
+  }
+  if (r.kind === 'or') {
+    const items = r.items.map((x) => fieldCondition(x, field));
+    return items.every((x) => x !== undefined) ? { kind: 'or', items: items as SearchExpr[] } : undefined;
+  }
+  return undefined;
+}
+
+/** The expression reads nothing but `field` (no term, which reads _raw). */
+function onlyField(e: SearchExpr, field: string): boolean {
+  switch (e.kind) {
+    case 'term': return false;
+    case 'compare': case 'in': return e.field === field;
+    case 'not': return onlyField(e.item, field);
+    case 'and': case 'or': return e.items.every((x) => onlyField(x, field));
+  }
+}
