@@ -1,31 +1,37 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FieldDispatch } from './field-dispatch.js';
+import { compileSearch } from './search-match.js';
 import type { SearchExpr } from '../spl/ast.js';
+import type { Row } from './value.js';
 
 const span = { start: 0, end: 0 };
-const eq = (value: string): SearchExpr => ({ kind: 'compare', field: 'uri_path', op: '=', value, span } as SearchExpr);
+const path = (value: string) => ({ field: 'uri_path', test: compileSearch({ kind: 'compare', field: 'uri_path', op: '=', value, span } as SearchExpr) });
 
-test('field dispatch: one bit per search, set for the values its condition passes', () => {
-  const d = new FieldDispatch('uri_path');
-  const chat = d.add(eq('/api/chat'));
-  const blobs = d.add(eq('/api/blobs/*'));
-  assert.deepEqual([chat, blobs], [1, 2]);
-  assert.equal(d.maskOf('/api/chat'), chat);
-  assert.equal(d.maskOf('/API/Chat'), chat, 'matching ignores case, as the search does');
-  assert.equal(d.maskOf('/api/blobs/sha256:abc'), blobs);
-  assert.equal(d.maskOf('/api/tags'), 0);
-  assert.equal(d.maskOf(undefined), -1, 'an event without the field is handed to every search, which decides');
-  assert.equal(d.maskOf(['/api/chat', '/x']), -1);
+test('field dispatch: one bit per search, set for the values its condition passes, fields apart', () => {
+  const d = new FieldDispatch();
+  const chat = d.add(path('/api/chat'));
+  const outside = d.add({ field: 'src', test: (r: Row) => r.src !== '10.0.0.1' });
+  const blobs = d.add(path('/api/blobs/*'));
+  assert.deepEqual([chat, outside, blobs], [1, 2, 4]);
+  const ev = (uri_path: unknown, src: unknown) => ({ uri_path, src }) as Row;
+  assert.equal(d.maskOf(ev('/api/chat', '10.0.0.1')), chat);
+  assert.equal(d.maskOf(ev('/API/Chat', '203.0.113.9')), chat | outside, 'matching ignores case, as the search does');
+  assert.equal(d.maskOf(ev('/api/blobs/sha256:abc', '10.0.0.1')), blobs);
+  assert.equal(d.maskOf(ev('/api/tags', '10.0.0.1')), 0);
+  assert.equal(d.maskOf(ev(undefined, '10.0.0.1')), chat | blobs, 'an event without the field goes to its searches, which decide');
+  assert.equal(d.maskOf(ev(['/api/chat', '/x'], '10.0.0.1')), chat | blobs);
   // The memo starts over past its size; the answers stay the same.
-  for (let i = 0; i < 5000; i++) d.maskOf(`/probe/${i}`);
-  assert.equal(d.maskOf('/api/chat'), chat);
+  for (let i = 0; i < 5000; i++) d.maskOf(ev(`/probe/${i}`, `192.0.2.${i % 250}`));
+  assert.equal(d.maskOf(ev('/api/chat', '10.0.0.1')), chat);
 });
 
-test('field dispatch: past 31 searches a search gets no bit and tests its events itself', () => {
-  const d = new FieldDispatch('uri_path');
-  const bits = Array.from({ length: 33 }, (_, i) => d.add(eq(`/p${i}`)));
-  assert.equal(bits[30], 1 << 30);
-  assert.deepEqual(bits.slice(31), [0, 0]);
-  assert.equal(d.maskOf('/p30'), 1 << 30);
+test('field dispatch: a condition that throws lets the event through; past 31 searches a search gets no bit', () => {
+  const d = new FieldDispatch();
+  const bad = d.add({ field: 'src', test: () => { throw new Error('boom'); } });
+  assert.equal(d.maskOf({ src: 'x' }), bad);
+  const bits = Array.from({ length: 32 }, (_, i) => d.add(path(`/p${i}`)));
+  assert.equal(bits[29], 1 << 30);
+  assert.deepEqual(bits.slice(30), [0, 0]);
+  assert.equal(d.maskOf({ uri_path: '/p29', src: 'x' }), (1 << 30) | bad);
 });

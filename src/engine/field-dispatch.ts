@@ -1,43 +1,61 @@
-// Hands a gin event only to the searches that can want it, by one field's value. Ten of the built-in
-// detections can only pass a gin line whose uri_path is one of a few routes; each used to be handed every gin
-// event and test its path itself. The condition on the field that each such search implies
-// (fieldCondition, search-gate.ts) is answered once per distinct value, for all of them at once, as a bit
-// mask: logs repeat a few hundred paths millions of times.
-import type { SearchExpr } from '../spl/ast.js';
-import type { Row, Value } from './value.js';
-import { compileSearch, type Predicate } from './search-match.js';
+// Hands a gin event only to the searches that can want it, judged by one field's value. Most built-in
+// detections can only pass a gin line whose uri_path is one of a few routes, or whose client is outside the
+// trusted networks (a `where ollama_external_src(src)` right after the search); each used to be handed every
+// gin event and test it itself. Each such search's condition on one field (search-gate.ts: fieldCondition,
+// Pipeline.dispatchCondition) is answered once per distinct value of that field, for all of them at once, as
+// a bit mask: logs repeat a few hundred paths and clients millions of times.
+import type { Row } from './value.js';
 
 /** Bits in a mask (one per search); searches past them test their events themselves. */
 const BITS = 31;
-/** Distinct values remembered (an attacker can make every path new); the map starts over past it. */
+/** Distinct values remembered per field (an attacker can make every path new); the map starts over past it. */
 const MEMO_VALUES = 4096;
 
+/** A test on one field of an event: true when the event may pass the search. */
+export interface DispatchCondition { field: string; test: (row: Row) => boolean }
+
+interface FieldTests { field: string; tests: Array<{ bit: number; test: (row: Row) => boolean }>; masks: Map<string | number, number> }
+
 export class FieldDispatch {
-  private readonly tests: Predicate[] = [];
-  private masks = new Map<string, number>();
+  private readonly fields: FieldTests[] = [];
+  private bits = 0;
 
-  constructor(readonly field: string) {}
+  get size(): number { return this.bits; }
 
-  get size(): number { return this.tests.length; }
-
-  /** The bit of a search that only an event passing `condition` (a test on this field alone) can pass; 0 when there is none left. */
-  add(condition: SearchExpr): number {
-    if (this.tests.length >= BITS) return 0;
-    this.tests.push(compileSearch(condition));
-    return 1 << (this.tests.length - 1);
+  /** The bit of a search that only events passing `c` can pass; 0 when there is none left. */
+  add(c: DispatchCondition): number {
+    if (this.bits >= BITS) return 0;
+    const bit = 1 << this.bits++;
+    let f = this.fields.find((x) => x.field === c.field);
+    if (!f) this.fields.push((f = { field: c.field, tests: [], masks: new Map() }));
+    f.tests.push({ bit, test: c.test });
+    return bit;
   }
 
-  /** The bits of the searches that may want an event holding `v` in this field (all of them for a value that is not one string). */
-  maskOf(v: Value | undefined): number {
-    if (typeof v !== 'string') return -1;
-    let m = this.masks.get(v);
-    if (m === undefined) {
-      m = 0;
-      const row: Row = { [this.field]: v };
-      for (let j = 0; j < this.tests.length; j++) if (this.tests[j]!(row)) m |= 1 << j;
-      if (this.masks.size >= MEMO_VALUES) this.masks = new Map();
-      this.masks.set(v, m);
+  /**
+   * The bits of the searches that may want this event. A value that is not one string or number sets all of
+   * its field's bits (the searches decide), and so does a test that throws: the search's own error is the one
+   * to report.
+   */
+  maskOf(event: Row): number {
+    let mask = 0;
+    for (const f of this.fields) {
+      const v = event[f.field];
+      if (typeof v !== 'string' && typeof v !== 'number') { for (const t of f.tests) mask |= t.bit; continue; }
+      let m = f.masks.get(v);
+      if (m === undefined) {
+        m = 0;
+        const row: Row = { [f.field]: v };
+        for (const t of f.tests) {
+          let pass = true;
+          try { pass = t.test(row); } catch { /* the search decides */ }
+          if (pass) m |= t.bit;
+        }
+        if (f.masks.size >= MEMO_VALUES) f.masks = new Map();
+        f.masks.set(v, m);
+      }
+      mask |= m;
     }
-    return m;
+    return mask;
   }
 }

@@ -4,13 +4,14 @@ import type { LogicalPlan, Operator } from '../plan/plan.js';
 import { SplError } from '../spl/errors.js';
 import { compileSplRegex, narrowCaptures, toJsReplacement } from '../spl/regex.js';
 import { STATS_FUNCTIONS } from '../spl/stats-functions.js';
-import { compileExpr, type Compiled } from './eval-compiler.js';
+import { compileExpr, memoField, type Compiled } from './eval-compiler.js';
 import { compileSearch } from './search-match.js';
 import { rowCopier, scratchCopier, type RowCopy, type Stage, type StageContext, type StreamFacts } from './stage.js';
 import { ALL, exprReads, neededFields, type FieldSet } from '../plan/needed-fields.js';
 import { withoutDeadRex } from './prune.js';
 import { withEvalsFused } from './fuse.js';
-import { residualForShape, type EventShape, type Residual } from './search-gate.js';
+import { fieldCondition, residualForShape, type EventShape, type Residual } from './search-gate.js';
+import type { DispatchCondition } from './field-dispatch.js';
 import { asNumber, type Row } from './value.js';
 import { FilterStage } from './ops/filter.js';
 import { EvalStage } from './ops/eval.js';
@@ -66,6 +67,9 @@ export class Pipeline {
   /** The stage after a leading search (undefined without one): where events enter that skip or reduce it. */
   private readonly afterSearch: Stage | undefined;
   private readonly leading: LogicalPlan;
+  /** The expression of a `where` right after the leading search. */
+  private readonly leadingWhere: Expr | undefined;
+  private readonly ctx: StageContext;
   /** With countReach: each operator (dead rex removed) and the rows it has taken so far. */
   readonly reach: Array<{ op: Operator; rows: number }> | undefined;
   private readonly collector: Collector | Capture;
@@ -115,7 +119,27 @@ export class Pipeline {
     this.watch = watch;
     this.afterSearch = afterSearch;
     this.leading = { operators: operators.slice(0, 1) };
+    const second = operators[1];
+    this.leadingWhere = operators[0]?.kind === 'search' && second?.kind === 'where' ? second.expr : undefined;
+    this.ctx = opts.ctx;
     this.reach = counts && operators.map((op, i) => ({ op, get rows() { return counts[i]!; } }));
+  }
+
+  /**
+   * A test on one field that every event of this shape must pass to get past the search's first tests, for
+   * FieldDispatch: the reduced leading search's condition on uri_path, else a one-field conjunct of a `where`
+   * right after it that does real work (memoField: `ollama_external_src(src)`). Undefined when there is none.
+   */
+  dispatchCondition(shape: EventShape): DispatchCondition | undefined {
+    const path = fieldCondition(this.residualFor(shape), 'uri_path');
+    if (path) return { field: 'uri_path', test: compileSearch(path) };
+    const where = this.leadingWhere;
+    if (!where) return undefined;
+    for (const c of conjuncts(where)) {
+      const field = memoField(c);
+      if (field !== undefined) return { field, test: whereTest(c, this.ctx) };
+    }
+    return undefined;
   }
 
   /** What the leading search (after pruning) still tests on events of this shape (search-gate.ts). */
@@ -252,6 +276,11 @@ function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx
     case 'head': return new HeadStage(op.limit, f.reversed, next);
     case 'dedup': return new DedupStage(op.fields, op.limit, op.keepEmpty, op.consecutive, op.sortBy, f.reversed, next);
   }
+}
+
+/** The items of an expression's top-level ANDs: each must be true for the whole to be. */
+function conjuncts(e: Expr): Expr[] {
+  return e.kind === 'binary' && e.op === 'AND' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
 }
 
 function whereTest(expr: Expr, ctx: StageContext): (row: Row) => boolean {

@@ -4,7 +4,6 @@ import { hostname } from 'node:os';
 import { readLineBytes, DEFAULT_TRUNCATE } from '../input/lines.js';
 import type { LogSource } from '../input/sources.js';
 import { GIN_EVENT_SHAPE, LineParser } from '../parse/line-parser.js';
-import { fieldCondition } from './search-gate.js';
 import type { LogicalPlan } from '../plan/plan.js';
 import { SplError } from '../spl/errors.js';
 import { explainRuntimeError } from '../spl/compile.js';
@@ -101,13 +100,13 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   const failures = new Map<string, string>();
   const onRows = opts.head ? undefined : opts.onRows;
   // A scan thread compiles every search again for each byte range: the generated code of the last range is reused.
-  const paths = new FieldDispatch('uri_path');
+  const dispatch = new FieldDispatch();
   const active = reusingCode(() => jobs.map((job) => {
     const out = onRows ? rowChunks((rows) => onRows(job.key, rows)) : undefined;
     const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) }, ...(opts.head ? { head: true } : {}), ...(out ? { onRow: out.push } : {}) });
     const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
-    const condition = gin && fieldCondition(pipeline.residualFor(GIN_EVENT_SHAPE), paths.field);
-    const bit = condition ? paths.add(condition) : 0;
+    const condition = gin && pipeline.dispatchCondition(GIN_EVENT_SHAPE);
+    const bit = condition ? dispatch.add(condition) : 0;
     return { job, pipeline: pipeline as Pipeline | undefined, failed: false, gin, bit, cost: { ms: 0, events: 0 } as JobCost, out };
   }));
   const profile = opts.profile === true;
@@ -127,7 +126,7 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   let batch: Row[] = [];
   let notGin: Row[] = [];
   const isGin = new Uint8Array(BATCH);
-  // For each gin event, the searches its path can interest (FieldDispatch): a search with a bit takes only those.
+  // For each gin event, the searches its path or client can interest (FieldDispatch): a search with a bit takes only those.
   const wants = new Int32Array(BATCH);
   const flush = () => {
     for (const a of active) {
@@ -169,7 +168,7 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
       if (last === undefined || t > last) last = t;
       if (ev.line_type === 'gin') {
         isGin[batch.length] = 1;
-        if (paths.size > 0) wants[batch.length] = paths.maskOf(ev.uri_path);
+        if (dispatch.size > 0) wants[batch.length] = dispatch.maskOf(ev);
       }
       else if (gate) notGin.push(ev);
       batch.push(ev);

@@ -11,7 +11,7 @@ import { GIN_EVENT_SHAPE, LineParser } from '../parse/line-parser.js';
 import { canMatchShape, fieldCondition, residualForShape, type Residual } from './search-gate.js';
 import { compileSearch } from './search-match.js';
 import { runJobs } from './runner.js';
-import { runPlan } from './pipeline.js';
+import { Pipeline, runPlan } from './pipeline.js';
 import type { Row } from './value.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -60,7 +60,10 @@ test('detections kept from gin events, or given them past a reduced search, give
     '"GIN" status>=400 | stats count by status', 'sourcetype="ollama:server" ("GIN" OR msg=*) earliest=0 | stats count by line_type',
     // Searches handed only the gin events whose path can interest them (FieldDispatch), and one that is not.
     'uri_path="/api/chat" | stats count by status', '(uri_path IN ("/api/tags", "/api/version", "/") AND status=200) OR uri_path="/api/generate" | stats count by uri_path',
-    'line_type=gin NOT uri_path="/api/chat" http_method=POST | stats count by uri_path', 'uri_path="/api/*" OR "GIN" | stats count'];
+    'line_type=gin NOT uri_path="/api/chat" http_method=POST | stats count by uri_path', 'uri_path="/api/*" OR "GIN" | stats count',
+    // Handed only the gin events whose client passes the where's test on src.
+    'line_type=gin | where NOT cidrmatch("127.0.0.0/8", src) AND status=200 | stats count by src',
+    'line_type=gin | where cidrmatch("127.0.0.0/8", src) | stats count by uri_path'];
   const jobs = searches.map((s, i) => ({ key: String(i), plan: plan(s), expanded: s }));
   const res = await runJobs([{ name: 'fixture', mtimeMs: 0, open: () => Readable.from([Buffer.from(text)]) }], jobs, { tz, now: 0, host: 'h' });
   const p = new LineParser({ tz, host: 'h', defaultHost: 'h', source: 'fixture', fallbackMs: 0 });
@@ -157,4 +160,16 @@ test('a condition on one field implied by a reduced search: every event the sear
     for (const e of events) if (search(e)) assert.ok(cond({ uri_path: e.uri_path }), `${spl}: ${show(c)} fails ${e.uri_path}`);
   }
   assert.ok(implied > 50, `only ${implied} searches implied a condition`);
+});
+
+test('the condition a search is dispatched on: its path test, else a costly one-field conjunct of the where after it', () => {
+  const cond = (spl: string) => {
+    const c = new Pipeline(plan(spl), { ctx: { tz, now: 0, warn: () => {} } }).dispatchCondition(GIN_EVENT_SHAPE);
+    return c && { field: c.field, passes: ['/api/chat', '10.1.2.3', '127.0.0.1'].filter((v) => c.test({ [c.field]: v })) };
+  };
+  assert.deepEqual(cond('uri_path="/api/chat" | where cidrmatch("10.0.0.0/8", src)'), { field: 'uri_path', passes: ['/api/chat'] });
+  assert.deepEqual(cond('line_type=gin | where status=200 AND cidrmatch("10.0.0.0/8", src)'), { field: 'src', passes: ['10.1.2.3'] });
+  assert.equal(cond('line_type=gin | where status=200'), undefined, 'a cheap test is left to the search');
+  assert.equal(cond('line_type=gin | where cidrmatch("10.0.0.0/8", src) OR status=200'), undefined, 'an OR implies no test on one field');
+  assert.equal(cond('line_type=gin | eval x=1 | where cidrmatch("10.0.0.0/8", src)'), undefined, 'only a where right after the search');
 });
