@@ -127,12 +127,16 @@ export class Pipeline {
 
   /**
    * A test on one field that every event of this shape must pass to get past the search's first tests, for
-   * FieldDispatch: the reduced leading search's condition on uri_path, else a one-field conjunct of a `where`
-   * right after it that does real work (memoField: `ollama_external_src(src)`). Undefined when there is none.
+   * FieldDispatch: the reduced leading search's condition on uri_path, src or status, else a one-field
+   * conjunct of a `where` right after it that does real work (memoField: `ollama_external_src(src)`).
+   * Undefined when there is none.
    */
   dispatchCondition(shape: EventShape): DispatchCondition | undefined {
-    const path = fieldCondition(this.residualFor(shape), 'uri_path');
-    if (path) return { field: 'uri_path', test: compileSearch(path) };
+    const residual = this.residualFor(shape);
+    for (const field of DISPATCH_FIELDS) {
+      const c = fieldCondition(residual, field);
+      if (c) return { field, test: compileSearch(c) };
+    }
     const where = this.leadingWhere;
     if (!where) return undefined;
     for (const c of conjuncts(where)) {
@@ -277,6 +281,9 @@ function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx
     case 'dedup': return new DedupStage(op.fields, op.limit, op.keepEmpty, op.consecutive, op.sortBy, f.reversed, next);
   }
 }
+
+/** Fields a search's own condition is looked for on, the most telling first (a path names the route). */
+const DISPATCH_FIELDS = ['uri_path', 'src', 'status'];
 
 /** The items of an expression's top-level ANDs: each must be true for the whole to be. */
 function conjuncts(e: Expr): Expr[] {

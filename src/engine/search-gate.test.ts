@@ -63,7 +63,7 @@ test('detections kept from gin events, or given them past a reduced search, give
     'line_type=gin NOT uri_path="/api/chat" http_method=POST | stats count by uri_path', 'uri_path="/api/*" OR "GIN" | stats count',
     // Handed only the gin events whose client passes the where's test on src.
     'line_type=gin | where NOT cidrmatch("127.0.0.0/8", src) AND status=200 | stats count by src',
-    'line_type=gin | where cidrmatch("127.0.0.0/8", src) | stats count by uri_path'];
+    'line_type=gin | where cidrmatch("127.0.0.0/8", src) | stats count by uri_path', 'status=200 OR status=404 | stats count by status'];
   const jobs = searches.map((s, i) => ({ key: String(i), plan: plan(s), expanded: s }));
   const res = await runJobs([{ name: 'fixture', mtimeMs: 0, open: () => Readable.from([Buffer.from(text)]) }], jobs, { tz, now: 0, host: 'h' });
   const p = new LineParser({ tz, host: 'h', defaultHost: 'h', source: 'fixture', fallbackMs: 0 });
@@ -169,7 +169,9 @@ test('the condition a search is dispatched on: its path test, else a costly one-
   };
   assert.deepEqual(cond('uri_path="/api/chat" | where cidrmatch("10.0.0.0/8", src)'), { field: 'uri_path', passes: ['/api/chat'] });
   assert.deepEqual(cond('line_type=gin | where status=200 AND cidrmatch("10.0.0.0/8", src)'), { field: 'src', passes: ['10.1.2.3'] });
-  assert.equal(cond('line_type=gin | where status=200'), undefined, 'a cheap test is left to the search');
+  assert.equal(cond('line_type=gin | where status=200'), undefined, 'a cheap test in a where is left to the search');
+  assert.deepEqual(cond('status=503 OR status=500 | where cidrmatch("10.0.0.0/8", src)')?.field, 'status');
+  assert.deepEqual(cond('src="127.0.0.1" OR src="::1"'), { field: 'src', passes: ['127.0.0.1'] });
   assert.equal(cond('line_type=gin | where cidrmatch("10.0.0.0/8", src) OR status=200'), undefined, 'an OR implies no test on one field');
   assert.equal(cond('line_type=gin | eval x=1 | where cidrmatch("10.0.0.0/8", src)'), undefined, 'only a where right after the search');
 });
