@@ -21,6 +21,10 @@ test('field dispatch: one bit per search, set for the values its condition passe
   assert.equal(d.maskOf(ev('/api/tags', '10.0.0.1')), 0);
   assert.equal(d.maskOf(ev(undefined, '10.0.0.1')), chat | blobs, 'an event without the field goes to its searches, which decide');
   assert.equal(d.maskOf(ev(['/api/chat', '/x'], '10.0.0.1')), chat | blobs);
+  // A search added after masks were made is in the masks made after.
+  const tags = d.add(path('/api/tags'));
+  assert.equal(d.maskOf(ev('/api/tags', '10.0.0.1')), tags);
+  assert.equal(d.maskOf(ev('/api/tags', '10.0.0.1')), tags, 'the last value asked about answers again');
   // The memo starts over past its size; the answers stay the same.
   for (let i = 0; i < 5000; i++) d.maskOf(ev(`/probe/${i}`, `192.0.2.${i % 250}`));
   assert.equal(d.maskOf(ev('/api/chat', '10.0.0.1')), chat);

@@ -14,7 +14,14 @@ const MEMO_VALUES = 4096;
 /** A test on one field of an event: true when the event may pass the search. */
 export interface DispatchCondition { field: string; test: (row: Row) => boolean }
 
-interface FieldTests { field: string; tests: Array<{ bit: number; test: (row: Row) => boolean }>; masks: Map<string | number, number> }
+interface FieldTests {
+  field: string;
+  tests: Array<{ bit: number; test: (row: Row) => boolean }>;
+  masks: Map<string | number, number>;
+  /** The last value asked about and its mask: requests come in runs (one client, one route). */
+  last: string | number | undefined;
+  lastMask: number;
+}
 
 export class FieldDispatch {
   private readonly fields: FieldTests[] = [];
@@ -27,7 +34,9 @@ export class FieldDispatch {
     if (this.bits >= BITS) return 0;
     const bit = 1 << this.bits++;
     let f = this.fields.find((x) => x.field === c.field);
-    if (!f) this.fields.push((f = { field: c.field, tests: [], masks: new Map() }));
+    if (!f) this.fields.push((f = { field: c.field, tests: [], masks: new Map(), last: undefined, lastMask: 0 }));
+    f.masks = new Map(); // masks made before lack the new bit
+    f.last = undefined;
     f.tests.push({ bit, test: c.test });
     return bit;
   }
@@ -42,6 +51,7 @@ export class FieldDispatch {
     for (const f of this.fields) {
       const v = event[f.field];
       if (typeof v !== 'string' && typeof v !== 'number') { for (const t of f.tests) mask |= t.bit; continue; }
+      if (v === f.last) { mask |= f.lastMask; continue; }
       let m = f.masks.get(v);
       if (m === undefined) {
         m = 0;
@@ -54,6 +64,8 @@ export class FieldDispatch {
         if (f.masks.size >= MEMO_VALUES) f.masks = new Map();
         f.masks.set(v, m);
       }
+      f.last = v;
+      f.lastMask = m;
       mask |= m;
     }
     return mask;
