@@ -127,9 +127,9 @@ export class Pipeline {
 
   /**
    * A test on one field that every event of this shape must pass to get past the search's first tests, for
-   * FieldDispatch: the reduced leading search's condition on uri_path, src or status, else a one-field
-   * conjunct of a `where` right after it that does real work (memoField: `ollama_external_src(src)`).
-   * Undefined when there is none.
+   * FieldDispatch: the reduced leading search's condition on uri_path, src or status, else the first tests
+   * of a `where` right after it when they read one field and do real work (memoField:
+   * `ollama_external_src(src)`). Undefined when there is none.
    */
   dispatchCondition(shape: EventShape): DispatchCondition | undefined {
     const residual = this.residualFor(shape);
@@ -137,11 +137,14 @@ export class Pipeline {
       const c = fieldCondition(residual, field);
       if (c) return { field, test: compileSearch(c) };
     }
-    const where = this.leadingWhere;
-    if (!where) return undefined;
-    for (const c of conjuncts(where)) {
-      const field = memoField(c);
-      if (field !== undefined) return { field, test: whereTest(c, this.ctx) };
+    // The where's first tests, as many as read the one field: the where evaluates a test only when those
+    // before it are true, so an event they fail is one the where drops without evaluating anything else
+    // (nothing else that could raise an error).
+    const tests = this.leadingWhere ? conjuncts(this.leadingWhere) : [];
+    for (let k = tests.length; k >= 1; k--) {
+      const prefix = tests.slice(0, k).reduce((l, r): Expr => ({ kind: 'binary', op: 'AND', left: l, right: r, span: { start: l.span.start, end: r.span.end } }));
+      const field = memoField(prefix);
+      if (field !== undefined) return { field, test: whereTest(prefix, this.ctx) };
     }
     return undefined;
   }

@@ -162,13 +162,17 @@ test('a condition on one field implied by a reduced search: every event the sear
   assert.ok(implied > 50, `only ${implied} searches implied a condition`);
 });
 
-test('the condition a search is dispatched on: its path test, else a costly one-field conjunct of the where after it', () => {
+test('the condition a search is dispatched on: its test on a path, client or status, else the costly first test of the where after it', () => {
   const cond = (spl: string) => {
     const c = new Pipeline(plan(spl), { ctx: { tz, now: 0, warn: () => {} } }).dispatchCondition(GIN_EVENT_SHAPE);
     return c && { field: c.field, passes: ['/api/chat', '10.1.2.3', '127.0.0.1'].filter((v) => c.test({ [c.field]: v })) };
   };
   assert.deepEqual(cond('uri_path="/api/chat" | where cidrmatch("10.0.0.0/8", src)'), { field: 'uri_path', passes: ['/api/chat'] });
-  assert.deepEqual(cond('line_type=gin | where status=200 AND cidrmatch("10.0.0.0/8", src)'), { field: 'src', passes: ['10.1.2.3'] });
+  assert.deepEqual(cond('line_type=gin | where cidrmatch("10.0.0.0/8", src) AND status=200'), { field: 'src', passes: ['10.1.2.3'] });
+  assert.equal(cond('line_type=gin | where status=200 AND cidrmatch("10.0.0.0/8", src)'), undefined,
+    'only the where\'s first tests: the others are evaluated only when those are true, and could raise an error');
+  assert.deepEqual(cond('line_type=gin | where isnotnull(src) AND NOT cidrmatch("10.0.0.0/8", src) AND status=200'),
+    { field: 'src', passes: ['/api/chat', '127.0.0.1'] }, 'the first tests that read the one field, together');
   assert.equal(cond('line_type=gin | where status=200'), undefined, 'a cheap test in a where is left to the search');
   assert.deepEqual(cond('status=503 OR status=500 | where cidrmatch("10.0.0.0/8", src)')?.field, 'status');
   assert.deepEqual(cond('src="127.0.0.1" OR src="::1"'), { field: 'src', passes: ['127.0.0.1'] });

@@ -13,7 +13,7 @@ export interface AggSpec {
   as: string;
 }
 
-/** A group's aggregates live in one array: `slots`, each aggregate at its offset (see SlotAccumulator). */
+/** A group's aggregates live in one array, `s`: each aggregate's slots at its offset (see SlotAccumulator). */
 interface Group extends StoredGroup { s: unknown[] }
 
 /** A function without slots of its own keeps its accumulator object in one slot. */
@@ -131,7 +131,6 @@ export class StatsStage implements Stage {
     this.groups.add(g);
     return g;
   };
-
 
   maybeFlush(row: Row): void {
     const t = asNumber(row._time);
