@@ -29,7 +29,7 @@ export interface StatsKernel<G> {
   feed: (g: G, row: Row) => void;
 }
 
-export function statsPush<G extends Slotted>(host: StatsHost<G>, by: readonly string[], aggs: readonly AggSpec[],
+export function statsKernel<G extends Slotted>(host: StatsHost<G>, by: readonly string[], aggs: readonly AggSpec[],
   slots: readonly SlotAccumulator[], offsets: readonly number[], flushes: boolean): StatsKernel<G> {
   const q = (s: string) => JSON.stringify(s);
   const code: string[] = [];

@@ -4,7 +4,7 @@ import type { Accumulator, SlotAccumulator, StatsFunction } from '../../spl/stat
 import type { Compiled } from '../eval-compiler.js';
 import { GroupIndex, keyOf } from './group-index.js';
 import { GroupStore, sortByValues, type StoredGroup } from './group-store.js';
-import { groupMaker, statsPush } from './stats-kernel.js';
+import { groupMaker, statsKernel } from './stats-kernel.js';
 
 export interface AggSpec {
   fn: StatsFunction;
@@ -82,7 +82,7 @@ export class StatsStage implements Stage {
     let size = 0;
     this.offsets = this.slots.map((k) => { const at = size; size += k.size; return at; });
     this.newGroup = groupMaker<Group>(by.length, this.slots, this.offsets, size);
-    ({ push: this.push, feed: this.feed } = statsPush(this, by, aggs, this.slots, this.offsets, this.flushSpan !== undefined));
+    ({ push: this.push, feed: this.feed } = statsKernel(this, by, aggs, this.slots, this.offsets, this.flushSpan !== undefined));
   }
 
   /** Each aggregate's state, at its offset in a group's array of `size` slots. */
