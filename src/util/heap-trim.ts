@@ -1,9 +1,9 @@
-// The main thread of a split scan takes every range's rows from the scan threads and, at the end, turns every
-// result into findings. Almost all of it is garbage at once, but V8 lets this thread's heap grow to several
-// times what it holds before collecting it (the thread is idle most of the scan, so little prompts it): at
-// 8 M lines its heap held 10 MB and took 110. trimHeap, called where a batch of that work ends, runs a full
-// collection once the heap has grown by SLACK_BYTES since the last: the memory then stays about as large at
-// 8 M lines as at 1 M. Scan threads have a heap limit of their own and are not trimmed.
+// A scan's main thread takes every range's rows from the scan threads (split scans) and, at the end, turns
+// every result into findings. Almost all of it is garbage at once, but V8 lets this thread's heap grow to
+// several times what it holds before collecting it (the thread is idle most of the scan, so little prompts
+// it): at 8 M lines its heap held 10 MB and took 110. trimHeap, called where a batch of that work ends, runs a
+// full collection once the heap has grown by SLACK_BYTES since the last, so the heap stays within about that
+// of what it holds. Scan threads have a heap limit of their own and are not trimmed.
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
