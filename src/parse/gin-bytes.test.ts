@@ -42,8 +42,9 @@ test('every latency unit, method and client form the byte reader takes', () => {
       for (const ip of ['127.0.0.1', '', '::1', '203.0.113.145', 'fe80::1c2a:3bff:fe4d:5e6f'])
         lines.push(`[GIN] 2025/01/02 - 15:04:05 | 200 | ${lat.padStart(13)} | ${ip.padStart(15)} | ${m.padEnd(7)}  "/api/tags?x=1"`);
   const { taken } = agree(lines);
-  // Declined: two-unit and overflowing latencies (4 of 13), an 8-letter method, a client wider than 15.
-  assert.equal(taken, 9 * 9 * 4);
+  // Declined: two-unit and overflowing latencies (4 of 13), an 8-letter method. A client wider than 15
+  // characters moves the rest of the line and is taken.
+  assert.equal(taken, 9 * 9 * 5);
 });
 
 test('paths: unclosed, escaped, non-ASCII, ESC, text after the quote', () => {
@@ -59,8 +60,9 @@ test('paths: unclosed, escaped, non-ASCII, ESC, text after the quote', () => {
 test('invalid UTF-8 and stray bytes: the byte reader steps aside or agrees', () => {
   const base = Buffer.from(PADDED_GIN_LINES[0]!, 'utf8');
   const micro = Buffer.from(PADDED_GIN_LINES[1]!, 'utf8');
+  const wide = Buffer.from(PADDED_GIN_LINES[6]!, 'utf8');
   const lines: Buffer[] = [];
-  for (const b of [base, micro]) {
+  for (const b of [base, micro, wide]) {
     for (let i = 0; i < b.length; i++) {
       for (const x of [0x80, 0xc2, 0xb5, 0xce, 0xff, 0x1b, 0x5c, 0x22, 0x7c, 0x20, 0x09, 0x00, 0x39]) {
         const c = Buffer.from(b); c[i] = x; lines.push(c);

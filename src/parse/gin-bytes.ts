@@ -111,18 +111,24 @@ export function parseGinBytes(b: Buffer, s: number, e: number): GinLine | undefi
   if (la === lz) return undefined;
   const latencyMs = latencyAt(b, la, lz, k === 1);
   if (latencyMs < 0) return undefined;
-  // Client: right-aligned in 15 characters, one word of printable ASCII.
-  if (b[s + 51 + k] !== 32 || b[s + 67 + k] !== 32 || b[s + 68 + k] !== 124 || b[s + 69 + k] !== 32) return undefined;
+  // Client: right-aligned in 15 characters, one word of printable ASCII. A longer one (an IPv6 address)
+  // overflows its field and moves everything after it by `w` bytes, as gin's %15s does.
+  if (b[s + 51 + k] !== 32) return undefined;
   let ca = s + 52 + k;
-  const cz = s + 67 + k;
-  while (ca < cz && b[ca] === 32) ca++;
-  for (let i = ca; i < cz; i++) if (!wordByte(b[i]!)) return undefined;
+  const c15 = s + 67 + k;
+  while (ca < c15 && b[ca] === 32) ca++;
+  let cz = ca;
+  while (cz < e && wordByte(b[cz]!)) cz++;
+  // gin.ts takes clients up to 64 characters; a word ending before the field's end is not gin's padding.
+  if (cz < c15 || cz - ca > 64 || b[cz] !== 32 || b[cz + 1] !== 124 || b[cz + 2] !== 32) return undefined;
+  const w = cz - c15;
   // Method: a word from character 70, padded with spaces to the quote at 79.
-  const ma = s + 70 + k, q = s + 79 + k;
+  const ma = s + 70 + k + w, q = s + 79 + k + w;
+  if (q >= e) return undefined;
   let me = ma;
   while (me < q && wordByte(b[me]!)) me++;
   // At most seven letters: gin.ts wants characters 77 and 78 to be padding.
-  if (me === ma || me > s + 77 + k) return undefined;
+  if (me === ma || me > s + 77 + k + w) return undefined;
   for (let i = me; i < q; i++) if (b[i] !== 32) return undefined;
   if (b[q] !== 34) return undefined;
   // Path: up to the first quote. A backslash before it (an escape), ESC (gin's colours are stripped from the
@@ -139,19 +145,19 @@ export function parseGinBytes(b: Buffer, s: number, e: number): GinLine | undefi
   let ascii = k === 0;
   if (close >= 0) for (i = close + 1; i < e; i++) if (b[i]! > 127) { ascii = false; break; }
   const raw = b.toString(ascii ? 'latin1' : 'utf8', s, e);
-  // In characters: the latency ends at 49, the client at 67, the method starts at 70 and the path at 80.
+  // In characters: the latency ends at 49, the client at 67 + w, the method starts at 70 + w and the path at 80 + w.
   const pathEnd = close < 0 ? e : close;
   const mlen = me - ma;
   let path: string, uriPath: string, uriQuery: string | undefined;
   if (query < 0) path = uriPath = PATHS.get(b, q + 1, pathEnd);
   else {
-    path = raw.slice(80, pathEnd - s - k);
+    path = raw.slice(80 + w, pathEnd - s - k);
     uriPath = PATHS.get(b, q + 1, query);
     uriQuery = raw.slice(query + 1 - s - k, pathEnd - s - k);
   }
   return {
     y: STAMP.y, mo: STAMP.mo, d: STAMP.d, h: STAMP.h, mi: STAMP.mi, s: STAMP.s, status,
     latency: raw.slice(la - s, 49), latencyMs, client: ca === cz ? '' : CLIENTS.get(b, ca, cz),
-    method: methodAt(b, ma, mlen) ?? raw.slice(70, 70 + mlen), path, pathClosed: close >= 0, raw, uriPath, uriQuery,
+    method: methodAt(b, ma, mlen) ?? raw.slice(70 + w, 70 + w + mlen), path, pathClosed: close >= 0, raw, uriPath, uriQuery,
   };
 }

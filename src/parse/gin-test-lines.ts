@@ -22,6 +22,8 @@ export const PADDED_GIN_LINES = [
   '[GIN] 2025/01/02 - 15:04:05 | 200 |  8.310506395s |  203.0.113.145 | DELETE   "/api/delete"',
   '[GIN] 2025/01/02 - 15:04:05 | 200 | 1m2.345678901s |        10.0.0.1 | POST     "/api/pull"',
   '[GIN] 2025/01/02 - 15:04:05 | 500 |      33.1µs | 2001:db8:8123::20 | HEAD     "/"',
+  '[GIN] 2025/01/02 - 15:04:05 | 200 |       33.1µs | 2001:db8:8123::20 | GET      "/api/ps?a=1"',
+  '[GIN] 2025/01/02 - 15:04:05 | 200 |    82.47474ms | 2001:db8:8123:4567:89ab:cdef:0123:4567 | OPTIONS  "/v1/models"',
 ];
 
 /** Every way a line can differ from gin's padded layout, one change at a time, at every position of the layout. */
