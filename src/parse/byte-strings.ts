@@ -22,7 +22,7 @@ export class ByteStringCache {
   /** The text of bytes [a, z) of `b`, which must all be ASCII (decoded as Latin-1). */
   get(b: Buffer, a: number, z: number): string {
     const n = z - a;
-    if (n > this.width) return b.toString('latin1', a, z);
+    if (n > this.width) return latin1(b, a, z);
     let h = 0x811c9dc5 ^ n; // FNV-1a
     for (let i = a; i < z; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
     const slot = (h ^ (h >>> 15)) & this.mask;
@@ -33,10 +33,26 @@ export class ByteStringCache {
       while (i < n && bytes[base + i] === b[a + i]) i++;
       if (i === n) return this.strs[slot]!;
     }
-    const s = b.toString('latin1', a, z);
+    const s = latin1(b, a, z);
     for (let i = 0; i < n; i++) bytes[base + i] = b[a + i]!;
     this.lens[slot] = n;
     this.strs[slot] = s;
     return s;
   }
 }
+
+// Buffer's own decoders, called without toString's argument checks and encoding lookup (about 15 ns of
+// 65 for a 96-byte line). They are on Buffer.prototype in every Node release; toString stands in otherwise.
+type Decoder = (b: Buffer, a: number, z: number) => string;
+interface NativeSlices { latin1Slice?: (a: number, z: number) => string; utf8Slice?: (a: number, z: number) => string }
+const PROTO = Buffer.prototype as unknown as NativeSlices;
+
+/** Bytes [a, z) of `b` (within it) as Latin-1: one character per byte. */
+export const latin1: Decoder = typeof PROTO.latin1Slice === 'function'
+  ? (b, a, z) => (b as unknown as Required<NativeSlices>).latin1Slice(a, z)
+  : (b, a, z) => b.toString('latin1', a, z);
+
+/** Bytes [a, z) of `b` (within it) decoded as UTF-8, invalid sequences as U+FFFD. */
+export const utf8: Decoder = typeof PROTO.utf8Slice === 'function'
+  ? (b, a, z) => (b as unknown as Required<NativeSlices>).utf8Slice(a, z)
+  : (b, a, z) => b.toString('utf8', a, z);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LineParser } from './line-parser.js';
-import { parseGinBytes } from './gin-bytes.js';
+import { GinLine, parseGinBytes } from './gin-bytes.js';
 import { TimeZone } from '../util/timezone.js';
 import { ginLines, mangled, PADDED_GIN_LINES } from './gin-test-lines.js';
 
@@ -21,7 +21,7 @@ function agree(lines: Array<string | Buffer>): { taken: number } {
     const bytes = typeof l === 'string' ? Buffer.from(l, 'utf8') : l;
     const buf = Buffer.concat([Buffer.from('xx\n'), bytes, Buffer.from('\n[GIN] ')]);
     const s = 3, e = 3 + bytes.length;
-    if (parseGinBytes(buf, s, e)) taken++;
+    if (parseGinBytes(buf, s, e, new GinLine())) taken++;
     const text = buf.toString('utf8', s, e);
     assert.deepEqual(byBytes.parseBytes(buf, s, e), byText.parse(text), JSON.stringify(text));
   }

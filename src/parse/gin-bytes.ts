@@ -5,21 +5,31 @@
 // falls back to the string readers. Declining is always safe; a test holds it to the string reader on real,
 // generated and mangled lines.
 import { decimalMs, stampInRange, type GinFields } from './gin.js';
-import { ByteStringCache } from './byte-strings.js';
+import { ByteStringCache, latin1, utf8 } from './byte-strings.js';
 
-export interface GinLine extends GinFields {
+/**
+ * What parseGinBytes read: one object per parser, filled in place for every line (no object per line), and
+ * read before the next line is.
+ */
+export class GinLine implements GinFields {
+  y = 0; mo = 0; d = 0; h = 0; mi = 0; s = 0;
+  status = 0;
+  latency = '';
+  latencyMs = 0;
+  client = '';
+  method = '';
+  path = '';
+  pathClosed = false;
   /** The whole line as a string: exactly what UTF-8 decoding of its bytes gives. */
-  raw: string;
+  raw = '';
   /** The path before any `?`, and what follows it (undefined without one): as line-parser.ts cuts them. */
-  uriPath: string;
-  uriQuery: string | undefined;
+  uriPath = '';
+  uriQuery: string | undefined = undefined;
 }
 
 // Clients fit gin's 15 characters; paths longer than 96 bytes are rare and often unique.
 const CLIENTS = new ByteStringCache(1024, 15);
 const PATHS = new ByteStringCache(2048, 96);
-
-const STAMP = { y: 0, mo: 0, d: 0, h: 0, mi: 0, s: 0 };
 
 function digitsAt(b: Uint8Array, at: number, n: number): number {
   let v = 0;
@@ -31,13 +41,13 @@ function digitsAt(b: Uint8Array, at: number, n: number): number {
   return v;
 }
 
-/** `2006/01/02 - 15:04:05` at s+6, checked as gin.ts's readStamp checks it, into STAMP. */
-function stampAt(b: Uint8Array, s: number): boolean {
+/** `2006/01/02 - 15:04:05` at s+6, checked as gin.ts's readStamp checks it, into `g`. */
+function stampAt(b: Uint8Array, s: number, g: GinLine): boolean {
   const y = digitsAt(b, s + 6, 4), mo = digitsAt(b, s + 11, 2), d = digitsAt(b, s + 14, 2);
   const h = digitsAt(b, s + 19, 2), mi = digitsAt(b, s + 22, 2), sec = digitsAt(b, s + 25, 2);
   if (!stampInRange(y, mo, d, h, mi, sec)) return false;
   if (b[s + 10] !== 47 || b[s + 13] !== 47 || b[s + 16] !== 32 || b[s + 17] !== 45 || b[s + 18] !== 32 || b[s + 21] !== 58 || b[s + 24] !== 58) return false;
-  STAMP.y = y; STAMP.mo = mo; STAMP.d = d; STAMP.h = h; STAMP.mi = mi; STAMP.s = sec;
+  g.y = y; g.mo = mo; g.d = d; g.h = h; g.mi = mi; g.s = sec;
   return true;
 }
 
@@ -93,44 +103,44 @@ function wordByte(c: number): boolean {
  * shape; then the caller decodes the line and reads it with parseGin. Character positions are gin's padded
  * ones (gin.ts); in bytes, everything after the latency sits one further on when its unit is a two-byte µ.
  */
-export function parseGinBytes(b: Buffer, s: number, e: number): GinLine | undefined {
+export function parseGinBytes(b: Buffer, s: number, e: number, g: GinLine): boolean {
   // "[GIN] " is the caller's test; the quote at character 79 is the shortest line.
-  if (e - s <= 79 || !stampAt(b, s)) return undefined;
-  if (b[s + 27] !== 32 || b[s + 28] !== 124 || b[s + 29] !== 32 || b[s + 33] !== 32 || b[s + 34] !== 124 || b[s + 35] !== 32) return undefined;
+  if (e - s <= 79 || !stampAt(b, s, g)) return false;
+  if (b[s + 27] !== 32 || b[s + 28] !== 124 || b[s + 29] !== 32 || b[s + 33] !== 32 || b[s + 34] !== 124 || b[s + 35] !== 32) return false;
   const status = digitsAt(b, s + 30, 3);
-  if (status < 0) return undefined;
+  if (status < 0) return false;
   // The latency ends one byte later when its unit is µs: the bar tells which.
   let k: number;
   if (b[s + 50] === 124 && b[s + 49] === 32) k = 0;
   else if (b[s + 51] === 124 && b[s + 50] === 32) k = 1;
-  else return undefined;
-  if (e - s <= 79 + k) return undefined;
+  else return false;
+  if (e - s <= 79 + k) return false;
   let la = s + 36;
   const lz = s + 49 + k;
   while (la < lz && b[la] === 32) la++;
-  if (la === lz) return undefined;
+  if (la === lz) return false;
   const latencyMs = latencyAt(b, la, lz, k === 1);
-  if (latencyMs < 0) return undefined;
+  if (latencyMs < 0) return false;
   // Client: right-aligned in 15 characters, one word of printable ASCII. A longer one (an IPv6 address)
   // overflows its field and moves everything after it by `w` bytes, as gin's %15s does.
-  if (b[s + 51 + k] !== 32) return undefined;
+  if (b[s + 51 + k] !== 32) return false;
   let ca = s + 52 + k;
   const c15 = s + 67 + k;
   while (ca < c15 && b[ca] === 32) ca++;
   let cz = ca;
   while (cz < e && wordByte(b[cz]!)) cz++;
   // gin.ts takes clients up to 64 characters; a word ending before the field's end is not gin's padding.
-  if (cz < c15 || cz - ca > 64 || b[cz] !== 32 || b[cz + 1] !== 124 || b[cz + 2] !== 32) return undefined;
+  if (cz < c15 || cz - ca > 64 || b[cz] !== 32 || b[cz + 1] !== 124 || b[cz + 2] !== 32) return false;
   const w = cz - c15;
   // Method: a word from character 70, padded with spaces to the quote at 79.
   const ma = s + 70 + k + w, q = s + 79 + k + w;
-  if (q >= e) return undefined;
+  if (q >= e) return false;
   let me = ma;
   while (me < q && wordByte(b[me]!)) me++;
   // At most seven letters: gin.ts wants characters 77 and 78 to be padding.
-  if (me === ma || me > s + 77 + k + w) return undefined;
-  for (let i = me; i < q; i++) if (b[i] !== 32) return undefined;
-  if (b[q] !== 34) return undefined;
+  if (me === ma || me > s + 77 + k + w) return false;
+  for (let i = me; i < q; i++) if (b[i] !== 32) return false;
+  if (b[q] !== 34) return false;
   // Path: up to the first quote. A backslash before it (an escape), ESC (gin's colours are stripped from the
   // whole line by the string reader) or a byte outside ASCII is left to the string reader; so is a line that
   // holds anything outside ASCII after the quote, which must be decoded as UTF-8 rather than Latin-1.
@@ -139,12 +149,12 @@ export function parseGinBytes(b: Buffer, s: number, e: number): GinLine | undefi
   for (; i < e; i++) {
     const c = b[i]!;
     if (c === 34) { close = i; break; }
-    if (c === 92 || c === 27 || c > 127) return undefined;
+    if (c === 92 || c === 27 || c > 127) return false;
     if (c === 63 && query < 0) query = i;
   }
   let ascii = k === 0;
   if (close >= 0) for (i = close + 1; i < e; i++) if (b[i]! > 127) { ascii = false; break; }
-  const raw = b.toString(ascii ? 'latin1' : 'utf8', s, e);
+  const raw = ascii ? latin1(b, s, e) : utf8(b, s, e);
   // In characters: the latency ends at 49, the client at 67 + w, the method starts at 70 + w and the path at 80 + w.
   const pathEnd = close < 0 ? e : close;
   const mlen = me - ma;
@@ -155,9 +165,9 @@ export function parseGinBytes(b: Buffer, s: number, e: number): GinLine | undefi
     uriPath = PATHS.get(b, q + 1, query);
     uriQuery = raw.slice(query + 1 - s - k, pathEnd - s - k);
   }
-  return {
-    y: STAMP.y, mo: STAMP.mo, d: STAMP.d, h: STAMP.h, mi: STAMP.mi, s: STAMP.s, status,
-    latency: raw.slice(la - s, 49), latencyMs, client: ca === cz ? '' : CLIENTS.get(b, ca, cz),
-    method: methodAt(b, ma, mlen) ?? raw.slice(70 + w, 70 + w + mlen), path, pathClosed: close >= 0, raw, uriPath, uriQuery,
-  };
+  g.status = status; g.latency = raw.slice(la - s, 49); g.latencyMs = latencyMs;
+  g.client = ca === cz ? '' : CLIENTS.get(b, ca, cz);
+  g.method = methodAt(b, ma, mlen) ?? raw.slice(70 + w, 70 + w + mlen);
+  g.path = path; g.pathClosed = close >= 0; g.raw = raw; g.uriPath = uriPath; g.uriQuery = uriQuery;
+  return true;
 }

@@ -5,7 +5,8 @@ import type { Row } from '../engine/value.js';
 import type { TimeZone } from '../util/timezone.js';
 import { stripPrefixes } from './prefix.js';
 import { digits, parseGin, type GinFields } from './gin.js';
-import { parseGinBytes } from './gin-bytes.js';
+import { GinLine, parseGinBytes } from './gin-bytes.js';
+import { utf8 } from './byte-strings.js';
 import { readPairs, cleanKey } from './kv.js';
 
 export const SOURCETYPE = 'ollama:server';
@@ -52,6 +53,8 @@ export class LineParser {
   /** Year of lastMs, worked out only when a journald prefix without a year needs it. */
   private yearOf = { ms: NaN, year: 1970 };
   private readonly opts: LineParserOptions;
+  /** The gin line parseBytes reads into: filled in place for each line. */
+  private readonly gin = new GinLine();
 
   constructor(opts: LineParserOptions) {
     this.opts = opts;
@@ -115,10 +118,10 @@ export class LineParser {
    */
   parseBytes(buf: Buffer, s: number, e: number): Row {
     if (buf[s] === 91 && buf[s + 1] === 71 && buf[s + 2] === 73 && buf[s + 3] === 78 && buf[s + 4] === 93 && buf[s + 5] === 32) {
-      const g = parseGinBytes(buf, s, e);
-      if (g) return this.ginEvent(g, g.raw, this.opts.host ?? this.opts.defaultHost, g.uriPath, g.uriQuery);
+      const g = this.gin;
+      if (parseGinBytes(buf, s, e, g)) return this.ginEvent(g, g.raw, this.opts.host ?? this.opts.defaultHost, g.uriPath, g.uriQuery);
     }
-    return this.parse(buf.toString('utf8', s, e));
+    return this.parse(utf8(buf, s, e));
   }
 
   /** `uriPath` and `uriQuery`: the path cut at its first `?` when the reader has done so already. */
