@@ -1,9 +1,8 @@
 // A scan worker thread (scan-thread.ts): for each set of files or byte ranges it is sent, one at a time, runs
 // its jobs over them and posts each job's rows back as they become final (a chunk at a time) and its end, so
 // no thread holds every job's rows.
-import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { fileSource, READ_CHUNK_BYTES, type LogSource } from '../input/sources.js';
+import { fileChunks, fileSource, type LogSource } from '../input/sources.js';
 import { TimeZone } from '../util/timezone.js';
 import { runJobs } from './runner.js';
 import type { WorkerFiles, WorkerInput, WorkerMessage } from './parallel.js';
@@ -18,7 +17,7 @@ async function run(files: WorkerFiles): Promise<void> {
   const sources = files.map((f): LogSource => {
     const { start, end } = f;
     if (start === undefined) return { ...fileSource(f.path), mtimeMs: f.mtimeMs };
-    return { name: f.path, mtimeMs: f.mtimeMs, open: () => createReadStream(f.path, { start, ...(end !== undefined ? { end: end - 1 } : {}), highWaterMark: READ_CHUNK_BYTES }) };
+    return { name: f.path, mtimeMs: f.mtimeMs, open: () => fileChunks(f.path, start, end) };
   });
   await runJobs(sources, input.jobs, {
     tz, now: input.now, ...(input.host !== undefined ? { host: input.host } : {}),

@@ -1,7 +1,6 @@
 // Splits a byte stream into lines without ever holding more than one truncated line: a line longer than
 // `maxBytes` keeps its first `maxBytes` bytes (Splunk's TRUNCATE, default 10000) and the rest is skipped.
 // Invalid UTF-8 becomes U+FFFD; a trailing CR is dropped; a last line without a newline is still delivered.
-import type { Readable } from 'node:stream';
 
 export const DEFAULT_TRUNCATE = 10000;
 
@@ -91,19 +90,19 @@ export class LineSplitter extends ByteLineSplitter {
 }
 
 /** Reads a whole stream, calling `sink` with each line's bytes. */
-export async function readLineBytes(stream: Readable, sink: ByteLineSink, maxBytes = DEFAULT_TRUNCATE): Promise<number> {
+export async function readLineBytes(stream: AsyncIterable<Buffer>, sink: ByteLineSink, maxBytes = DEFAULT_TRUNCATE): Promise<number> {
   let lines = 0;
   const splitter = new ByteLineSplitter((b, s, e, n, t) => { lines = n; sink(b, s, e, n, t); }, maxBytes);
-  for await (const chunk of stream) splitter.push(chunk as Buffer);
+  for await (const chunk of stream) splitter.push(chunk);
   splitter.end();
   return lines;
 }
 
 /** Reads a whole stream, calling `sink` for each line. */
-export async function readLines(stream: Readable, sink: LineSink, maxBytes = DEFAULT_TRUNCATE): Promise<number> {
+export async function readLines(stream: AsyncIterable<Buffer>, sink: LineSink, maxBytes = DEFAULT_TRUNCATE): Promise<number> {
   let lines = 0;
   const splitter = new LineSplitter((l, n, t) => { lines = n; sink(l, n, t); }, maxBytes);
-  for await (const chunk of stream) splitter.push(chunk as Buffer);
+  for await (const chunk of stream) splitter.push(chunk);
   splitter.end();
   return lines;
 }
