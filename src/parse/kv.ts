@@ -3,6 +3,23 @@ import { readGoQuoted } from './gostring.js';
 
 export type KvSink = (key: string, value: string) => void;
 
+// Keys repeat on every line (time, level, source, msg…): the same text gives back the same string, whose hash
+// V8 has worked out and which it has internalized as a property name, instead of a new string for every pair.
+// A fixed number of slots, each key in the one its length and characters name: bounded whatever the log holds.
+const KEY_SLOTS = 256, KEY_MAX = 40;
+const keys: string[] = new Array<string>(KEY_SLOTS).fill('');
+
+function keyAt(s: string, a: number, z: number): string {
+  const n = z - a;
+  if (n === 0 || n > KEY_MAX) return s.slice(a, z);
+  const slot = (n * 29 + s.charCodeAt(a) * 7 + s.charCodeAt(a + (n >> 1)) * 3 + s.charCodeAt(z - 1)) & (KEY_SLOTS - 1);
+  const k = keys[slot]!;
+  if (k.length === n && s.startsWith(k, a)) return k;
+  const fresh = s.slice(a, z);
+  keys[slot] = fresh;
+  return fresh;
+}
+
 /** Reads pairs from `start`; text that is not a pair (a truncated tail) is skipped, never an error. */
 export function readPairs(s: string, start: number, sink: KvSink): void {
   let i = start;
@@ -22,7 +39,7 @@ export function readPairs(s: string, start: number, sink: KvSink): void {
         if (c === 61 /* = */ || c === 32) break;
         i++;
       }
-      key = s.slice(k0, i);
+      key = keyAt(s, k0, i);
     }
     if (s.charCodeAt(i) !== 61) {
       // Not a pair: skip the word.

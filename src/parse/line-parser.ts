@@ -8,6 +8,9 @@ import { digits, parseGin, type GinFields } from './gin.js';
 import { GinLine, parseGinBytes } from './gin-bytes.js';
 import { utf8 } from './byte-strings.js';
 import { readPairs, cleanKey } from './kv.js';
+import { utcMs } from '../util/civil.js';
+
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 export const SOURCETYPE = 'ollama:server';
 export const VENDOR_PRODUCT = 'Ollama API Server';
@@ -237,7 +240,11 @@ export function parseRfc3339(t: string): number | undefined {
     const f0 = ++i;
     while (i < n && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57) i++;
     if (i === f0) return parseRfc3339Any(t);
-    fracMs = Math.round(Number('0.' + t.slice(f0, i)) * 1000);
+    // n / 10^k is the double nearest the decimal fraction, as Number('0.' + digits) is: n and 10^k are exact
+    // (at most 14 digits in 35 characters), and the division rounds once.
+    let frac = 0;
+    for (let j = f0; j < i; j++) frac = frac * 10 + (t.charCodeAt(j) - 48);
+    fracMs = Math.round((frac / POW10[i - f0]!) * 1000);
   }
   let off = 0;
   const z = t.charCodeAt(i);
@@ -247,7 +254,7 @@ export function parseRfc3339(t: string): number | undefined {
     if (oh < 0 || om < 0) return parseRfc3339Any(t);
     off = (oh * 60 + om) * (z === 45 ? -1 : 1);
   } else return parseRfc3339Any(t);
-  return Date.UTC(y, mo - 1, d, h, mi, s) + fracMs - off * 60000;
+  return utcMs(y, mo, d, h, mi, s) + fracMs - off * 60000;
 }
 
 /** Any text parseRfc3339 is given: Number() on each part, as before it had a fast path. */

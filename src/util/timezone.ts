@@ -1,5 +1,6 @@
 // Time zones without a dependency: Intl gives the offset of any IANA zone at an instant;
 // we cache it per local hour so the hot path (one gin timestamp per line) costs a map lookup.
+import { utcMs } from './civil.js';
 
 export class TimeZone {
   readonly name: string;
@@ -60,7 +61,7 @@ export class TimeZone {
 
   /** Epoch milliseconds of a wall-clock time in this zone (month 1-12). */
   localToEpochMs(y: number, mo: number, d: number, h: number, mi: number, s: number, ms = 0): number {
-    const naive = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+    const naive = utcMs(y, mo, d, h, mi, s, ms);
     if (this.fixedOffsetMin !== undefined) return naive - this.fixedOffsetMin * 60000;
     const hourKey = Math.floor(naive / 3600000);
     let off = this.localHourCache.get(hourKey);
