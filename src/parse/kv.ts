@@ -1,8 +1,6 @@
 // key=value pairs as Go's slog TextHandler writes them: bare or Go-quoted values, Go-quoted keys when needed.
 import { readGoQuoted } from './gostring.js';
 
-export type KvSink = (key: string, value: string) => void;
-
 // Keys repeat on every line (time, level, source, msg…): the same text gives back the same string, whose hash
 // V8 has worked out and which it has internalized as a property name, instead of a new string for every pair.
 // A fixed number of slots, each key in the one its length and characters name: bounded whatever the log holds.
@@ -20,8 +18,12 @@ function keyAt(s: string, a: number, z: number): string {
   return fresh;
 }
 
-/** Reads pairs from `start`; text that is not a pair (a truncated tail) is skipped, never an error. */
-export function readPairs(s: string, start: number, sink: KvSink): void {
+/**
+ * Reads pairs from `start` into `out` (emptied first) as key, value, key, value…; text that is not a pair (a
+ * truncated tail) is skipped, never an error. One array per caller, no call per pair.
+ */
+export function readPairs(s: string, start: number, out: string[]): string[] {
+  out.length = 0;
   let i = start;
   const n = s.length;
   while (i < n) {
@@ -57,8 +59,9 @@ export function readPairs(s: string, start: number, sink: KvSink): void {
       while (i < n && s.charCodeAt(i) !== 32) i++;
       value = s.slice(v0, i);
     }
-    if (key.length > 0) sink(key, value);
+    if (key.length > 0) out.push(key, value);
   }
+  return out;
 }
 
 /** Splunk's automatic extraction cleans key names: anything but letters, digits and `_` becomes `_`. */

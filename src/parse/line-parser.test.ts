@@ -78,6 +78,20 @@ test('slog line: levels, quoted values with escapes, dotted keys, source → cod
   assert.equal(q.msg, 'C:\\Users\\me');
 });
 
+test('slog fields come in the order of their pairs, repeated keys as multivalues, whichever keys come first', () => {
+  const fields = (line: string) => { const e = mk().parse(line); return Object.entries(e).filter(([k]) => !['_time', '_raw'].includes(k)); };
+  const base = [['host', 'box'], ['source', 'server.log'], ['sourcetype', 'ollama:server'], ['line_type', 'slog'], ['dest', 'box'], ['vendor_product', 'Ollama API Server'], ['app', 'ollama']];
+  const t = '2025-01-01T00:00:00.5Z';
+  // slog's usual four first (made in one step), then a repeat of each and one more.
+  assert.deepEqual(fields(`time=${t} level=INFO source=a.go:1 msg=x time=again level=L2 source=b.go:2 msg=y n=1`),
+    [...base, ['time', [t, 'again']], ['level', ['INFO', 'L2']], ['code_source', ['a.go:1', 'b.go:2']], ['msg', ['x', 'y']], ['n', '1']]);
+  // The same pairs in another order, or one missing: the fields follow the pairs.
+  assert.deepEqual(fields(`level=INFO time=${t} msg=x source=a.go:1`),
+    [...base, ['level', 'INFO'], ['time', t], ['msg', 'x'], ['code_source', 'a.go:1']]);
+  assert.deepEqual(fields(`time=${t} level=INFO msg=x`), [...base, ['time', t], ['level', 'INFO'], ['msg', 'x']]);
+  assert.equal(mk().parse(`time=${t} level=INFO source=a.go:1 msg=x time=2030-01-01T00:00:00Z`)._time, Date.UTC(2025, 0, 1, 0, 0, 0, 500) / 1000);
+});
+
 test('slog values cannot claim index-time fields', () => {
   const e = mk().parse('time=2025-01-01T00:00:00.000Z level=INFO source=a.go:1 msg=x host=evil sourcetype=other _raw=zzz');
   assert.equal(e.host, 'box'); assert.equal(e.sourcetype, 'ollama:server');

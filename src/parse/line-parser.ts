@@ -58,6 +58,8 @@ export class LineParser {
   private readonly opts: LineParserOptions;
   /** The gin line parseBytes reads into: filled in place for each line. */
   private readonly gin = new GinLine();
+  /** The pairs of the slog or std-logger line being read (kv.ts's readPairs). */
+  private readonly pairs: string[] = [];
 
   constructor(opts: LineParserOptions) {
     this.opts = opts;
@@ -177,15 +179,24 @@ export class LineParser {
 
   /** slog TextHandler lines: every pair becomes a field; `source` is Splunk's file path, so it goes to code_source. */
   private structured(raw: string, line: string, start: number, host: string, prefixMs: number | undefined, lineType: string): Row {
-    const ev: Row = {
-      _time: 0, _raw: raw, host, source: this.opts.source, sourcetype: SOURCETYPE, line_type: lineType,
-      dest: host, vendor_product: VENDOR_PRODUCT, app: 'ollama',
-    };
+    const kv = readPairs(line, start, this.pairs);
+    let ev: Row, from = 0;
+    // slog starts its lines with these four: made in one step, in the order the pairs would have added them.
+    if (kv.length >= 8 && kv[0] === 'time' && kv[2] === 'level' && kv[4] === 'source' && kv[6] === 'msg') {
+      ev = {
+        _time: 0, _raw: raw, host, source: this.opts.source, sourcetype: SOURCETYPE, line_type: lineType,
+        dest: host, vendor_product: VENDOR_PRODUCT, app: 'ollama', time: kv[1], level: kv[3], code_source: kv[5], msg: kv[7],
+      };
+      from = 8;
+    } else {
+      ev = {
+        _time: 0, _raw: raw, host, source: this.opts.source, sourcetype: SOURCETYPE, line_type: lineType,
+        dest: host, vendor_product: VENDOR_PRODUCT, app: 'ollama',
+      };
+    }
+    addPairs(ev, kv, from);
     let timeText: string | undefined;
-    readPairs(line, start, (key, value) => {
-      if (key === 'time' && timeText === undefined) timeText = value;
-      addField(ev, key === 'source' ? 'code_source' : cleanKey(key), value);
-    });
+    for (let i = 0; i < kv.length; i += 2) if (kv[i] === 'time') { timeText = kv[i + 1]; break; }
     let ms = timeText !== undefined ? parseRfc3339(timeText) : undefined;
     if (ms === undefined) ms = prefixMs;
     if (ms !== undefined) this.setTime(ms);
@@ -209,9 +220,17 @@ export class LineParser {
     const msg = (end ? rest.slice(0, end.index) : rest).trim();
     if (msg.length > 0) ev.msg = msg;
     if (end) {
-      readPairs(rest, end.index + 1, (key, value) => addField(ev, key === 'source' ? 'code_source' : cleanKey(key), value));
+      addPairs(ev, readPairs(rest, end.index + 1, this.pairs), 0);
     }
     return ev;
+  }
+}
+
+/** The pairs from index `from` of `kv` (key, value, …) as fields: `source` as code_source, keys cleaned. */
+function addPairs(ev: Row, kv: string[], from: number): void {
+  for (let i = from; i < kv.length; i += 2) {
+    const key = kv[i]!;
+    addField(ev, key === 'source' ? 'code_source' : cleanKey(key), kv[i + 1]!);
   }
 }
 
