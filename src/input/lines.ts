@@ -25,6 +25,9 @@ export class ByteLineSplitter {
 
   constructor(private readonly sink: ByteLineSink, private readonly maxBytes = DEFAULT_TRUNCATE) {}
 
+  /** Lines delivered so far. */
+  get lines(): number { return this.lineNo; }
+
   push(chunk: Buffer): void {
     let start = 0;
     const n = chunk.length;
@@ -91,11 +94,10 @@ export class LineSplitter extends ByteLineSplitter {
 
 /** Reads a whole stream, calling `sink` with each line's bytes. */
 export async function readLineBytes(stream: AsyncIterable<Buffer>, sink: ByteLineSink, maxBytes = DEFAULT_TRUNCATE): Promise<number> {
-  let lines = 0;
-  const splitter = new ByteLineSplitter((b, s, e, n, t) => { lines = n; sink(b, s, e, n, t); }, maxBytes);
+  const splitter = new ByteLineSplitter(sink, maxBytes);
   for await (const chunk of stream) splitter.push(chunk);
   splitter.end();
-  return lines;
+  return splitter.lines;
 }
 
 /** Reads a whole stream, calling `sink` for each line. */

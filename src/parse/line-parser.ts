@@ -61,8 +61,12 @@ export class LineParser {
   /** The pairs of the slog or std-logger line being read (kv.ts's readPairs). */
   private readonly pairs: string[] = [];
 
+  /** The host of a line without a prefix (a gin line read from its bytes). */
+  private readonly ginHost: string;
+
   constructor(opts: LineParserOptions) {
     this.opts = opts;
+    this.ginHost = opts.host ?? opts.defaultHost;
     this.lastMs = opts.fallbackMs;
   }
 
@@ -124,7 +128,7 @@ export class LineParser {
   parseBytes(buf: Buffer, s: number, e: number): Row {
     if (buf[s] === 91 && buf[s + 1] === 71 && buf[s + 2] === 73 && buf[s + 3] === 78 && buf[s + 4] === 93 && buf[s + 5] === 32) {
       const g = this.gin;
-      if (parseGinBytes(buf, s, e, g)) return this.ginEvent(g, g.raw, this.opts.host ?? this.opts.defaultHost, g.uriPath, g.uriQuery);
+      if (parseGinBytes(buf, s, e, g)) return this.ginEvent(g, g.raw, this.ginHost, g.uriPath, g.uriQuery);
     }
     return this.parse(utf8(buf, s, e));
   }
