@@ -193,6 +193,17 @@ test('stdin, --help, detections list/show', () => {
   assert.match(cli(['detections', 'show', 'ollama_abnormal_network_connectivity']).out, /T1571/);
 });
 
+test('a pipe given as a file (`<(zcat log.gz)`) is read whole, once, even with two workers asked for', () => {
+  const direct = cli(['scan', '--set', 'all', SAMPLE, '--tz', 'UTC', '--host', 'h', '--format', 'ndjson', '--workers', '2']);
+  const piped = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" scan --set all <(cat "${SAMPLE}") --tz UTC --host h --format ndjson --workers 2`], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 60000 });
+  assert.equal(piped.status, 1, piped.stderr);
+  const lines = readFileSync(SAMPLE, 'utf8').split('\n').filter((l) => l !== '').length;
+  assert.match(piped.stderr, new RegExp(`scanned ${lines} lines from 1 source`));
+  // The same risk events; only the source's name differs.
+  const found = (out: string) => out.trim().split('\n').map((l) => { const e = JSON.parse(l); return `${e.detection} ${e.risk_object} ${e._time}`; }).sort();
+  assert.deepEqual(found(piped.stdout), found(direct.out));
+});
+
 test('scan --profile lists every detection once, slowest first, with the events it was handed, on one thread or two', () => {
   const lines = readFileSync(SAMPLE, 'utf8').split('\n').filter((l) => l !== '');
   const gin = lines.filter((l) => l.startsWith('[GIN] ')).length;

@@ -41,7 +41,7 @@ Options:
   --now TIME         the time relative times are measured from (default: now)
   --truncate BYTES   longest line kept, as Splunk's TRUNCATE (default 10000)
   --risk-rules FILE  risk incident rules (default config/risk.yml, or $OLLAMA_SENTINEL_RISK_RULES)
-  --workers N        threads (default: one per core, up to 4, for files over 8 MB; 1 for stdin). Each
+  --workers N        threads (default: one per core, up to 4, for files over 8 MB; 1 for stdin and pipes). Each
                      reads a part of the files and runs every detection over it; compressed files are
                      not cut, and the threads share the detections instead. Results are one thread's
   --profile          after the scan, list on stderr the time each detection took and the events it was
@@ -167,7 +167,8 @@ export async function runScan(values: ScanValues, positionals: string[], io: Io,
     tz: common.tz, now: common.now, ...(common.host ? { host: common.host } : {}), ...(common.truncate ? { truncate: common.truncate } : {}),
     warn: (m: string) => io.err(`warning: ${terminalSafe(m)}\n`), onResult, ...(costs ? { profile: true } : {}),
   };
-  const files = sources.every((s) => isFile(s.name)) ? sources.map((s) => ({ path: s.name, mtimeMs: s.mtimeMs })) : undefined;
+  // Threads read files again and in parts: only regular files can be (a pipe would hand each thread some of its lines).
+  const files = sources.every((s) => s.regularFile === true) ? sources.map((s) => ({ path: s.name, mtimeMs: s.mtimeMs })) : undefined;
   const big = files !== undefined && bigInput(files);
   const workers = workerCount(values.workers, files, big, jobs.length);
   // Big files go to worker threads even with one worker: a worker's heap can be capped (see parallel.ts).

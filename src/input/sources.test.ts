@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileChunks, fileSource, READ_CHUNK_BYTES } from './sources.js';
@@ -39,4 +40,15 @@ test('lines read through a file source are the file\'s lines, across the reused 
 
 test('a file that cannot be opened fails the read with its error', async () => {
   await assert.rejects(collect(fileChunks(join(dir, 'missing.log'))), /ENOENT/);
+});
+
+test('a named pipe given as a file is read as a stream (it has no positions)', async () => {
+  const fifo = join(dir, 'pipe.log');
+  execFileSync('mkfifo', [fifo]);
+  const writer = spawn('sh', ['-c', `printf 'a\\nb\\nc' > "${fifo}"`]);
+  const closed = new Promise((resolve) => writer.on('close', resolve));
+  const got: string[] = [];
+  await readLineBytes(fileSource(fifo).open(), (b, s, e) => { got.push(b.toString('utf8', s, e)); });
+  await closed;
+  assert.deepEqual(got, ['a', 'b', 'c']);
 });

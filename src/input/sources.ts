@@ -12,6 +12,11 @@ export interface LogSource {
   open(): AsyncIterable<Buffer>;
   /** Modification time (ms): the time of lines before the first timestamp. */
   mtimeMs: number;
+  /**
+   * A regular file, which can be read again, in parts and by several threads at once (a scan's worker
+   * threads); a pipe (`<(zcat log.gz)`), a device or stdin gives its bytes once.
+   */
+  regularFile?: boolean;
 }
 
 export class InputError extends Error {
@@ -34,7 +39,10 @@ export function fileSource(path: string): LogSource {
   return {
     name: path,
     mtimeMs: st.mtimeMs,
-    open: () => path.endsWith('.gz') ? createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }).pipe(createGunzip()) : fileChunks(path),
+    regularFile: st.isFile(),
+    // A pipe or a device (`<(zcat log.gz)`, /dev/stdin) cannot be read at a position: a stream reads it.
+    open: () => path.endsWith('.gz') ? createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }).pipe(createGunzip())
+      : st.isFile() ? fileChunks(path) : createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }),
   };
 }
 
