@@ -26,6 +26,9 @@ export function readPairs(s: string, start: number, out: string[]): string[] {
   out.length = 0;
   let i = start;
   const n = s.length;
+  // The next backslash at or after i (n when none): a quoted value before it has no escape and is cut out
+  // whole. Looked for again only once i has passed it, so the line is searched once however many values it has.
+  let slash = -1;
   while (i < n) {
     while (i < n && s.charCodeAt(i) === 32) i++;
     if (i >= n) break;
@@ -45,23 +48,36 @@ export function readPairs(s: string, start: number, out: string[]): string[] {
     }
     if (s.charCodeAt(i) !== 61) {
       // Not a pair: skip the word.
-      while (i < n && s.charCodeAt(i) !== 32) i++;
+      i = wordEnd(s, i);
       continue;
     }
     i++;
     let value: string;
     if (s.charCodeAt(i) === 34) {
-      const q = readGoQuoted(s, i);
-      value = q.value;
-      i = q.end;
+      const close = s.indexOf('"', i + 1);
+      if (slash < i) { slash = s.indexOf('\\', i); if (slash < 0) slash = n; }
+      if (close >= 0 && close < slash) {
+        value = s.slice(i + 1, close);
+        i = close + 1;
+      } else {
+        const q = readGoQuoted(s, i);
+        value = q.value;
+        i = q.end;
+      }
     } else {
       const v0 = i;
-      while (i < n && s.charCodeAt(i) !== 32) i++;
+      i = wordEnd(s, i);
       value = s.slice(v0, i);
     }
     if (key.length > 0) out.push(key, value);
   }
   return out;
+}
+
+/** Where the word at i ends: the next space, or the end of the text (the string's own search, not a loop). */
+function wordEnd(s: string, i: number): number {
+  const sp = s.indexOf(' ', i);
+  return sp < 0 ? s.length : sp;
 }
 
 /** Splunk's automatic extraction cleans key names: anything but letters, digits and `_` becomes `_`. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { LineParser, parseRfc3339, parseRfc3339Any } from './line-parser.js';
-import { cleanKey } from './kv.js';
+import { cleanKey, readPairs } from './kv.js';
 import { TimeZone } from '../util/timezone.js';
 import { parseGoDuration, formatGinLatency } from './duration.js';
 import { goQuote, readGoQuoted } from './gostring.js';
@@ -90,6 +90,40 @@ test('slog fields come in the order of their pairs, repeated keys as multivalues
     [...base, ['level', 'INFO'], ['time', t], ['msg', 'x'], ['code_source', 'a.go:1']]);
   assert.deepEqual(fields(`time=${t} level=INFO msg=x`), [...base, ['time', t], ['level', 'INFO'], ['msg', 'x']]);
   assert.equal(mk().parse(`time=${t} level=INFO source=a.go:1 msg=x time=2030-01-01T00:00:00Z`)._time, Date.UTC(2025, 0, 1, 0, 0, 0, 500) / 1000);
+});
+
+test('slog pairs: cut out by searching, as reading every character gives them, on mangled lines', () => {
+  // The reader by characters, as kv.ts read pairs before it searched for quotes, backslashes and spaces.
+  const byChars = (s: string): string[] => {
+    const out: string[] = [];
+    let i = 0;
+    const n = s.length;
+    const word = () => { const a = i; while (i < n && s.charCodeAt(i) !== 32) i++; return s.slice(a, i); };
+    while (i < n) {
+      while (i < n && s.charCodeAt(i) === 32) i++;
+      if (i >= n) break;
+      let key: string;
+      if (s[i] === '"') { const q = readGoQuoted(s, i); key = q.value; i = q.end; }
+      else { const a = i; while (i < n && s[i] !== '=' && s[i] !== ' ') i++; key = s.slice(a, i); }
+      if (s[i] !== '=') { word(); continue; }
+      i++;
+      let value: string;
+      if (s[i] === '"') { const q = readGoQuoted(s, i); value = q.value; i = q.end; } else value = word();
+      if (key.length > 0) out.push(key, value);
+    }
+    return out;
+  };
+  const base = ['time=2025-01-01T00:00:00Z level=INFO source=a.go:1 msg="a \\"quoted\\" word" err="x\\ny" n=1 "odd key"=v',
+    'msg="" a="" b="\\\\" c="unterminated', 'k=v  w  x="y"z q="\\u00e9" r=\\"s\\"'];
+  const pieces = ['"', '\\', ' ', '=', 'a', '\\"', '""'];
+  let seed = 7;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const out: string[] = [];
+  for (let k = 0; k < 20000; k++) {
+    let t = base[rnd(base.length)]!;
+    for (let j = rnd(4); j >= 0; j--) { const at = rnd(t.length + 1); t = t.slice(0, at) + pieces[rnd(pieces.length)] + t.slice(at + (rnd(2))); }
+    assert.deepEqual(readPairs(t, 0, out), byChars(t), t);
+  }
 });
 
 test('slog values cannot claim index-time fields', () => {
