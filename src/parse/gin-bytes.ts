@@ -122,9 +122,10 @@ for (const c of [92 /* \ */, 27 /* ESC */]) PATH_BYTE[c] = DECLINE;
 for (let c = 128; c < 256; c++) PATH_BYTE[c] = DECLINE;
 
 /**
- * The gin line in bytes [s, e) of `b` (no newline, no CR), or undefined when it is not the common padded
- * shape; then the caller decodes the line and reads it with parseGin. Character positions are gin's padded
- * ones (gin.ts); in bytes, everything after the latency sits one further on when its unit is a two-byte µ.
+ * Reads the gin line in bytes [s, e) of `b` (no newline, no CR) into `g`; false when it is not the common
+ * padded shape (`g` then holds nothing to use), and the caller decodes the line and reads it with parseGin.
+ * Character positions are gin's padded ones (gin.ts); in bytes, everything after the latency sits one further
+ * on when its unit is a two-byte µ, and everything after the client `w` further on when it overflows.
  */
 export function parseGinBytes(b: Buffer, s: number, e: number, g: GinLine): boolean {
   // "[GIN] " is the caller's test; the quote at character 79 is the shortest line.

@@ -263,7 +263,7 @@ export function parseRfc3339(t: string): number | undefined {
     const f0 = ++i;
     while (i < n && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57) i++;
     if (i === f0) return parseRfc3339Any(t);
-    // n / 10^k is the double nearest the decimal fraction, as Number('0.' + digits) is: n and 10^k are exact
+    // frac / 10^k is the double nearest the decimal fraction, as Number('0.' + digits) is: both are exact
     // (at most 14 digits in 35 characters), and the division rounds once.
     let frac = 0;
     for (let j = f0; j < i; j++) frac = frac * 10 + (t.charCodeAt(j) - 48);
