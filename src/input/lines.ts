@@ -99,12 +99,3 @@ export async function readLineBytes(stream: AsyncIterable<Buffer>, sink: ByteLin
   splitter.end();
   return splitter.lines;
 }
-
-/** Reads a whole stream, calling `sink` for each line. */
-export async function readLines(stream: AsyncIterable<Buffer>, sink: LineSink, maxBytes = DEFAULT_TRUNCATE): Promise<number> {
-  let lines = 0;
-  const splitter = new LineSplitter((l, n, t) => { lines = n; sink(l, n, t); }, maxBytes);
-  for await (const chunk of stream) splitter.push(chunk);
-  splitter.end();
-  return lines;
-}

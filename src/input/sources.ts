@@ -36,13 +36,14 @@ export function fileSource(path: string): LogSource {
     throw new InputError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   if (st.isDirectory()) throw new InputError(`${path}: is a directory (give the log file, e.g. ${join(path, 'server.log')})`);
+  const regularFile = st.isFile();
   return {
     name: path,
     mtimeMs: st.mtimeMs,
-    regularFile: st.isFile(),
+    regularFile,
     // A pipe or a device (`<(zcat log.gz)`, /dev/stdin) cannot be read at a position: a stream reads it.
     open: () => path.endsWith('.gz') ? createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }).pipe(createGunzip())
-      : st.isFile() ? fileChunks(path) : createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }),
+      : regularFile ? fileChunks(path) : createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }),
   };
 }
 

@@ -165,7 +165,8 @@ export function parseGinAnyWidth(line: string): GinFields | undefined {
   return { y, mo, d, h, mi, s, status, latency, latencyMs, client, method, path: quoted.value, pathClosed: quoted.closed };
 }
 
-const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+/** 10^k, exact, for k up to 15: decimals read as an integer over a power of ten (here and in line-parser.ts). */
+export const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /**
  * The common one-unit latencies ("1.546566ms", "35.6s", "812ns", "28.205µs") read in place, with the same

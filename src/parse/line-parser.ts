@@ -4,13 +4,11 @@
 import type { Row } from '../engine/value.js';
 import type { TimeZone } from '../util/timezone.js';
 import { stripPrefixes } from './prefix.js';
-import { digits, parseGin, type GinFields } from './gin.js';
+import { digits, parseGin, POW10, type GinFields } from './gin.js';
 import { GinLine, parseGinBytes } from './gin-bytes.js';
 import { utf8 } from './byte-strings.js';
 import { readPairs, cleanKey } from './kv.js';
 import { utcMs } from '../util/civil.js';
-
-const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 export const SOURCETYPE = 'ollama:server';
 export const VENDOR_PRODUCT = 'Ollama API Server';
