@@ -29,6 +29,8 @@ test('utcMs leaves what the arithmetic does not cover to Date.UTC (years 0-99 ar
   same(2025, 6, 1.5, 0, 0, 0);
   same(2025, 6, 1, 0, 0, 0, 0.25);
   assert.ok(Number.isNaN(utcMs(NaN, 1, 1, 0, 0, 0)));
+  same(9999, 12, 2_000_000_000, 0, 0, 0); // rolled past Date's range: NaN
+  same(100, 1, -2_000_000_000, 0, 0, 0);
 });
 
 test('utcMs agrees with Date.UTC on random calendar times', () => {

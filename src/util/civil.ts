@@ -15,5 +15,7 @@ export function utcMs(y: number, mo: number, d: number, h: number, mi: number, s
   const yoe = yy - era * 400;
   const doy = Math.floor((153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5) + d - 1;
   const days = era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
-  return (((days * 24 + h) * 60 + mi) * 60 + s) * 1000 + ms;
+  const t = (((days * 24 + h) * 60 + mi) * 60 + s) * 1000 + ms;
+  // Date's own limit (TimeClip): a day or time rolled far enough goes past it, as Date.UTC says, to NaN.
+  return Math.abs(t) <= 8.64e15 ? t : NaN;
 }
