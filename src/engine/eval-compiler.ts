@@ -5,6 +5,7 @@ import { SplError } from '../spl/errors.js';
 import { EVAL_FUNCTIONS, like, num, str, truthy, type EvalContext, type EvalValue } from '../spl/eval-functions.js';
 import { compileSplRegex } from '../spl/regex.js';
 import { asNumber, scalarToString, type Row, type Scalar } from './value.js';
+import { generated } from './generated-code.js';
 
 export type Compiled = (row: Row) => EvalValue;
 
@@ -110,26 +111,35 @@ export function memoField(e: Expr): string | undefined {
 export function compileExpr(e: Expr, ctx: EvalContext): Compiled {
   const field = memoField(e);
   if (field === undefined) return compileExprDirect(e, ctx);
-  const inner = compileExprDirect(e, ctx);
-  let memo = new Map<string | number, EvalValue>();
-  // The last value asked about answers first: requests come in runs (one path, one client), and comparing
-  // two short strings is cheaper than hashing one.
-  let lastKey: string | number | undefined;
-  let lastOut: EvalValue;
-  return (row) => {
-    const v = row[field];
-    if (typeof v !== 'string' && typeof v !== 'number') return inner(row);
-    if (v === lastKey) return lastOut;
-    let out = memo.get(v);
-    if (out === undefined && !memo.has(v)) {
-      out = inner(row);
-      if (memo.size >= MEMO_LIMIT) memo = new Map();
-      memo.set(v, out);
-    }
-    lastKey = v;
-    lastOut = out;
-    return out;
-  };
+  return memoMaker(field)(compileExprDirect(e, ctx), MEMO_LIMIT);
+}
+
+/**
+ * The memo around one expression, generated per expression with its field's name written in: a scan runs
+ * dozens of them on every event, and one shared closure met every field and every row shape at its one read
+ * of `row[field]` and its one call of `inner`, which V8 then optimised for none.
+ * The last value asked about answers first: requests come in runs (one path, one client), and comparing two
+ * short strings is cheaper than hashing one.
+ */
+function memoMaker(field: string): (inner: Compiled, limit: number) => Compiled {
+  return generated(['inner', 'limit'], `
+    let memo = new Map();
+    let lastKey;
+    let lastOut;
+    return (row) => {
+      const v = row[${JSON.stringify(field)}];
+      if (typeof v !== 'string' && typeof v !== 'number') return inner(row);
+      if (v === lastKey) return lastOut;
+      let out = memo.get(v);
+      if (out === undefined && !memo.has(v)) {
+        out = inner(row);
+        if (memo.size >= limit) memo = new Map();
+        memo.set(v, out);
+      }
+      lastKey = v;
+      lastOut = out;
+      return out;
+    };`);
 }
 
 function compileExprDirect(e: Expr, ctx: EvalContext): Compiled {

@@ -24,7 +24,8 @@ import { EventstatsStage } from './ops/eventstats.js';
 import { StreamstatsStage } from './ops/streamstats.js';
 import { TransactionStage } from './ops/transaction.js';
 import type { Expr, StatsAgg, TxnFilter } from '../spl/ast.js';
-import { truthy } from '../spl/eval-functions.js';
+import { truthy, type EvalValue } from '../spl/eval-functions.js';
+import { generated } from './generated-code.js';
 import { BinWatch, Capture, splitPoint, type BinSeen, type SplitPoint } from './split.js';
 
 /** Collects the final rows; if they are still oldest first, turns them into Splunk's newest-first order. */
@@ -164,12 +165,13 @@ export class Pipeline {
     const after = this.afterSearch;
     if (!after) return (e) => this.push(e);
     const stage = residual === true ? after : new FilterStage(compileSearch(residual), after);
-    const earliest = this.earliest, latest = this.latest;
-    return (event) => {
-      const t = event._time as number;
-      if (t < earliest || t >= latest) return;
-      stage.push(event);
-    };
+    // Generated per search, as filter.ts explains: its call of the stage after it is a site of its own.
+    return generated<(earliest: number, latest: number, stage: Stage) => (event: Row) => void>(['earliest', 'latest', 'stage'], `
+      return (event) => {
+        const t = event._time;
+        if (t < earliest || t >= latest) return;
+        stage.push(event);
+      };`)(this.earliest, this.latest, stage);
   }
 
   /**
@@ -295,7 +297,7 @@ function conjuncts(e: Expr): Expr[] {
 
 function whereTest(expr: Expr, ctx: StageContext): (row: Row) => boolean {
   const fn = compileExpr(expr, ctx);
-  return (row) => truthy(fn(row));
+  return generated<(fn: Compiled, truthy: (v: EvalValue) => boolean) => (row: Row) => boolean>(['fn', 'truthy'], 'return (row) => truthy(fn(row));')(fn, truthy);
 }
 
 function compileAggs(aggs: StatsAgg[], ctx: StageContext) {

@@ -83,6 +83,12 @@ test('bin aligns to the epoch; day spans to midnight in the search zone', () => 
   assert.equal(day[0]!._time, Date.UTC(2025, 5, 14, 22, 0) / 1000);
 });
 
+test('bin: a numeric field becomes a "lo-hi" range, as= writes another field, a non-numeric value is left alone', () => {
+  const evs = [ev('a', { n: 7 }), ev('b', { n: '12.5' }), ev('c', { n: 'x' }), ev('d')];
+  const rows = run('* | bin n span=5 as b | bin n span=10 | table n, b', evs);
+  assert.deepEqual(rows.map((r) => [r.n, r.b]), [[undefined, undefined], ['x', undefined], ['10-20', '10-15'], ['0-10', '5-10']]);
+});
+
 test('stats: functions, as, by; null by-fields dropped; multivalue by-fields split', () => {
   const evs = [
     ev('a', { src: 'x', n: '3', m: ['GET', 'POST'] }), ev('b', { src: 'x', n: '10', m: 'GET' }), ev('c', { n: '5' }), ev('d', { src: 'y', n: 'abc', m: 'GET' }),
@@ -186,6 +192,12 @@ test('rex: named groups, field=, PCRE (?P<name>), no match leaves fields alone',
   assert.deepEqual(r, [{ code_source: 'keep', word: 'nothing' }, { code_source: 'server.go:544' }]);
   assert.match(err('* | rex "(?<a>[a-"'), /invalid regular expression/);
   assert.match(err('* | rex "no groups"'), /named group/);
+});
+
+test('rex after its first match: a multivalue field is read by its first value, rows without the field or a match pass unchanged', () => {
+  const evs = [ev('x', { f: 'id=1' }), ev('x', { f: ['id=2', 'id=3'] }), ev('x', { id: 'kept' }), ev('x', { f: 'none', id: 'also' }), ev('x', { f: 42 })];
+  const rows = run('* | rex field=f "id=(?<id>\\d+)" | table id', evs);
+  assert.deepEqual(rows.map((r) => r.id), [undefined, 'also', 'kept', '2', '1']);
 });
 
 test('rename, table, fields, sort, head, dedup', () => {

@@ -1,5 +1,5 @@
 import type { RowCopy, Stage } from '../stage.js';
-import { scalarToString, type Row, type Scalar } from '../value.js';
+import { scalarToString, type Row, type Scalar, type Value } from '../value.js';
 import { generated } from '../generated-code.js';
 
 /**
@@ -14,6 +14,8 @@ export class RexStage implements Stage {
    */
   private assign: ((row: Row, m: RegExpExecArray) => void) | undefined;
   private checked = false;
+  /** The general push until confirm has checked the unnamed pattern, then one generated for this stage. */
+  push: (row: Row) => void;
 
   constructor(
     private readonly field: string,
@@ -22,13 +24,14 @@ export class RexStage implements Stage {
     private readonly maxMatch: number,
     private readonly copy: RowCopy | undefined,
     private readonly next: Stage,
-    groupIndex: number[] = [],
+    private readonly groupIndex: number[] = [],
     private readonly unnamed?: RegExp,
   ) {
     if (unnamed && groups.length > 0) {
       const body = groups.map((g, i) => `v = m[${groupIndex[i]}]; if (v !== undefined) row[${JSON.stringify(g)}] = v;`).join('\n');
       this.assign = generated<(row: Row, m: RegExpExecArray) => void>(['row', 'm'], `let v;\n${body}`);
     }
+    this.push = (row) => this.general(row);
   }
 
   /**
@@ -44,12 +47,36 @@ export class RexStage implements Stage {
     const probe: Row = {};
     if (plain) this.assign!(probe, plain);
     if (!named !== !plain || this.groups.some((g) => probe[g] !== named?.groups?.[g])) this.assign = undefined;
+    else this.push = this.confirmed();
   }
 
-  push(input: Row): void {
+  /**
+   * The push once the unnamed pattern is confirmed, generated for this stage (as filter.ts explains) with
+   * the field names and capture numbers written in. It does what general() does with `assign`.
+   */
+  private confirmed(): (row: Row) => void {
+    const q = JSON.stringify;
+    const stores = this.groups.map((g, i) => `v = m[${this.groupIndex[i]}]; if (v !== undefined) row[${q(g)}] = v;`).join('\n');
+    return generated<(re: RegExp, text: (v: Value) => string, copy: RowCopy | undefined, next: Stage) => (row: Row) => void>(
+      ['re', 'text', 'copy', 'next'], `
+      return (input) => {
+        const x = input[${q(this.field)}];
+        if (x === undefined) { next.push(copy === undefined ? input : copy(input)); return; }
+        re.lastIndex = 0;
+        const m = re.exec(typeof x === 'string' ? x : text(x));
+        const row = copy === undefined ? input : copy(input);
+        if (m !== null) {
+          let v;
+          ${stores}
+        }
+        next.push(row);
+      };`)(this.unnamed!, textOf, this.copy, this.next);
+  }
+
+  private general(input: Row): void {
     const v = input[this.field];
     if (v === undefined) { this.next.push(this.own(input)); return; }
-    const text = Array.isArray(v) ? (v.length ? scalarToString(v[0]!) : '') : scalarToString(v);
+    const text = textOf(v);
     if (this.maxMatch === 1) {
       if (this.assign && !this.checked) this.confirm(text);
       if (this.assign) {
@@ -93,6 +120,11 @@ export class RexStage implements Stage {
   private own(row: Row): Row { return this.copy ? this.copy(row) : row; }
 
   end(): void { this.next.end(); }
+}
+
+/** The text a rex reads: a multivalue field's first value. */
+function textOf(v: Value): string {
+  return Array.isArray(v) ? (v.length ? scalarToString(v[0]!) : '') : scalarToString(v);
 }
 
 /** rex mode=sed: s/regex/replacement/flags applied to the field. */
