@@ -15,6 +15,11 @@ function scalars(v: EvalValue): Scalar[] {
   return Array.isArray(v) ? v : [v];
 }
 
+/** A single value as scalars() gives it. */
+function single(v: Scalar | boolean): Scalar {
+  return typeof v === 'boolean' ? (v ? 'true' : 'false') : v;
+}
+
 function cmp(a: Scalar, b: Scalar): number {
   const na = asNumber(a), nb = asNumber(b);
   if (na !== undefined && nb !== undefined) return na < nb ? -1 : na > nb ? 1 : 0;
@@ -29,6 +34,10 @@ function holds(op: string, c: number): boolean {
 
 function comparison(op: string, a: EvalValue, b: EvalValue): boolean {
   if (typeof a === 'boolean' && typeof b === 'boolean') return op === '=' || op === '==' ? a === b : op === '!=' ? a !== b : false;
+  // Null on either side, or two single values, answer without building the lists below (a detection's
+  // `where` meets a missing capture on most lines).
+  if (a === undefined || b === undefined) return false;
+  if (!Array.isArray(a) && !Array.isArray(b)) return holds(op, cmp(single(a), single(b)));
   const la = scalars(a), lb = scalars(b);
   if (la.length === 0 || lb.length === 0) return false;
   // A multivalue side matches when any of its values does.

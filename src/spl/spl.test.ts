@@ -169,6 +169,12 @@ test('where/eval: numeric vs string comparison, case sensitivity, null handling'
   assert.deepEqual(which('* | where t <= 55'), ['low', 'unit']);
   assert.deepEqual(which('* | where t = 7'), ['low']);
   assert.deepEqual(which('* | where t != 7'), ['exp', 'num', 'pad', 'unit', 'word']);
+  // Two fields: single values, a multivalue side (any of its values), a null side (never true, even for !=).
+  const pairs = [ev('one', { x: '5', y: 5 }), ev('mv', { x: ['1', '9'], y: '9' }), ev('text', { x: 'b', y: 'a' }), ev('null', { x: '5' })];
+  const pair = (spl: string) => run(spl, pairs).map((r) => r._raw).sort();
+  assert.deepEqual(pair('* | where x = y'), ['mv', 'one']);
+  assert.deepEqual(pair('* | where x != y'), ['mv', 'text']);
+  assert.deepEqual(pair('* | where x > y'), ['text']);
   const r = run('* | eval a=n*2+1, b=s."-".n, c=a/0, d=case(n>9, "big", n<0, "neg"), e=coalesce(missing, "", "x"), f=if(like(s, "A%"), "y", "n") | table a b c d e f', evs);
   assert.deepEqual(r, [{ a: 19, b: 'abc-9', f: 'n', e: '' }, { a: 21, b: 'Abc-10', d: 'big', e: '', f: 'y' }]);
 });
