@@ -4,6 +4,7 @@ import { parseQuery } from '../spl/parser.js';
 import type { Expr } from '../spl/ast.js';
 import { compileExpr, memoField } from './eval-compiler.js';
 import { TimeZone } from '../util/timezone.js';
+import { SplError } from '../spl/errors.js';
 
 function exprOf(text: string): Expr {
   const cmd = parseQuery(`x | eval x=${text}`).commands.find((c) => c.kind === 'eval');
@@ -42,4 +43,36 @@ test('a memoised expression answers as the direct one, for repeated, new and mis
   const values = ['10.1.2.3', 'A.example', '10.1.2.3', 'B', undefined, 'A.example', 7, 'A.example'];
   const want = ['inside', 'a.example', 'inside', 'b', 'inside', 'a.example', '7', 'a.example'];
   values.forEach((v, i) => assert.equal(f(v === undefined ? {} : { src: v }), want[i], `value ${String(v)}`));
+});
+
+test('each form of expression answers as its helpers do: special forms, patterns on non-strings, operators, memoised parts', () => {
+  const ctx = { tz: TimeZone.resolve('UTC'), now: 0 };
+  const ev = (text: string, row: Record<string, string | number | string[]>) => compileExpr(exprOf(text), ctx)(row);
+  // case and validate take pairs (a trailing odd argument is ignored); coalesce the first non-null, nested.
+  assert.equal(ev('case(n > 5, "big", n > 1, "mid", "odd")', { n: 3 }), 'mid');
+  assert.equal(ev('case(n > 5, "big", n > 1, "mid", "odd")', { n: 0 }), undefined);
+  assert.equal(ev('validate(n > 0, "not positive", n < 10, "too big")', { n: 12 }), 'too big');
+  assert.equal(ev('validate(n > 0, "not positive", n < 10, "too big")', { n: 5 }), undefined);
+  assert.equal(ev('coalesce(a, coalesce(b, c), "none")', { c: 'c' }), 'c');
+  assert.equal(ev('coalesce(a, b)', {}), undefined);
+  // match and like with a literal pattern: a string is tested directly, a number or a list by the function.
+  assert.equal(ev('if(match(x, "^4\\\\d\\\\d$"), 1, 0)', { x: 404 }), 1);
+  assert.equal(ev('if(match(x, "^4"), 1, 0)', { x: ['500', '404'] }), 1);
+  assert.equal(ev('if(match(x, "^4"), 1, 0)', { x: ['500', '200'] }), 0);
+  assert.equal(ev('if(like(x, "4%"), 1, 0)', { x: 404 }), 1);
+  assert.equal(ev('if(like(x, "/api/%"), 1, 0)', { x: '/api/tags' }), 1);
+  // IN, NOT, unary minus, XOR, LIKE with a field pattern, arithmetic and concatenation.
+  assert.equal(ev('if(s IN ("a", "B", 3), 1, 0)', { s: 'B' }), 1);
+  assert.equal(ev('if(s IN ("a", "B", 3), 1, 0)', { s: 'b' }), 0);
+  assert.equal(ev('if(NOT (n > 1), "no", "yes")', { n: 2 }), 'yes');
+  assert.equal(ev('-n + 1', { n: 4 }), -3);
+  assert.equal(ev('if(n > 1 XOR n > 5, "one", "both or none")', { n: 3 }), 'one');
+  assert.equal(ev('if(x LIKE p, 1, 0)', { x: 'abc', p: 'a%' }), 1);
+  assert.equal(ev('a . "-" . b', { a: 'x', b: 2 }), 'x-2');
+  assert.equal(ev('n / 0', { n: 1 }), undefined);
+  // A costly part over one field is memoised inside a larger expression, and still answers per value.
+  const mixed = compileExpr(exprOf('if(cidrmatch("10.0.0.0/8", src) AND n > 1, src, "no")'), ctx);
+  assert.deepEqual([{ src: '10.1.1.1', n: 2 }, { src: '10.1.1.1', n: 0 }, { src: '8.8.8.8', n: 2 }].map((r) => mixed(r)), ['10.1.1.1', 'no', 'no']);
+  // An error from a function at run time carries the position of its call (exprOf writes "x | eval x=" first).
+  assert.throws(() => ev('if(match(x, p), 1, 0)', { x: 'a', p: '(' }), (e: unknown) => e instanceof SplError && /invalid regular expression/.test(e.message) && e.pos === 14);
 });

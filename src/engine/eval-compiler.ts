@@ -151,43 +151,21 @@ function memoMaker(field: string): (inner: Compiled, limit: number) => Compiled 
     };`);
 }
 
+/**
+ * Compiles an expression to one generated function (its memoised parts are functions of their own, called from
+ * it): a tree of closures met every expression's nodes at the same few call sites, and V8 optimised those for
+ * none of them. The code calls the helpers below, which hold the semantics; it only fixes the order of calls.
+ */
 function compileExprDirect(e: Expr, ctx: EvalContext): Compiled {
-  switch (e.kind) {
-    case 'num': { const v = e.value; return () => v; }
-    case 'str': { const v = e.value; return () => v; }
-    case 'bool': { const v = e.value; return () => v; }
-    case 'field': { const n = e.name; return (row) => row[n]; }
-    case 'unary': {
-      const a = compileExpr(e.arg, ctx);
-      if (e.op === 'NOT') return (row) => { const v = a(row); return typeof v === 'boolean' ? !v : undefined; };
-      return (row) => { const n = num(a(row)); return n === undefined ? undefined : -n; };
-    }
-    case 'in': {
-      const a = compileExpr(e.arg, ctx);
-      const list = e.list.map((x) => compileExpr(x, ctx));
-      return (row) => { const v = a(row); return list.some((f) => comparison('=', v, f(row))); };
-    }
-    case 'binary': {
-      const l = compileExpr(e.left, ctx), r = compileExpr(e.right, ctx);
-      switch (e.op) {
-        case 'AND': return (row) => truthy(l(row)) && truthy(r(row));
-        case 'OR': return (row) => truthy(l(row)) || truthy(r(row));
-        case 'XOR': return (row) => truthy(l(row)) !== truthy(r(row));
-        case 'LIKE': return (row) => { const a = str(l(row)), b = str(r(row)); return a === undefined || b === undefined ? false : like(a, b); };
-        case '=': case '==': case '!=': case '<': case '<=': case '>': case '>=': {
-          const op = e.op;
-          const lit = literalOf(e.right);
-          if (lit !== undefined) return compareToLiteral(op, l, lit);
-          return (row) => comparison(op, l(row), r(row));
-        }
-        default: {
-          const op = e.op;
-          return (row) => arith(op, l(row), r(row));
-        }
-      }
-    }
-    case 'call': return compileCall(e, ctx);
-  }
+  const g = new ExprCode(ctx);
+  const body = g.code(e, true);
+  const consts = g.consts.map((_, i) => `k${i}`);
+  const temps = Array.from({ length: g.temps }, (_, i) => `t${i}`);
+  const factory = generated<(h: typeof HELPERS, k: unknown[]) => Compiled>(['h', 'k'], `
+    const { ${Object.keys(HELPERS).join(', ')} } = h;
+    const [${consts.join(', ')}] = k;
+    return (row) => { ${temps.length ? `let ${temps.join(', ')};` : ''} return ${body}; };`);
+  return factory(HELPERS, g.consts);
 }
 
 function literalOf(e: Expr): Scalar | undefined {
@@ -198,88 +176,121 @@ function literalOf(e: Expr): Scalar | undefined {
  * `field OP literal`, the commonest test in a detection (status=200, line_type="gin", requests > 120): a single
  * string or number on the left is compared without building lists, with the same result as comparison().
  */
-function compareToLiteral(op: string, l: Compiled, lit: Scalar): Compiled {
-  const litNum = asNumber(lit);
-  const litStr = scalarToString(lit);
-  return (row) => {
-    const v = l(row);
-    if (typeof v === 'number' && litNum !== undefined && !Number.isNaN(v)) return holds(op, v < litNum ? -1 : v > litNum ? 1 : 0);
-    if (typeof v === 'string') {
-      // A numeric literal and a string (a rex capture): numeric when the string looks numeric, else as text.
-      const n = litNum === undefined ? undefined : asNumber(v);
-      return n !== undefined ? holds(op, n < litNum! ? -1 : n > litNum! ? 1 : 0) : holds(op, v < litStr ? -1 : v > litStr ? 1 : 0);
-    }
-    return comparison(op, v, lit);
-  };
+function compareToLiteral(op: string, v: EvalValue, litNum: number | undefined, litStr: string, lit: Scalar): boolean {
+  if (typeof v === 'number' && litNum !== undefined && !Number.isNaN(v)) return holds(op, v < litNum ? -1 : v > litNum ? 1 : 0);
+  if (typeof v === 'string') {
+    // A numeric literal and a string (a rex capture): numeric when the string looks numeric, else as text.
+    const n = litNum === undefined ? undefined : asNumber(v);
+    return n !== undefined ? holds(op, n < litNum! ? -1 : n > litNum! ? 1 : 0) : holds(op, v < litStr ? -1 : v > litStr ? 1 : 0);
+  }
+  return comparison(op, v, lit);
 }
 
-/** match(x, "literal") and like(x, "literal"): the pattern is compiled once, a single string tested directly. */
-function literalPatternCall(e: Extract<Expr, { kind: 'call' }>, args: Compiled[], generic: Compiled): Compiled | undefined {
-  if ((e.name !== 'match' && e.name !== 'like') || e.args[1]?.kind !== 'str') return undefined;
-  const pattern = e.args[1].value;
-  const a = args[0]!;
-  const re = e.name === 'match' ? compileSplRegex(pattern, e.args[1].span.start).re : undefined;
-  return (row) => {
-    const v = a(row);
-    if (typeof v !== 'string') return generic(row);
-    if (re) { re.lastIndex = 0; return re.test(v); }
-    return like(v, pattern);
-  };
-}
+/** What the generated code calls, by these names. */
+const HELPERS = {
+  truthy,
+  comparison,
+  compareToLiteral,
+  arith,
+  not: (v: EvalValue): EvalValue => (typeof v === 'boolean' ? !v : undefined),
+  neg: (v: EvalValue): EvalValue => { const n = num(v); return n === undefined ? undefined : -n; },
+  likeOp: (a: EvalValue, b: EvalValue): boolean => { const x = str(a), y = str(b); return x === undefined || y === undefined ? false : like(x, y); },
+  /** match(x, "literal") on a single string: the pattern compiled once. */
+  testRe: (re: RegExp, v: string): boolean => { re.lastIndex = 0; return re.test(v); },
+  like,
+};
 
-function compileCall(e: Extract<Expr, { kind: 'call' }>, ctx: EvalContext): Compiled {
-  const args = e.args.map((a) => compileExpr(a, ctx));
-  switch (e.name) {
-    case 'if': {
-      const [c, a, b] = args as [Compiled, Compiled, Compiled];
-      return (row) => (truthy(c(row)) ? a(row) : b(row));
+/** The source of one expression, with the values it needs (literals, compiled patterns, calls) as k0, k1, … */
+class ExprCode {
+  readonly consts: unknown[] = [];
+  temps = 0;
+  constructor(private readonly ctx: EvalContext) {}
+
+  private k(v: unknown): string { return `k${this.consts.push(v) - 1}`; }
+  private temp(): string { return `t${this.temps++}`; }
+
+  /**
+   * A node's code; a part other than the whole (`top`) that memoField picks is compiled on its own, with its
+   * memo, and called (as compileExpr does for every node).
+   */
+  code(e: Expr, top = false): string {
+    if (!top && memoField(e) !== undefined) return `${this.k(compileExpr(e, this.ctx))}(row)`;
+    switch (e.kind) {
+      case 'num': case 'str': case 'bool': return this.k(e.value);
+      case 'field': return `row[${JSON.stringify(e.name)}]`;
+      case 'unary': return `${e.op === 'NOT' ? 'not' : 'neg'}(${this.code(e.arg)})`;
+      case 'in': {
+        const t = this.temp();
+        const tests = e.list.map((x) => `comparison("=", ${t}, ${this.code(x)})`);
+        return `(${t} = ${this.code(e.arg)}, ${tests.length ? tests.join(' || ') : 'false'})`;
+      }
+      case 'binary': {
+        const l = this.code(e.left);
+        switch (e.op) {
+          case 'AND': return `(truthy(${l}) && truthy(${this.code(e.right)}))`;
+          case 'OR': return `(truthy(${l}) || truthy(${this.code(e.right)}))`;
+          case 'XOR': return `(truthy(${l}) !== truthy(${this.code(e.right)}))`;
+          case 'LIKE': return `likeOp(${l}, ${this.code(e.right)})`;
+          case '=': case '==': case '!=': case '<': case '<=': case '>': case '>=': {
+            const op = JSON.stringify(e.op);
+            const lit = literalOf(e.right);
+            if (lit !== undefined) return `compareToLiteral(${op}, ${l}, ${this.k(asNumber(lit))}, ${this.k(scalarToString(lit))}, ${this.k(lit)})`;
+            return `comparison(${op}, ${l}, ${this.code(e.right)})`;
+          }
+          default: return `arith(${JSON.stringify(e.op)}, ${l}, ${this.code(e.right)})`;
+        }
+      }
+      case 'call': return this.call(e);
     }
-    case 'case':
-      return (row) => {
-        for (let i = 0; i + 1 < args.length; i += 2) if (truthy(args[i]!(row))) return args[i + 1]!(row);
-        return undefined;
-      };
-    case 'coalesce':
-      return (row) => {
-        for (const a of args) { const v = a(row); if (v !== undefined) return v; }
-        return undefined;
-      };
-    case 'validate':
-      return (row) => {
-        for (let i = 0; i + 1 < args.length; i += 2) if (!truthy(args[i]!(row))) return args[i + 1]!(row);
-        return undefined;
-      };
   }
-  const f = EVAL_FUNCTIONS[e.name];
-  if (!f) throw new SplError(`unknown eval function ${e.name}()`, e.span.start, 'SPL_UNKNOWN_FUNCTION');
-  const fn = f.fn;
-  const pos = e.span.start;
-  // Regex arguments given as literals are checked now, so a bad pattern is a parse-time error with a position.
-  if ((e.name === 'match' || e.name === 'replace' || e.name === 'mvfind') && e.args[1]?.kind === 'str') {
-    try {
-      EVAL_FUNCTIONS.match!.fn(['', e.args[1].value], ctx);
-    } catch (err) {
-      if (err instanceof SplError) throw new SplError(err.message, e.args[1].span.start, err.code);
-      throw err;
+
+  private call(e: Extract<Expr, { kind: 'call' }>): string {
+    const args = e.args.map((a) => this.code(a));
+    const arg = (i: number) => args[i] ?? 'undefined';
+    const pairs = (test: (c: string) => string) => {
+      let out = 'undefined';
+      for (let i = (args.length >> 1) * 2 - 2; i >= 0; i -= 2) out = `(${test(args[i]!)} ? ${args[i + 1]} : ${out})`;
+      return out;
+    };
+    switch (e.name) {
+      case 'if': return `(truthy(${arg(0)}) ? ${arg(1)} : ${arg(2)})`;
+      case 'case': return pairs((c) => `truthy(${c})`);
+      case 'validate': return pairs((c) => `!truthy(${c})`);
+      case 'coalesce': {
+        const t = this.temp();
+        return args.reduceRight((rest, a) => `((${t} = ${a}) !== undefined ? ${t} : ${rest})`, 'undefined');
+      }
     }
-  }
-  const call = (vals: EvalValue[]) => {
-    try {
-      return fn(vals, ctx);
-    } catch (err) {
-      if (err instanceof SplError) throw new SplError(err.message, pos, err.code);
-      throw err;
+    const f = EVAL_FUNCTIONS[e.name];
+    if (!f) throw new SplError(`unknown eval function ${e.name}()`, e.span.start, 'SPL_UNKNOWN_FUNCTION');
+    const fn = f.fn;
+    const pos = e.span.start;
+    const ctx = this.ctx;
+    // Regex arguments given as literals are checked now, so a bad pattern is a parse-time error with a position.
+    if ((e.name === 'match' || e.name === 'replace' || e.name === 'mvfind') && e.args[1]?.kind === 'str') {
+      try {
+        EVAL_FUNCTIONS.match!.fn(['', e.args[1].value], ctx);
+      } catch (err) {
+        if (err instanceof SplError) throw new SplError(err.message, e.args[1].span.start, err.code);
+        throw err;
+      }
     }
-  };
-  // Argument lists of one to three are built as literals: no closure per argument, no growing array.
-  const [a0, a1, a2] = args;
-  let generic: Compiled;
-  switch (args.length) {
-    case 0: generic = () => call([]); break;
-    case 1: generic = (row) => call([a0!(row)]); break;
-    case 2: generic = (row) => call([a0!(row), a1!(row)]); break;
-    case 3: generic = (row) => call([a0!(row), a1!(row), a2!(row)]); break;
-    default: generic = (row) => call(args.map((a) => a(row)));
+    const call = this.k((vals: EvalValue[]) => {
+      try {
+        return fn(vals, ctx);
+      } catch (err) {
+        if (err instanceof SplError) throw new SplError(err.message, pos, err.code);
+        throw err;
+      }
+    });
+    const generic = `${call}([${args.join(', ')}])`;
+    // match(x, "literal") and like(x, "literal") on a single string: the pattern compiled once, tested directly.
+    if ((e.name === 'match' || e.name === 'like') && e.args[1]?.kind === 'str') {
+      const pattern = e.args[1].value;
+      const t = this.temp();
+      const test = e.name === 'match' ? `testRe(${this.k(compileSplRegex(pattern, e.args[1].span.start).re)}, ${t})` : `like(${t}, ${this.k(pattern)})`;
+      return `(typeof (${t} = ${args[0]}) === 'string' ? ${test} : ${generic})`;
+    }
+    return generic;
   }
-  return literalPatternCall(e, args, generic) ?? generic;
 }
