@@ -229,17 +229,27 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, worke
   const base: WorkerInput = { ...workerInput(jobs, opts), head: true };
   const thread = async (): Promise<void> => {
     const t = new ScanThread(base, heapMb, opts);
+    const start = (k: number) => {
+      const r = { results: new Map<string, JobEnd>(), costs: new Map<string, JobCost>(), summary: undefined as InputSummary | undefined, warnings: [] as string[] };
+      const running = t.run(ranges[k]!, {
+        end: (key, result, summary, cost) => {
+          r.results.set(key, result);
+          if (cost) r.costs.set(key, cost);
+          r.summary = summary;
+        },
+      }, r.warnings);
+      running.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+      return { k, r, running };
+    };
     try {
-      for (let k = next++; k < ranges.length; k = next++) {
-        const r = { results: new Map<string, JobEnd>(), costs: new Map<string, JobCost>(), summary: undefined as InputSummary | undefined, warnings: [] as string[] };
-        await t.run(ranges[k]!, {
-          end: (key, result, summary, cost) => {
-            r.results.set(key, result);
-            if (cost) r.costs.set(key, cost);
-            r.summary = summary;
-          },
-        }, r.warnings);
-        done.set(k, r);
+      // The thread is given its next range as soon as it is done with one, and only then are that one's rows
+      // merged here: merging takes the main thread a while, and the scan thread would wait for it.
+      let cur = next < ranges.length ? start(next++) : undefined;
+      while (cur) {
+        await cur.running;
+        const finished = cur;
+        cur = next < ranges.length ? start(next++) : undefined;
+        done.set(finished.k, finished.r);
         mergeReady();
       }
     } finally {
