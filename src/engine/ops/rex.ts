@@ -30,9 +30,14 @@ export class RexStage implements Stage {
     if (unnamed && groups.length > 0) {
       const body = groups.map((g, i) => `v = m[${groupIndex[i]}]; if (v !== undefined) row[${JSON.stringify(g)}] = v;`).join('\n');
       this.assign = generated<(row: Row, m: RegExpExecArray) => void>(['row', 'm'], `let v;\n${body}`);
+      // Made now, while the search is compiled, so that a scan thread's next byte range reuses its code
+      // (generated-code.ts); it takes over once confirm has checked the pattern.
+      this.fast = this.confirmed();
     }
     this.push = (row) => this.general(row);
   }
+
+  private readonly fast: ((row: Row) => void) | undefined;
 
   /**
    * Until a text matches, each is matched both ways: the unnamed pattern read by capture number must give
@@ -47,7 +52,7 @@ export class RexStage implements Stage {
     const probe: Row = {};
     if (plain) this.assign!(probe, plain);
     if (!named !== !plain || this.groups.some((g) => probe[g] !== named?.groups?.[g])) this.assign = undefined;
-    else this.push = this.confirmed();
+    else this.push = this.fast!;
   }
 
   /**
