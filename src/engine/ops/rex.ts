@@ -14,8 +14,10 @@ export class RexStage implements Stage {
    */
   private assign: ((row: Row, m: RegExpExecArray) => void) | undefined;
   private checked = false;
-  /** The general push until confirm has checked the unnamed pattern, then one generated for this stage. */
+  /** The general push until confirm has checked the unnamed pattern, then `fast`. */
   push: (row: Row) => void;
+  /** The push generated for this stage (see confirmed), made with the stage; undefined without `assign`. */
+  private readonly fast: ((row: Row) => void) | undefined;
 
   constructor(
     private readonly field: string,
@@ -36,8 +38,6 @@ export class RexStage implements Stage {
     }
     this.push = (row) => this.general(row);
   }
-
-  private readonly fast: ((row: Row) => void) | undefined;
 
   /**
    * Until a text matches, each is matched both ways: the unnamed pattern read by capture number must give
