@@ -1,5 +1,6 @@
-// Compiles eval/where expressions once into closures. Eval is case-sensitive; comparing two numeric-looking
-// values is numeric, otherwise it compares strings; null (undefined) makes comparisons false and arithmetic null.
+// Compiles eval/where expressions once, each to a generated function (ExprCode). Eval is case-sensitive;
+// comparing two numeric-looking values is numeric, otherwise it compares strings; null (undefined) makes
+// comparisons false and arithmetic null.
 import type { Expr } from '../spl/ast.js';
 import { SplError } from '../spl/errors.js';
 import { EVAL_FUNCTIONS, like, num, str, truthy, type EvalContext, type EvalValue } from '../spl/eval-functions.js';
