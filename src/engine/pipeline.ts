@@ -76,14 +76,18 @@ export class Pipeline {
   private readonly collector: Collector | Capture;
   /** The stage that takes operator i's input, by i; the last is the collector. */
   private readonly entries: Stage[];
+  /** Every stage made, each once (a stage wrapped by another is not an entry): what reset() empties. */
+  private readonly stages: Stage[];
   /** Where the search is cut when the input is split between threads. */
   readonly split: SplitPoint;
   private readonly watch: BinWatch | undefined;
   private readonly earliest: number;
   private readonly latest: number;
   private ended = false;
+  private readonly isHead: boolean;
 
   constructor(plan: LogicalPlan, opts: PipelineOptions) {
+    this.isHead = opts.head === true;
     this.earliest = plan.earliest ?? -Infinity;
     this.latest = plan.latest ?? Infinity;
     // Facts flow forward, stages are linked backward: compute facts first.
@@ -101,6 +105,7 @@ export class Pipeline {
     this.collector = opts.head ? new Capture(this.split.stats === undefined ? rowCopier(needed[this.split.at] ?? ALL) : undefined) : new Collector(f.reversed, opts.onRow);
     let next: Stage = this.collector;
     const entries: Stage[] = [next];
+    const stages: Stage[] = [next];
     markTransient(operators, facts);
     let afterSearch: Stage | undefined;
     const counts = opts.countReach ? operators.map(() => 0) : undefined;
@@ -111,12 +116,14 @@ export class Pipeline {
       const op = operators[i]!;
       if (opts.head && i === this.split.at && op.kind === 'sort') next = new SortStage(op.keys, op.limit, facts[i]!.reversed, next, true);
       else next = buildStage(op, facts[i]!, copy, opts.ctx, next, operators[i + 1], needed[i + 1] ?? ALL);
-      if (opts.head && i === this.split.stats) next = watch = new BinWatch(this.split.binnedSpan!, next);
+      stages.push(next);
+      if (opts.head && i === this.split.stats) stages.push(next = watch = new BinWatch(this.split.binnedSpan!, next));
       if (counts) next = new Counting(counts, i, next);
       entries.unshift(next);
     }
     this.head = next;
     this.entries = entries;
+    this.stages = stages;
     this.watch = watch;
     this.afterSearch = afterSearch;
     this.leading = { operators: operators.slice(0, 1) };
@@ -203,6 +210,18 @@ export class Pipeline {
   end(): Row[] {
     if (!this.ended) { this.ended = true; this.head.end(); }
     return this.collector.rows;
+  }
+
+  /**
+   * With `head`, after end(): empties every stage (Stage.reset), so that the same stages, and the code V8
+   * optimised for them, take a scan thread's next byte range as new ones would. (Stages made again for each
+   * range had V8 optimise their generated code again for each range.) A head holds streaming stages, which
+   * keep nothing between rows, and the stats, sort, bin watch and capture at its cut, which reset.
+   */
+  reset(): void {
+    if (!this.isHead) throw new Error('only the head of a split search is reset');
+    for (const stage of this.stages) stage.reset?.();
+    this.ended = false;
   }
 }
 

@@ -42,6 +42,26 @@ export interface RunOptions {
    * saw: this thread reads one range of a split input (range-split.ts).
    */
   head?: boolean;
+  /**
+   * With `head`: the searches' pipelines are kept here after the run and reset, for the next run over the
+   * same jobs (a scan thread's next byte range; see Pipeline.reset). Dropped when a search fails.
+   */
+  keep?: KeptSearches;
+}
+
+/** A scan thread's searches, kept from one byte range to the next (RunOptions.keep). */
+export interface KeptSearches { jobs?: readonly Job[]; active?: Active[]; dispatch?: FieldDispatch }
+
+/** A search being run: its pipeline (until it ends or fails) and how gin events enter it. */
+interface Active {
+  job: Job;
+  pipeline: Pipeline | undefined;
+  failed: boolean;
+  gin: ((event: Row) => void) | undefined;
+  /** Its bit in the FieldDispatch, or 0 when it takes every gin event. */
+  bit: number;
+  cost: JobCost;
+  out: ReturnType<typeof rowChunks> | undefined;
 }
 
 /** What one job cost: milliseconds spent in its pipeline, and the events it was handed. */
@@ -99,23 +119,34 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   const warn = opts.warn ?? (() => {});
   const failures = new Map<string, string>();
   const onRows = opts.head ? undefined : opts.onRows;
-  // A scan thread compiles every search again for each byte range: the generated code of the last range is reused.
-  const dispatch = new FieldDispatch();
-  const active = reusingCode(() => jobs.map((job) => {
-    const out = onRows ? rowChunks((rows) => onRows(job.key, rows)) : undefined;
-    const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) }, ...(opts.head ? { head: true } : {}), ...(out ? { onRow: out.push } : {}) });
-    const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
-    const condition = gin && pipeline.dispatchCondition(GIN_EVENT_SHAPE);
-    const bit = condition ? dispatch.add(condition) : 0;
-    return { job, pipeline: pipeline as Pipeline | undefined, failed: false, gin, bit, cost: { ms: 0, events: 0 } as JobCost, out };
-  }));
+  const keep = opts.head ? opts.keep : undefined;
+  let dispatch: FieldDispatch;
+  let active: Active[];
+  if (keep?.active && keep.dispatch && keep.jobs === jobs) {
+    ({ active, dispatch } = { active: keep.active, dispatch: keep.dispatch });
+    for (const a of active) a.cost = { ms: 0, events: 0 };
+    // Taken until this run ends well: a run that throws (a read error) leaves its stages half full.
+    keep.active = undefined;
+  } else {
+    dispatch = new FieldDispatch();
+    // Without `keep`, a scan thread compiles every search again for each byte range: the generated code of the
+    // last range is reused.
+    active = reusingCode(() => jobs.map((job): Active => {
+      const out = onRows ? rowChunks((rows) => onRows(job.key, rows)) : undefined;
+      const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) }, ...(opts.head ? { head: true } : {}), ...(out ? { onRow: out.push } : {}) });
+      const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
+      const condition = gin && pipeline.dispatchCondition(GIN_EVENT_SHAPE);
+      const bit = condition ? dispatch.add(condition) : 0;
+      return { job, pipeline, failed: false, gin, bit, cost: { ms: 0, events: 0 }, out };
+    }));
+  }
   const profile = opts.profile === true;
   const gate = active.some((a) => a.gin === undefined);
   const result: RunResult = { rows: new Map(), failures, lines: 0, truncatedLines: 0 };
   const defaultHost = hostname();
   let first: number | undefined;
   let last: number | undefined;
-  const fail = (a: (typeof active)[number], e: unknown) => {
+  const fail = (a: Active, e: unknown) => {
     a.failed = true;
     failures.set(a.job.key, e instanceof SplError ? explainRuntimeError(e, a.job.expanded) : (e as Error).message);
   };
@@ -188,12 +219,17 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
       try { rows = a.pipeline.end(); bins = a.pipeline.binsSeen; a.out?.flush(); } catch (e) { fail(a, e); }
       if (profile) a.cost.ms += performance.now() - t0;
     }
-    a.pipeline = undefined; // its state (groups, buffers) goes now, not after the last job
+    // Its state (groups, buffers) goes now, not after the last job: emptied when kept for the next range.
+    if (keep && !a.failed) a.pipeline!.reset();
+    else a.pipeline = undefined;
     const failure = failures.get(key);
     if (opts.onResult) {
       failures.delete(key);
       opts.onResult(key, failure !== undefined ? { failure } : bins ? { rows, bins } : { rows }, summary, profile ? a.cost : undefined);
     } else if (failure === undefined) result.rows.set(key, rows);
   }
+  // Kept when every search ran well: one that failed is made again for the next range, and so (for their bits
+  // in the dispatch) are the others.
+  if (keep && active.every((a) => !a.failed)) Object.assign(keep, { jobs, active, dispatch });
   return result;
 }

@@ -97,3 +97,25 @@ test('a sort that only selects passes on the rows it would keep, in the order th
     assert.deepEqual(selected.rows.map((r) => r.i), reversed ? [2, 4] : [0, 2]);
   }
 });
+
+test('a head reset after its range takes the next range as a new head would, and leaves what it handed on alone', () => {
+  const spl = 'search line_type=gin | bin _time span=5m | stats count, values(src) as srcs by _time, host | where count > 1 | sort -count | table _time, host, count, srcs';
+  const { plan } = compileSearchText(spl, new MacroTable(), { tz, now: 1e9 });
+  const ev = (t: number, src: string): Row => ({ _time: t, line_type: 'gin', src, host: 'h' });
+  // The second range is earlier than the first: a head that remembered how far its bins had closed would
+  // warn that its events came late, and number its groups after the first range's.
+  const first = [ev(90_000, 'a'), ev(90_010, 'b'), ev(90_400, 'a'), ev(90_410, 'a'), ev(99_000, 'c'), ev(99_001, 'c')];
+  const second = [ev(1000, 'x'), ev(1001, 'y'), ev(1400, 'x'), ev(1401, 'x'), ev(1402, 'z'), ev(9000, 'q')];
+  const warnings: string[] = [];
+  const run = (h: Pipeline, events: Row[]) => { for (const e of events) h.push(e); return { rows: h.end(), bins: h.binsSeen }; };
+  const kept = new Pipeline(plan, { ctx: { ...ctx, warn: (m: string) => warnings.push(m) }, head: true });
+  const a = run(kept, first);
+  const handed = structuredClone(a);
+  kept.reset();
+  const b = run(kept, second);
+  assert.deepEqual(a, handed, 'the first range\'s rows and bins are as they were handed on');
+  assert.deepEqual(b, run(new Pipeline(plan, { ctx, head: true }), second));
+  assert.deepEqual(b.rows.map((r) => r.count), [2, 3], 'the groups over the where, in the order the sort found them');
+  assert.deepEqual(warnings, []);
+  assert.throws(() => new Pipeline(plan, { ctx }).reset(), /head/);
+});

@@ -56,8 +56,10 @@ export interface BinSeen {
  * that may find it closed in one thread and open in another.
  */
 export class BinWatch implements Stage {
-  readonly seen: BinSeen = { min: Infinity, max: -Infinity, uncertain: false };
+  /** A new object after reset: the one a range's end handed on stays as it was. */
+  seen: BinSeen = { min: Infinity, max: -Infinity, uncertain: false };
   constructor(private readonly span: number, private readonly next: Stage) {}
+  reset(): void { this.seen = { min: Infinity, max: -Infinity, uncertain: false }; }
   push(row: Row): void {
     const t = asNumber(row._time);
     if (t !== undefined) {
@@ -81,6 +83,8 @@ export class Capture implements Stage {
   constructor(private readonly copy?: (row: Row) => Row) {}
   push(row: Row): void { this.rows.push(this.copy ? this.copy(row) : row); }
   end(): void {}
+  /** A new list: the one end() returned stays with its caller. */
+  reset(): void { this.rows = []; }
 }
 
 /**

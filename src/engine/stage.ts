@@ -12,6 +12,12 @@ export interface Stage {
    * keep _time pass it on; a stats by _time first passes on its groups before `t` (see StatsStage.advance).
    */
   advance?(t: number): void;
+  /**
+   * After end(): forget what was taken, as a stage made afresh would have nothing, so that a scan thread runs
+   * the same stages over its next byte range (runner.ts). Stages that keep nothing between rows have none;
+   * the stateful stages a range's head may hold (Pipeline.reset) must have one.
+   */
+  reset?(): void;
 }
 
 export interface StageContext extends EvalContext {

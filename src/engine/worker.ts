@@ -4,13 +4,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { fileChunks, fileSource, type LogSource } from '../input/sources.js';
 import { TimeZone } from '../util/timezone.js';
-import { runJobs } from './runner.js';
+import { runJobs, type KeptSearches } from './runner.js';
 import type { WorkerFiles, WorkerInput, WorkerMessage } from './parallel.js';
 import type { RangeMessage } from './scan-thread.js';
 
 const input = workerData as WorkerInput;
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 const tz = TimeZone.resolve(input.tz);
+/** The searches' heads, made once and reset between byte ranges (RunOptions.keep). */
+const keep: KeptSearches = {};
 
 async function run(files: WorkerFiles): Promise<void> {
   // A byte range starts at a line (range-split.ts) and ends after one, or at the file's end.
@@ -22,7 +24,7 @@ async function run(files: WorkerFiles): Promise<void> {
   await runJobs(sources, input.jobs, {
     tz, now: input.now, ...(input.host !== undefined ? { host: input.host } : {}),
     ...(input.truncate !== undefined ? { truncate: input.truncate } : {}), warn: (message) => post({ kind: 'warn', message }),
-    ...(input.profile ? { profile: true } : {}), ...(input.head ? { head: true } : {}),
+    ...(input.profile ? { profile: true } : {}), ...(input.head ? { head: true, keep } : {}),
     onRows: (key, rows) => post({ kind: 'rows', key, rows }),
     onResult: (key, result, summary, cost) => post({ kind: 'result', key, result, input: summary, ...(cost ? { cost } : {}) }),
   });

@@ -26,6 +26,9 @@ export class GroupStore<G extends StoredGroup> {
   /** The number for the next group's `seq`. */
   nextSeq(): number { return this.made++; }
 
+  /** Numbers groups from 0 again (a stats that starts over: StatsStage.reset). */
+  restartSeq(): void { this.made = 0; }
+
   add(g: G): void {
     this.count++;
     if (this.timed) {

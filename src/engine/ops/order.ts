@@ -89,6 +89,15 @@ export class SortStage implements Stage {
     this.next.end();
   }
 
+  /** After end() (Stage.reset): nothing held, ties numbered from 0 again. */
+  reset(): void {
+    this.runs?.close();
+    this.runs = undefined;
+    this.runCount = 0;
+    this.held = [];
+    this.seq = 0;
+  }
+
   /** Merges the runs and what is held: the smallest head first, ties to the earlier row as the sort has them. */
   private endRuns(runs: RowSpool<Held>): void {
     this.held.sort(this.compare);

@@ -197,6 +197,20 @@ export class StatsStage implements Stage {
     this.lastGroup = undefined;
     this.next.end();
   }
+
+  /** After end() (Stage.reset): no groups, and the bins and warnings as before the first row. */
+  reset(): void {
+    this.groups.takeAll();
+    this.groups.restartSeq();
+    this.index?.clear();
+    this.lastGroup = undefined;
+    this.lastValues.length = 0;
+    this.placing = [];
+    this.maxTime = -Infinity;
+    this.nextFlushAt = Infinity;
+    this.flushedBefore = -Infinity;
+    this.warnedLate = false;
+  }
 }
 
 /** Adds one row to a group's accumulators: fn(field), fn(eval(expr)) (true counts as 1) or bare count. */
