@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../detections/loader.js';
@@ -98,4 +98,24 @@ test('scan --state, risk, findings and incidents lifecycles, drilldown', () => {
   assert.match(cli(['risk']).err, /risk needs --state DIR/);
   assert.match(cli(['findings', 'archive', '1', '--state', S]).err, /unknown findings action "archive"/);
   assert.match(cli(['risk', '--state', join(S, 'nope')]).err, /no findings stored here/);
+});
+
+test('scan: a row without _time is dated by the end of the data in the output and by --now in the ledger', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'risk-'));
+  const log = join(dir, 'server.log');
+  writeFileSync(log, [
+    'time=2025-06-01T10:00:00.000Z level=WARN source=server.go:100 msg="dial tcp: lookup registry.ollama.ai: no such host"',
+    'time=2025-06-01T10:05:00.000Z level=WARN source=server.go:100 msg="connection refused"',
+    '[GIN] 2025/06/01 - 10:06:40 | 200 |      1.2ms |       127.0.0.1 | GET      "/api/tags"',
+  ].join('\n') + '\n');
+  const S = join(dir, 'state');
+  // Its stats is by host alone: the row has no _time.
+  const r = cli(['scan', log, '--only', 'Ollama Abnormal Network Connectivity', '--host', 'gpu1', '--now', '2026-01-01T00:00:00Z', '--format', 'json', '--state', S]);
+  assert.equal(r.code, 1, r.err);
+  const events = JSON.parse(r.out) as Array<{ _time: number; risk_object: string }>;
+  // A row for each warning (Splunk's second stats is by the multivalue list of them).
+  assert.deepEqual(events.map((e) => [e.risk_object, e._time]), [['gpu1', Date.UTC(2025, 5, 1, 10, 6, 40) / 1000], ['gpu1', Date.UTC(2025, 5, 1, 10, 6, 40) / 1000]]);
+  const timeline = JSON.parse(cli(['risk', '--state', S, '--object', 'gpu1', '--format', 'json']).out) as Array<{ _time: number }>;
+  // The two rows are one finding (the same detection, time and risk object): one risk event in the ledger.
+  assert.deepEqual(timeline.map((e) => e._time), [Date.UTC(2026, 0, 1) / 1000]);
 });

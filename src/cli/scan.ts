@@ -10,6 +10,7 @@ import { statSync } from 'node:fs';
 import { trimHeap } from '../util/heap-trim.js';
 import { availableParallelism } from 'node:os';
 import { riskEventsFor, type RiskEvent } from '../risk/risk-events.js';
+import { asNumber } from '../engine/value.js';
 import { renderFindingsTable, RiskEventWriter } from '../outputs/rows.js';
 import { strftime } from '../util/timeformat.js';
 import { terminalSafe } from '../outputs/sanitize.js';
@@ -158,8 +159,11 @@ export async function runScan(values: ScanValues, positionals: string[], io: Io,
     // A few hundred rows at a time: one detection can have tens of thousands, each with its risk events.
     for (let i = 0; i < result.rows.length || i === 0; i += RECORD_CHUNK) {
       const rows = result.rows.slice(i, i + RECORD_CHUNK);
-      onEvents?.(d, rows.flatMap((row) => riskEventsFor(d, row, fallback)));
-      rec.record(d, rows);
+      const built = rows.map((row) => riskEventsFor(d, row, fallback));
+      onEvents?.(d, built.flat());
+      // The ledger dates a row without _time by the scan's `now`, not by the end of the data: only the
+      // events of rows with a _time are the ledger's too.
+      rec.record(d, rows, built.map((events, k) => (asNumber(rows[k]!._time) !== undefined ? events : undefined)));
       trimHeap();
     }
   };

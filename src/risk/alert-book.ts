@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import type { Detection } from '../detections/types.js';
 import { riskEventsFor, type RiskEvent } from './risk-events.js';
-import { renderMessage } from './message.js';
 import { asNumber, scalarToString, valuesOf, type Row } from '../engine/value.js';
 import type { RiskStore } from './store.js';
 import type Database from 'better-sqlite3';
@@ -66,20 +65,23 @@ export class AlertBook {
 
   /**
    * Records the rows of one evaluation at wall time `now` over the search window `window` (for drilldowns);
-   * then applies the incident rules to the new risk events. Returns the records sent.
+   * then applies the incident rules to the new risk events. Returns the records sent. `built[i]`, when given,
+   * are row i's risk events already built by the caller, as riskEventsFor builds them here.
    */
-  record(d: Detection, rows: Row[], now: number, window?: [number, number]): OutputRecord[] {
+  record(d: Detection, rows: Row[], now: number, window?: [number, number], built?: ReadonlyArray<RiskEvent[] | undefined>): OutputRecord[] {
     const sent: OutputRecord[] = [];
     const fresh: number[] = [];
     const db = this.store.db;
     const tactics = JSON.stringify(tacticsFor(d.tags.mitre_attack_id));
     const sources = JSON.stringify(this.opts.sources ?? []);
-    for (const row of rows) {
+    for (let k = 0; k < rows.length; k++) {
+      const row = rows[k]!;
       const ident = identityOf(d, row);
       const rowText = JSON.stringify(row);
-      const message = d.rba ? renderMessage(d.rba.message, row) : `${d.name} matched`;
       const time = asNumber(row._time) ?? now;
-      const events = riskEventsFor(d, row, time);
+      const events = built?.[k] ?? riskEventsFor(d, row, time);
+      // Every event of a row carries the row's message (riskEventsFor makes at least one).
+      const message = events[0]!.risk_message;
       const score = events.reduce((m, e) => Math.max(m, e.risk_score), 0);
       const old = this.store.finding(ident);
       let rec: AlertRecord | undefined;

@@ -4,6 +4,7 @@
 import type { Detection } from '../detections/types.js';
 import type { Row } from '../engine/value.js';
 import { AlertBook } from './alert-book.js';
+import type { RiskEvent } from './risk-events.js';
 import type { IncidentChange, IncidentConfig } from './incidents.js';
 import { IncidentEngine } from './incident-engine.js';
 import type { RiskStore } from './store.js';
@@ -30,8 +31,9 @@ export class ScanRecorder {
     this.book = new AlertBook(store, (a) => { if (a.type === 'alert') this.findings++; }, { throttle: false, sources: o.sources });
   }
 
-  record(d: Detection, rows: Row[]): void {
-    this.store.db.transaction(() => this.book.record(d, rows, this.o.now, this.o.window))();
+  /** `built`: the rows' risk events when the caller has built them already (AlertBook.record). */
+  record(d: Detection, rows: Row[], built?: ReadonlyArray<RiskEvent[] | undefined>): void {
+    this.store.db.transaction(() => this.book.record(d, rows, this.o.now, this.o.window, built))();
   }
 
   /** The incident rules over the new risk events, in event-time order: the incidents raised or updated. */
