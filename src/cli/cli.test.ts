@@ -1,7 +1,7 @@
 // End to end: the CLI over real files, as a user runs it, and the two seed detections with exact rows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -226,4 +226,17 @@ test('scan --profile lists every detection once, slowest first, with the events 
   assert.equal(outputs[0], outputs[1]);
   // Without the flag there is no profile.
   assert.doesNotMatch(cli(['scan', SAMPLE, '--tz', 'UTC', '--format', 'ndjson']).err, /detection time/);
+});
+
+test('a reader that closes the pipe early (scan | head) stops the command quietly, with status 141', async () => {
+  const lines: string[] = [];
+  for (let i = 0; i < 20000; i++) lines.push(ginLine(T + i * 1000, 200, 1_200_000, '10.0.0.7', 'GET', `/api/tags?n=${i}`));
+  const log = tmp('server.log', lines.join('\n') + '\n');
+  const child = spawn(process.execPath, [BIN, 'search', '`ollama_server` | table _raw', log, '--tz', 'UTC', '--format', 'csv']);
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  child.stdout.once('data', () => child.stdout.destroy());
+  const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+  assert.equal(code, 141, err);
+  assert.doesNotMatch(err, /EPIPE|Error|at /);
 });

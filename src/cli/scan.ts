@@ -52,7 +52,8 @@ Options:
   -h, --help         this help
 
 The table ends with the risk incidents the findings add up to; "incidents --format json FILE" gives them
-as data. Exit status: 0 no findings, 1 findings, 2 usage or input error.
+as data. Exit status: 0 no findings, 1 findings, 2 usage or input error, 141 the reader of the output
+closed it (scan … | head).
 `;
 
 export async function scanCommand(args: string[], io: Io): Promise<number> {
