@@ -17,12 +17,12 @@ const sorted = (s: FieldSet | undefined) => (s === ALL || s === undefined ? s : 
 
 test('needed fields are worked out backwards from table and stats', () => {
   const n = neededFields(plan('search line_type=gin | eval lat=response_time_ms/1000, slow=if(lat>5, 1, 0) | bin _time span=5m | stats count, sum(slow) as slow by _time, src | table _time, src, count').operators);
-  assert.deepEqual(sorted(n[4]), ['_raw', '_time', 'count', 'src']); // table
-  assert.deepEqual(sorted(n[3]), ['_raw', '_time', 'slow', 'src']); // stats
-  assert.deepEqual(sorted(n[2]), ['_raw', '_time', 'slow', 'src']); // bin
+  assert.deepEqual(sorted(n[4]), ['_time', 'count', 'src']); // table
+  assert.deepEqual(sorted(n[3]), ['_time', 'slow', 'src']); // stats
+  assert.deepEqual(sorted(n[2]), ['_time', 'slow', 'src']); // bin
   // eval: slow and lat are made here; lat is read by a later assignment of the same eval, so only its input is needed.
-  assert.deepEqual(sorted(n[1]), ['_raw', '_time', 'response_time_ms', 'src']);
-  assert.deepEqual(sorted(n[0]), ['_raw', '_time', 'line_type', 'response_time_ms', 'src']);
+  assert.deepEqual(sorted(n[1]), ['_time', 'response_time_ms', 'src']);
+  assert.deepEqual(sorted(n[0]), ['_time', 'line_type', 'response_time_ms', 'src']);
 });
 
 test('anything may be needed when the results keep every field, or a name is a wildcard or a bare term', () => {
@@ -38,7 +38,24 @@ test('anything may be needed when the results keep every field, or a name is a w
 
 test('rex, bin, rename, transaction, dedup and sort keep what they read and what they may leave alone', () => {
   const n = neededFields(plan('search a=1 | rex field=msg "id=(?<id>\\d+)" | rename host as box | dedup id sortby -n | sort - when | transaction box startswith=eval(k="a") | table id, box').operators);
-  assert.deepEqual(sorted(n[1]), ['_raw', '_time', 'box', 'host', 'id', 'k', 'msg', 'n', 'when']);
+  assert.deepEqual(sorted(n[1]), ['_time', 'box', 'host', 'id', 'k', 'msg', 'n', 'when']);
+  // A transaction joins its events' _raw: needed only when something after it reads or keeps _raw.
+  const kept = neededFields(plan('search a=1 | transaction src | fields src, eventcount').operators);
+  assert.deepEqual(sorted(kept[1]), ['_raw', '_time', 'eventcount', 'src']);
+  const read = neededFields(plan('search a=1 | transaction src | where match(_raw, "x") | table src').operators);
+  assert.deepEqual(sorted(read[1]), ['_raw', '_time', 'src']);
+});
+
+test('a transaction whose joined _raw nothing reads gives the same rows from events without it', () => {
+  const events: Row[] = Array.from({ length: 40 }, (_, i) => ({ _time: 1000 + i * 30, _raw: `line ${i}`, src: `10.0.0.${i % 3}`, uri_path: i % 4 === 0 ? '/api/version' : '/api/pull', host: 'h' }));
+  const spl = 'search host=h | transaction src maxspan=5m startswith=eval(uri_path="/api/version") endswith=eval(uri_path="/api/pull") | table _time, host, src, duration, eventcount, uri_path';
+  const n = neededFields(plan(spl).operators);
+  assert.ok(n[1] !== ALL && !n[1]!.has('_raw'));
+  const copy = rowCopier(n[1]!);
+  const whole = runPlan(plan(spl), events, { tz, now: NOW, warn: () => {} });
+  const projected = runPlan(plan(spl), events.map(copy), { tz, now: NOW, warn: () => {} });
+  assert.ok(whole.length > 0);
+  assert.deepEqual(projected, whole);
 });
 
 test('the copy holds the needed fields only, the shared event is untouched, and results do not change', () => {

@@ -9,8 +9,14 @@ import type { Operator } from './plan.js';
 export type FieldSet = ReadonlySet<string> | typeof ALL;
 export const ALL = 'all' as const;
 
-/** Fields every stage may use implicitly: event time (bins, earliest/latest, stats time order) and _raw. */
-const ALWAYS = ['_time', '_raw'];
+/**
+ * Fields every stage may use implicitly: event time (bins, earliest/latest, stats time order). _raw is read
+ * where a stage names it (rex's default field, an expression) or looks for terms (any field then), and kept
+ * by `fields` (Splunk's keeps _time and _raw unless they are removed): not by a transaction whose joined
+ * _raw nothing reads, so Splunk's Exploit Chain and Spoofed Loopback searches, which hand every event they
+ * keep to the main thread (range-split.ts), no longer carry each line's text there.
+ */
+const ALWAYS = ['_time'];
 
 /** needed[i]: the fields of operator i's input that can change the plan's results. */
 export function neededFields(operators: readonly Operator[]): FieldSet[] {
@@ -50,7 +56,7 @@ function before(op: Operator, after: FieldSet): FieldSet {
     case 'fields':
       if (op.remove) return after;
       if (op.fields.some((f) => f.includes('*'))) return ALL;
-      return withAlways(new Set(op.fields));
+      return withAlways(new Set([...op.fields, '_raw']));
     case 'stats': return withAlways(new Set([...op.by, ...aggReads(op.aggs)]));
     case 'eventstats': case 'streamstats': return withReads(after, [...op.by, ...aggReads(op.aggs)]);
     case 'transaction': {
