@@ -155,7 +155,8 @@ export function loadMacros(paths: string[], table = new MacroTable()): MacroTabl
           if (!x || typeof x.name !== 'string' || !/^[A-Za-z0-9_.:-]+$/.test(x.name)) throw new ContentError(`${y.where([...base, 'name'])}: a macro needs a name of letters, digits, _ . : -`);
           if (typeof x.definition !== 'string') throw new ContentError(`${y.where([...base, 'definition'])}: macro "${x.name}" needs a definition`);
           const args = Array.isArray(x.arguments) ? x.arguments.map(String) : typeof x.args === 'string' ? x.args.split(',').map((s) => s.trim()).filter(Boolean) : [];
-          table.set({ name: x.name, args, definition: x.definition, origin: y.where([...base]) });
+          // Where it was defined, worked out only if asked for (a position needs the file parsed: yaml-source.ts).
+          table.set({ name: x.name, args, definition: x.definition, get origin() { return y.where([...base]); } });
         });
       }
     }

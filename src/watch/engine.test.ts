@@ -26,7 +26,7 @@ function detection(extra: Record<string, unknown> = {}): Detection {
     rba: { message: '$src$ sent $count$', risk_objects: [{ field: 'src', type: 'system', score: 50 }], threat_objects: [] },
     ...extra,
   };
-  return parseDetection({ file: 'test.yml', doc: undefined as never, data, where: () => 'test.yml' });
+  return parseDetection({ file: 'test.yml', data, where: () => 'test.yml' });
 }
 function setup(d: Detection, realtime: boolean, dir = mkdtempSync(join(tmpdir(), 'watch-'))) {
   const macros = new MacroTable();
