@@ -123,7 +123,8 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   let dispatch: FieldDispatch;
   let active: Active[];
   if (keep?.active && keep.dispatch && keep.jobs === jobs) {
-    ({ active, dispatch } = { active: keep.active, dispatch: keep.dispatch });
+    active = keep.active;
+    dispatch = keep.dispatch;
     for (const a of active) a.cost = { ms: 0, events: 0 };
     // Taken until this run ends well: a run that throws (a read error) leaves its stages half full.
     keep.active = undefined;
