@@ -6,12 +6,12 @@ import type { SearchExpr } from '../spl/ast.js';
 import type { Row } from './value.js';
 
 const span = { start: 0, end: 0 };
-const path = (value: string) => ({ field: 'uri_path', test: compileSearch({ kind: 'compare', field: 'uri_path', op: '=', value, span } as SearchExpr) });
+const path = (value: string) => [{ field: 'uri_path', test: compileSearch({ kind: 'compare', field: 'uri_path', op: '=', value, span } as SearchExpr) }];
 
 test('field dispatch: one bit per search, set for the values its condition passes, fields apart', () => {
   const d = new FieldDispatch();
   const chat = d.add(path('/api/chat'));
-  const outside = d.add({ field: 'src', test: (r: Row) => r.src !== '10.0.0.1' });
+  const outside = d.add([{ field: 'src', test: (r: Row) => r.src !== '10.0.0.1' }]);
   const blobs = d.add(path('/api/blobs/*'));
   assert.deepEqual([chat, outside, blobs], [1, 2, 4]);
   const ev = (uri_path: unknown, src: unknown) => ({ uri_path, src }) as Row;
@@ -32,10 +32,28 @@ test('field dispatch: one bit per search, set for the values its condition passe
 
 test('field dispatch: a condition that throws lets the event through; past 31 searches a search gets no bit', () => {
   const d = new FieldDispatch();
-  const bad = d.add({ field: 'src', test: () => { throw new Error('boom'); } });
+  const bad = d.add([{ field: 'src', test: () => { throw new Error('boom'); } }]);
   assert.equal(d.maskOf({ src: 'x' }), bad);
   const bits = Array.from({ length: 32 }, (_, i) => d.add(path(`/p${i}`)));
   assert.equal(bits[29], 1 << 30);
   assert.deepEqual(bits.slice(30), [0, 0]);
   assert.equal(d.maskOf({ uri_path: '/p29', src: 'x' }), (1 << 30) | bad);
+});
+
+test('field dispatch: alternatives on several fields, and conditions apart for plain gin lines', () => {
+  const d = new FieldDispatch();
+  // status=403 OR http_method=OPTIONS: either field's test sets the bit.
+  const refused = d.add([
+    { field: 'status', test: (r: Row) => r.status === 403 },
+    { field: 'http_method', test: (r: Row) => r.http_method === 'OPTIONS' },
+  ]);
+  // A search with a condition only for plain gin lines takes every other gin event.
+  const word = d.add(undefined, [{ field: 'url', test: (r: Row) => String(r.url).includes('panic') }]);
+  assert.equal(d.add(undefined, undefined), 0, 'no condition, no bit');
+  const ev = (status: number, http_method: string, url: string) => ({ status, http_method, url }) as Row;
+  assert.equal(d.maskOf(ev(200, 'GET', '/')), word, 'a gin event that is not a plain line goes to the search without a condition for it');
+  assert.equal(d.maskOf(ev(200, 'GET', '/'), true), 0);
+  assert.equal(d.maskOf(ev(403, 'GET', '/'), true), refused);
+  assert.equal(d.maskOf(ev(200, 'OPTIONS', '/panic'), true), refused | word);
+  assert.equal(d.maskOf(ev(200, 'OPTIONS', '/panic')), refused | word);
 });

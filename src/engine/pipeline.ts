@@ -5,13 +5,13 @@ import { SplError } from '../spl/errors.js';
 import { compileSplRegex, narrowCaptures, toJsReplacement } from '../spl/regex.js';
 import { STATS_FUNCTIONS } from '../spl/stats-functions.js';
 import { compileExpr, memoField, type Compiled } from './eval-compiler.js';
-import { compileSearch } from './search-match.js';
+import { compileSearch, hasSpanTerm, type RawSpans } from './search-match.js';
 import { rowCopier, scratchCopier, type RowCopy, type Stage, type StageContext, type StreamFacts } from './stage.js';
 import { ALL, exprReads, neededFields, type FieldSet } from '../plan/needed-fields.js';
 import { withoutDeadRex } from './prune.js';
 import { withEvalsFused } from './fuse.js';
-import { fieldCondition, residualForShape, type EventShape, type Residual } from './search-gate.js';
-import type { DispatchCondition } from './field-dispatch.js';
+import { fieldAlternatives, residualForShape, type EventShape, type Residual } from './search-gate.js';
+import type { DispatchAlternatives } from './field-dispatch.js';
 import { asNumber, type Row } from './value.js';
 import { FilterStage } from './ops/filter.js';
 import { EvalStage } from './ops/eval.js';
@@ -23,7 +23,7 @@ import { SortStage, HeadStage, DedupStage, RUN_ROWS } from './ops/order.js';
 import { EventstatsStage } from './ops/eventstats.js';
 import { StreamstatsStage } from './ops/streamstats.js';
 import { TransactionStage } from './ops/transaction.js';
-import type { Expr, StatsAgg, TxnFilter } from '../spl/ast.js';
+import type { Expr, SearchExpr, StatsAgg, TxnFilter } from '../spl/ast.js';
 import { truthy, type EvalValue } from '../spl/eval-functions.js';
 import { generated } from './generated-code.js';
 import { BinWatch, Capture, splitPoint, type BinSeen, type SplitPoint } from './split.js';
@@ -134,17 +134,15 @@ export class Pipeline {
   }
 
   /**
-   * A test on one field that every event of this shape must pass to get past the search's first tests, for
-   * FieldDispatch: the reduced leading search's condition on uri_path, src or status, else the first tests
-   * of a `where` right after it when they read one field and do real work (memoField:
+   * Tests on single fields, one of which every event of this shape must pass to get past the search's first
+   * tests, for FieldDispatch: the reduced leading search's condition on uri_path, src, status or http_method,
+   * or its alternatives on several (a term in a plain gin line's fields among them: fieldAlternatives); else
+   * the first tests of a `where` right after it when they read one field and do real work (memoField:
    * `ollama_external_src(src)`). Undefined when there is none.
    */
-  dispatchCondition(shape: EventShape): DispatchCondition | undefined {
-    const residual = this.residualFor(shape);
-    for (const field of DISPATCH_FIELDS) {
-      const c = fieldCondition(residual, field);
-      if (c) return { field, test: compileSearch(c) };
-    }
+  dispatchCondition(shape: EventShape): DispatchAlternatives | undefined {
+    const alternatives = fieldAlternatives(this.residualFor(shape), DISPATCH_FIELDS, shape.rawSpans);
+    if (alternatives) return alternatives;
     // The where's first tests, as many as read the one field: the where evaluates a test only when those
     // before it are true, so an event they fail is one the where drops without evaluating anything else
     // (nothing else that could raise an error).
@@ -152,7 +150,7 @@ export class Pipeline {
     for (let k = tests.length; k >= 1; k--) {
       const prefix = tests.slice(0, k).reduce((l, r): Expr => ({ kind: 'binary', op: 'AND', left: l, right: r, span: { start: l.span.start, end: r.span.end } }));
       const field = memoField(prefix);
-      if (field !== undefined) return { field, test: whereTest(prefix, this.ctx) };
+      if (field !== undefined) return [{ field, test: whereTest(prefix, this.ctx) }];
     }
     return undefined;
   }
@@ -171,7 +169,18 @@ export class Pipeline {
     if (residual === false) return undefined;
     const after = this.afterSearch;
     if (!after) return (e) => this.push(e);
-    const stage = residual === true ? after : new FilterStage(compileSearch(residual), after);
+    // Shapes whose residual is compiled alike (no term a shape's rawSpans changes) share one entry.
+    const spans = shape.rawSpans !== undefined && typeof residual !== 'boolean' && hasSpanTerm(residual, shape.rawSpans) ? shape.rawSpans : undefined;
+    const key = JSON.stringify([residual, spans ?? null]);
+    let entry = this.shapeEntries.get(key);
+    if (!entry) this.shapeEntries.set(key, (entry = this.makeEntry(residual, after, spans)));
+    return entry;
+  }
+
+  private readonly shapeEntries = new Map<string, (event: Row) => void>();
+
+  private makeEntry(residual: SearchExpr | true, after: Stage, spans: RawSpans | undefined): (event: Row) => void {
+    const stage = residual === true ? after : new FilterStage(compileSearch(residual, spans), after);
     // Generated per search, as filter.ts explains: its call of the stage after it is a site of its own.
     return generated<(earliest: number, latest: number, stage: Stage) => (event: Row) => void>(['earliest', 'latest', 'stage'], `
       return (event) => {
@@ -306,8 +315,8 @@ function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx
   }
 }
 
-/** Fields a search's own condition is looked for on, the most telling first (a path names the route). */
-const DISPATCH_FIELDS = ['uri_path', 'src', 'status'];
+/** Fields a search's own condition is looked for on, the most telling first (a path names the route; most requests are POST). */
+const DISPATCH_FIELDS = ['uri_path', 'src', 'status', 'http_method'];
 
 /** The items of an expression's top-level ANDs: each must be true for the whole to be. */
 function conjuncts(e: Expr): Expr[] {

@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { readLineBytes, DEFAULT_TRUNCATE } from '../input/lines.js';
 import type { LogSource } from '../input/sources.js';
-import { GIN_EVENT_SHAPE, LineParser } from '../parse/line-parser.js';
+import { GIN_EVENT_SHAPE, LineParser, PLAIN_GIN_SHAPE } from '../parse/line-parser.js';
 import type { LogicalPlan } from '../plan/plan.js';
 import { SplError } from '../spl/errors.js';
 import { explainRuntimeError } from '../spl/compile.js';
@@ -58,6 +58,8 @@ interface Active {
   pipeline: Pipeline | undefined;
   failed: boolean;
   gin: ((event: Row) => void) | undefined;
+  /** Its entry for plain gin lines (PLAIN_GIN_SHAPE): `gin` itself unless a term can be looked for in fields. */
+  plain: ((event: Row) => void) | undefined;
   /** Its bit in the FieldDispatch, or 0 when it takes every gin event. */
   bit: number;
   cost: JobCost;
@@ -136,9 +138,9 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
       const out = onRows ? rowChunks((rows) => onRows(job.key, rows)) : undefined;
       const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) }, ...(opts.head ? { head: true } : {}), ...(out ? { onRow: out.push } : {}) });
       const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
-      const condition = gin && pipeline.dispatchCondition(GIN_EVENT_SHAPE);
-      const bit = condition ? dispatch.add(condition) : 0;
-      return { job, pipeline, failed: false, gin, bit, cost: { ms: 0, events: 0 }, out };
+      const plain = gin && pipeline.entryFor(PLAIN_GIN_SHAPE);
+      const bit = gin ? dispatch.add(pipeline.dispatchCondition(GIN_EVENT_SHAPE), pipeline.dispatchCondition(PLAIN_GIN_SHAPE)) : 0;
+      return { job, pipeline, failed: false, gin, plain, bit, cost: { ms: 0, events: 0 }, out };
     }));
   }
   const profile = opts.profile === true;
@@ -154,9 +156,11 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   // Events go to the searches a batch at a time, each search taking the whole batch before the next: one
   // search's code and state stay in the CPU's caches, instead of all of them taking turns on every event.
   // Searches that cannot match a gin line take only the batch's other events; the others take gin events
-  // through an entry that skips the tests every gin line passes (see search-gate.ts).
+  // through an entry that skips the tests every gin line passes (see search-gate.ts), and plain gin lines
+  // through one that looks for terms in their fields (PLAIN_GIN_SHAPE).
   let batch: Row[] = [];
   let notGin: Row[] = [];
+  /** Per event of the batch: 0 not gin, 1 gin, 2 a plain gin line. */
   const isGin = new Uint8Array(BATCH);
   // For each gin event, the searches its path or client can interest (FieldDispatch): a search with a bit takes only those.
   const wants = new Int32Array(BATCH);
@@ -169,16 +173,19 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
       try {
         if (a.gin === undefined) for (let i = 0; i < events.length; i++) p.push(events[i]!);
         else {
-          const gin = a.gin, bit = a.bit;
+          const gin = a.gin, plain = a.plain!, bit = a.bit;
           if (bit === 0) {
             for (let i = 0; i < events.length; i++) {
-              if (isGin[i] === 1) gin(events[i]!);
+              const k = isGin[i];
+              if (k === 2) plain(events[i]!);
+              else if (k === 1) gin(events[i]!);
               else p.push(events[i]!);
             }
           } else {
             for (let i = 0; i < events.length; i++) {
-              if (isGin[i] === 0) p.push(events[i]!);
-              else if ((wants[i]! & bit) !== 0) gin(events[i]!);
+              const k = isGin[i];
+              if (k === 0) p.push(events[i]!);
+              else if ((wants[i]! & bit) !== 0) (k === 2 ? plain : gin)(events[i]!);
             }
           }
         }
@@ -199,8 +206,8 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
       if (first === undefined || t < first) first = t;
       if (last === undefined || t > last) last = t;
       if (ev.line_type === 'gin') {
-        isGin[batch.length] = 1;
-        if (dispatch.size > 0) wants[batch.length] = dispatch.maskOf(ev);
+        isGin[batch.length] = parser.plainGin ? 2 : 1;
+        if (dispatch.size > 0) wants[batch.length] = dispatch.maskOf(ev, parser.plainGin);
       }
       else if (gate) notGin.push(ev);
       batch.push(ev);

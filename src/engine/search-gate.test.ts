@@ -164,8 +164,9 @@ test('a condition on one field implied by a reduced search: every event the sear
 
 test('the condition a search is dispatched on: its test on a path, client or status, else the costly first test of the where after it', () => {
   const cond = (spl: string) => {
-    const c = new Pipeline(plan(spl), { ctx: { tz, now: 0, warn: () => {} } }).dispatchCondition(GIN_EVENT_SHAPE);
-    return c && { field: c.field, passes: ['/api/chat', '10.1.2.3', '127.0.0.1'].filter((v) => c.test({ [c.field]: v })) };
+    const alts = new Pipeline(plan(spl), { ctx: { tz, now: 0, warn: () => {} } }).dispatchCondition(GIN_EVENT_SHAPE);
+    const one = (c: { field: string; test: (r: Row) => boolean }) => ({ field: c.field, passes: ['/api/chat', '10.1.2.3', '127.0.0.1'].filter((v) => c.test({ [c.field]: v })) });
+    return alts && (alts.length === 1 ? one(alts[0]!) : alts.map(one));
   };
   assert.deepEqual(cond('uri_path="/api/chat" | where cidrmatch("10.0.0.0/8", src)'), { field: 'uri_path', passes: ['/api/chat'] });
   assert.deepEqual(cond('line_type=gin | where cidrmatch("10.0.0.0/8", src) AND status=200'), { field: 'src', passes: ['10.1.2.3'] });
@@ -174,8 +175,12 @@ test('the condition a search is dispatched on: its test on a path, client or sta
   assert.deepEqual(cond('line_type=gin | where isnotnull(src) AND NOT cidrmatch("10.0.0.0/8", src) AND status=200'),
     { field: 'src', passes: ['/api/chat', '127.0.0.1'] }, 'the first tests that read the one field, together');
   assert.equal(cond('line_type=gin | where status=200'), undefined, 'a cheap test in a where is left to the search');
-  assert.deepEqual(cond('status=503 OR status=500 | where cidrmatch("10.0.0.0/8", src)')?.field, 'status');
+  assert.deepEqual((cond('status=503 OR status=500 | where cidrmatch("10.0.0.0/8", src)') as { field: string }).field, 'status');
   assert.deepEqual(cond('src="127.0.0.1" OR src="::1"'), { field: 'src', passes: ['127.0.0.1'] });
-  assert.equal(cond('line_type=gin | where cidrmatch("10.0.0.0/8", src) OR status=200'), undefined, 'an OR implies no test on one field');
+  assert.equal(cond('line_type=gin | where cidrmatch("10.0.0.0/8", src) OR status=200'), undefined, 'an OR in a where implies no test on one field');
+  assert.deepEqual(cond('uri_path="/api/chat" OR src="10.1.2.3"'), [{ field: 'uri_path', passes: ['/api/chat'] }, { field: 'src', passes: ['10.1.2.3'] }],
+    'an OR of tests on different fields: alternatives, one of which an event must pass');
+  assert.equal(cond('uri_path="/api/chat" OR "panic"'), undefined, 'a term may be anywhere in a gin line that is not plain');
+  assert.equal(cond('uri_path="/api/chat" OR response_time_ms>5'), undefined, 'a field nothing is dispatched on');
   assert.equal(cond('line_type=gin | eval x=1 | where cidrmatch("10.0.0.0/8", src)'), undefined, 'only a where right after the search');
 });

@@ -6,7 +6,7 @@
 import type { SearchExpr } from '../spl/ast.js';
 import type { LogicalPlan } from '../plan/plan.js';
 import type { Row } from './value.js';
-import { compileSearch, compileTerm } from './search-match.js';
+import { compileSearch, compileTerm, spanTerm, termsInValue, type Predicate, type RawSpans } from './search-match.js';
 
 export interface EventShape {
   /** Every field such an event can have. */
@@ -15,6 +15,8 @@ export interface EventShape {
   constants: Readonly<Record<string, string>>;
   /** Text that every such event's _raw contains, as written (matching ignores case). */
   rawContains?: string;
+  /** How every such event's _raw is made, when it is known: terms may be looked for in fields (search-match.ts). */
+  rawSpans?: RawSpans;
 }
 
 /** What is left of a search for one shape: true (every event passes), false (none does), or the tests left. */
@@ -100,4 +102,45 @@ function onlyField(e: SearchExpr, field: string): boolean {
     case 'not': return onlyField(e.item, field);
     case 'and': case 'or': return e.items.every((x) => onlyField(x, field));
   }
+}
+
+/**
+ * Tests on single fields, one of which every event passing `r` passes (undefined when there is none), for
+ * FieldDispatch: a test on one of `fields` (fieldCondition, in their order); else, with `spans`, a term
+ * looked for in the span fields, as one test per span field (spanTerm); the alternatives of every item of an
+ * OR, or those of an AND's first item that has any. An event that passes none of them cannot pass `r`.
+ */
+export function fieldAlternatives(r: Residual, fields: readonly string[], spans?: RawSpans): Array<{ field: string; test: Predicate }> | undefined {
+  if (typeof r === 'boolean') return undefined;
+  for (const field of fields) {
+    const c = fieldCondition(r, field);
+    if (c) return [{ field, test: compileSearch(c) }];
+  }
+  const inSpans = (x: SearchExpr): x is Extract<SearchExpr, { kind: 'term' }> => spans !== undefined && x.kind === 'term' && spanTerm(x.text, spans);
+  if (inSpans(r)) return termAlternatives([r.text], spans!);
+  if (r.kind === 'or') {
+    // The OR's span terms as one test per span field (a keyword list is one scan of each value).
+    const terms = r.items.filter(inSpans).map((t) => t.text);
+    const out = terms.length > 0 ? termAlternatives(terms, spans!) : [];
+    for (const x of r.items) {
+      if (inSpans(x)) continue;
+      const alts = fieldAlternatives(x, fields, spans);
+      if (!alts) return undefined;
+      out.push(...alts);
+    }
+    return out;
+  }
+  if (r.kind === 'and') {
+    for (const x of r.items) {
+      const alts = fieldAlternatives(x, fields, spans);
+      if (alts) return alts;
+    }
+  }
+  return undefined;
+}
+
+/** One test per span field: does its value hold any of the terms (a value that is not a string may)? */
+function termAlternatives(texts: string[], spans: RawSpans): Array<{ field: string; test: Predicate }> {
+  const holds = termsInValue(texts);
+  return spans.fields.map((field) => ({ field, test: (row: Row) => { const v = row[field]; return typeof v !== 'string' || holds(v); } }));
 }

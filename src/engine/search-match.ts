@@ -204,62 +204,151 @@ function compareRange(field: string, op: '<' | '<=' | '>' | '>=', value: string)
 }
 
 /**
+ * How the _raw of a kind of event is made (an EventShape's rawSpans, search-gate.ts): `separators` cut it into
+ * spans; some hold only `fixedChars`, each of the others one of `fields`' values with spaces around it.
+ */
+export interface RawSpans {
+  readonly separators: string;
+  readonly fixedChars: string;
+  readonly fields: readonly string[];
+}
+
+/**
+ * Whether a term can be looked for in the span fields' values instead of in _raw: it has no wildcard and no
+ * separator (so a match lies within one span), a character that no fixed span holds (so that span is a
+ * field's), and no space at either end (so the match, in a span of spaces and one value, lies within the
+ * value). Token boundaries agree: a span's ends are a separator or a space, both breakers, and a value's own
+ * ends count as boundaries. Lower-casing agrees for the ASCII values such events have.
+ */
+export function spanTerm(text: string, spans: RawSpans): boolean {
+  const t = text.toLowerCase();
+  if (t === '' || t.includes('*') || t.charCodeAt(0) === 32 || t.charCodeAt(t.length - 1) === 32) return false;
+  let outside = false;
+  for (const c of t) {
+    if (spans.separators.includes(c)) return false;
+    if (!spans.fixedChars.includes(c)) outside = true;
+  }
+  return outside;
+}
+
+/** Whether the expression holds a term that spanTerm lets be looked for in the span fields. */
+export function hasSpanTerm(e: SearchExpr, spans: RawSpans): boolean {
+  switch (e.kind) {
+    case 'term': return spanTerm(e.text, spans);
+    case 'compare': case 'in': return false;
+    case 'and': case 'or': return e.items.some((x) => hasSpanTerm(x, spans));
+    case 'not': return hasSpanTerm(e.item, spans);
+  }
+}
+
+/** A test of whether a value, lower-cased, holds any of these plain terms at token boundaries. */
+export function termsInValue(texts: string[]): (value: string) => boolean {
+  const scan = texts.length === 1 ? compileTerm(texts[0]!) : anyTermScan(texts);
+  return (value) => scan(value.toLowerCase());
+}
+
+/** Distinct values whose answer a span test keeps per field (an attacker can make every path new). */
+const SPAN_MEMO_VALUES = 4096;
+
+/**
+ * Terms looked for in the span fields (spanTerm): the event matches when a field's value `holds` one
+ * (termsInValue). Each value's answer is kept: logs repeat a few hundred clients and paths, so
+ * the line is neither lower-cased nor scanned. A value that is not one string goes to `whole`.
+ */
+function spanTermPredicate(holds: (value: string) => boolean, spans: RawSpans, whole: Predicate): Predicate {
+  // Generated per test with the field names written in (as compileSearch is): a read by a name held in a
+  // variable costs more than the lookup it leads to.
+  const q = JSON.stringify;
+  const body = spans.fields.map((f, i) => `
+    v = row[${q(f)}];
+    if (v !== undefined) {
+      if (typeof v !== 'string') return whole(row);
+      found = m${i}.get(v);
+      if (found === undefined) found = remember(m${i}, v);
+      if (found) return true;
+    }`).join('');
+  const memos = spans.fields.map(() => new Map<string, boolean>());
+  const remember = (memo: Map<string, boolean>, v: string): boolean => {
+    const found = holds(v);
+    if (memo.size >= SPAN_MEMO_VALUES) memo.clear();
+    memo.set(v, found);
+    return found;
+  };
+  return generated<(...args: unknown[]) => Predicate>(['whole', 'remember', ...memos.map((_, i) => `m${i}`)],
+    `return (row) => {\n let v, found;${body}\n return false;\n};`)(whole, remember, ...memos);
+}
+
+/**
  * Compiles a search filter to one JavaScript function: every event meets every detection's filter, and a tree
  * of closures pays a call per node and a dynamic property read per field. The generated code reads each field
  * by its (JSON-quoted) name and calls the value tests directly; terms and range comparisons stay closures.
+ * With `spans`, for events whose _raw is made that way, the terms that allow it are looked for in the span
+ * fields' values (spanTerm).
  */
-export function compileSearch(expr: SearchExpr | null): Predicate {
+export function compileSearch(expr: SearchExpr | null, spans?: RawSpans): Predicate {
   if (!expr) return () => true;
   const tests: unknown[] = [];
-  const code = generate(expr, tests);
+  const code = generate(expr, tests, spans);
   const names = tests.map((_, i) => `t${i}`);
   const factory = generated<(tests: unknown[]) => Predicate>(['tests'], `const [${names.join(', ')}] = tests;\nconst isArray = Array.isArray;\nreturn (row) => { let v; return ${code}; };`);
   return factory(tests);
 }
 
-function generate(e: SearchExpr, tests: unknown[]): string {
+function generate(e: SearchExpr, tests: unknown[], spans: RawSpans | undefined): string {
   const add = (t: unknown) => `t${tests.push(t) - 1}`;
+  const spanned = (x: Term): boolean => spans !== undefined && spanTerm(x.text, spans);
   switch (e.kind) {
-    case 'term': return `${add(termPredicate(e.text))}(row)`;
+    case 'term': return spanned(e)
+      ? `${add(spanTermPredicate(termsInValue([e.text]), spans!, termPredicate(e.text)))}(row)`
+      : `${add(termPredicate(e.text))}(row)`;
     case 'compare': return compareCode(e.field, e.op, e.value, add);
     case 'in': return `(${e.values.map((v) => compareCode(e.field, '=', v, add)).join(' || ')})`;
     // Operands are tested cheapest first (the tests are pure, so the order cannot change the answer): a
     // field test often settles an AND or an OR before a term has to lower-case and scan the line.
-    case 'and': return `(${cheapestFirst(e.items).map((x) => generate(x, tests)).join(' && ')})`;
+    case 'and': return `(${cheapestFirst(e.items, spans).map((x) => generate(x, tests, spans)).join(' && ')})`;
     case 'or': {
-      // Plain terms listed with OR (Splunk's keyword lists) are looked for in one scan of the line.
-      const plain = e.items.filter(isPlainTerm);
-      const rest = plain.length >= 2 ? e.items.filter((x) => !isPlainTerm(x)) : e.items;
-      const parts = cheapestFirst(rest).map((x) => ({ code: generate(x, tests), cost: costOf(x) }));
-      if (plain.length >= 2) {
-        const scan = { code: `${add(anyTermPredicate(plain.map((t) => t.text)))}(row)`, cost: TERM_COST + plain.length };
-        const at = parts.findIndex((p) => p.cost > scan.cost);
-        parts.splice(at < 0 ? parts.length : at, 0, scan);
+      // Plain terms listed with OR (Splunk's keyword lists) are looked for in one scan of the line, or of each
+      // span field's value.
+      const terms = e.items.filter(isPlainTerm);
+      const inSpans = terms.filter(spanned);
+      const plain = terms.filter((x) => !spanned(x));
+      const listed = new Set<SearchExpr>([...(inSpans.length >= 2 ? inSpans : []), ...(plain.length >= 2 ? plain : [])]);
+      const rest = e.items.filter((x) => !listed.has(x));
+      const parts = cheapestFirst(rest, spans).map((x) => ({ code: generate(x, tests, spans), cost: costOf(x, spans) }));
+      const insert = (part: { code: string; cost: number }) => {
+        const at = parts.findIndex((p) => p.cost > part.cost);
+        parts.splice(at < 0 ? parts.length : at, 0, part);
+      };
+      if (plain.length >= 2) insert({ code: `${add(anyTermPredicate(plain.map((t) => t.text)))}(row)`, cost: TERM_COST + plain.length });
+      if (inSpans.length >= 2) {
+        const texts = inSpans.map((t) => t.text);
+        insert({ code: `${add(spanTermPredicate(termsInValue(texts), spans!, anyTermPredicate(texts)))}(row)`, cost: SPAN_TERM_COST + inSpans.length });
       }
       return `(${parts.map((p) => p.code).join(' || ')})`;
     }
-    case 'not': return `!${generate(e.item, tests)}`;
+    case 'not': return `!${generate(e.item, tests, spans)}`;
   }
 }
 
 // Rough relative costs of a test on one event: a term lower-cases the line (once per event) and scans it;
-// a field test compares one short value.
+// a field test compares one short value; a term looked for in span fields looks each value's answer up.
 const TERM_COST = 100;
 const FIELD_TEST_COST = 4;
+const SPAN_TERM_COST = 12;
 
-function costOf(e: SearchExpr): number {
+function costOf(e: SearchExpr, spans: RawSpans | undefined): number {
   switch (e.kind) {
-    case 'term': return TERM_COST;
+    case 'term': return spans !== undefined && spanTerm(e.text, spans) ? SPAN_TERM_COST : TERM_COST;
     case 'compare': return e.op === '=' || e.op === '!=' ? FIELD_TEST_COST : 2 * FIELD_TEST_COST;
     case 'in': return FIELD_TEST_COST * e.values.length;
-    case 'and': case 'or': return e.items.reduce((n, x) => n + costOf(x), 0);
-    case 'not': return costOf(e.item);
+    case 'and': case 'or': return e.items.reduce((n, x) => n + costOf(x, spans), 0);
+    case 'not': return costOf(e.item, spans);
   }
 }
 
 /** The operands by cost, equal costs keeping their written order. */
-function cheapestFirst(items: SearchExpr[]): SearchExpr[] {
-  return items.map((x, i) => ({ x, i, c: costOf(x) })).sort((a, b) => a.c - b.c || a.i - b.i).map((o) => o.x);
+function cheapestFirst(items: SearchExpr[], spans: RawSpans | undefined): SearchExpr[] {
+  return items.map((x, i) => ({ x, i, c: costOf(x, spans) })).sort((a, b) => a.c - b.c || a.i - b.i).map((o) => o.x);
 }
 
 function compareCode(field: string, op: '=' | '!=' | '<' | '<=' | '>' | '>=', value: string, add: (t: unknown) => string): string {
@@ -273,8 +362,10 @@ function compareCode(field: string, op: '=' | '!=' | '<' | '<=' | '>' | '>=', va
   return `${add(compareRange(field, op, value))}(row)`;
 }
 
+type Term = Extract<SearchExpr, { kind: 'term' }>;
+
 /** A term without wildcards that is not empty. */
-function isPlainTerm(e: SearchExpr): e is Extract<SearchExpr, { kind: 'term' }> {
+function isPlainTerm(e: SearchExpr): e is Term {
   return e.kind === 'term' && e.text !== '' && !e.text.includes('*');
 }
 
@@ -287,11 +378,20 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
  * pattern is literals joined by |: no backtracking beyond trying each literal at a position.
  */
 export function anyTermPredicate(texts: string[]): Predicate {
+  const scan = anyTermScan(texts);
+  const each = texts.map(termPredicate);
+  return (row) => {
+    const raw = row._raw;
+    return typeof raw === 'string' ? scan(lowerRaw(row, raw)) : each.some((p) => p(row));
+  };
+}
+
+/** The scan of anyTermPredicate: whether lower-cased text holds any of the terms at token boundaries. */
+function anyTermScan(texts: string[]): (hay: string) => boolean {
   const lits = [...new Set(texts.map((t) => t.toLowerCase()))];
   const terms = lits.map((l) => ({ l, left: !isBreaker(l.charCodeAt(0)), right: !isBreaker(l.charCodeAt(l.length - 1)) }));
   const re = new RegExp(lits.map(escapeRegExp).join('|'), 'g');
-  const each = texts.map(termPredicate);
-  const scan = (hay: string): boolean => {
+  return (hay: string): boolean => {
     re.lastIndex = 0;
     for (let m = re.exec(hay); m !== null; m = re.exec(hay)) {
       const at = m.index;
@@ -303,10 +403,6 @@ export function anyTermPredicate(texts: string[]): Predicate {
       re.lastIndex = at + 1;
     }
     return false;
-  };
-  return (row) => {
-    const raw = row._raw;
-    return typeof raw === 'string' ? scan(lowerRaw(row, raw)) : each.some((p) => p(row));
   };
 }
 

@@ -20,6 +20,11 @@ export class GinLine implements GinFields {
   method = '';
   path = '';
   pathClosed = false;
+  /**
+   * The closing quote is the line's last byte: the line is gin's own and nothing else, so its text is fixed
+   * spans and the client, method and path between separators (PLAIN_GIN_SHAPE in line-parser.ts).
+   */
+  plain = false;
   /** The whole line as a string: exactly what UTF-8 decoding of its bytes gives. */
   raw = '';
   /** The path before any `?`, and what follows it (undefined without one): as line-parser.ts cuts them. */
@@ -193,6 +198,6 @@ export function parseGinBytes(b: Buffer, s: number, e: number, g: GinLine): bool
   g.status = status; g.latency = raw.slice(la - s, 49); g.latencyMs = latencyMs;
   g.client = ca === cz ? '' : CLIENTS.get(b, ca, cz);
   g.method = methodAt(b, ma, mlen) ?? raw.slice(70 + w, 70 + w + mlen);
-  g.path = path; g.pathClosed = close >= 0; g.raw = raw; g.uriPath = uriPath; g.uriQuery = uriQuery;
+  g.path = path; g.pathClosed = close >= 0; g.plain = close === e - 1; g.raw = raw; g.uriPath = uriPath; g.uriQuery = uriQuery;
   return true;
 }

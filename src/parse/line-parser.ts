@@ -37,6 +37,22 @@ export const GIN_EVENT_SHAPE = {
   rawContains: '[GIN] ',
 } as const;
 
+/**
+ * A gin line read from its bytes whose closing quote ends it (LineParser.plainGin): its _raw is gin's padded
+ * line and nothing more. The separators (its four bars and the path's opening quote) cut it into spans: the
+ * stamp, the status and the latency, written in `fixedChars` alone, then the client, the method and the path,
+ * each alone in its span but for spaces. A term holding no separator lies within one span, so it is looked for
+ * in those three fields (search-match.ts); a test holds the parser to it.
+ */
+export const PLAIN_GIN_SHAPE = {
+  ...GIN_EVENT_SHAPE,
+  rawSpans: {
+    separators: '|"',
+    fixedChars: '[]gin 0123456789/-:.smu\u00b5\u03bc',
+    fields: ['src', 'http_method', 'url'],
+  },
+} as const;
+
 /** Index-time fields that a key=value pair in the line must never replace. */
 const PROTECTED = new Set(['host', 'sourcetype', 'index', '_raw', '_time', 'linecount', 'splunk_server', 'line_type', 'vendor_product', 'app', 'dest']);
 
@@ -58,6 +74,9 @@ export class LineParser {
   private readonly gin = new GinLine();
   /** The pairs of the slog or std-logger line being read (kv.ts's readPairs). */
   private readonly pairs: string[] = [];
+
+  /** Whether the last line parseBytes read was a plain gin line (PLAIN_GIN_SHAPE). */
+  plainGin = false;
 
   /** The host of a line without a prefix (a gin line read from its bytes). */
   private readonly ginHost: string;
@@ -126,8 +145,12 @@ export class LineParser {
   parseBytes(buf: Buffer, s: number, e: number): Row {
     if (buf[s] === 91 && buf[s + 1] === 71 && buf[s + 2] === 73 && buf[s + 3] === 78 && buf[s + 4] === 93 && buf[s + 5] === 32) {
       const g = this.gin;
-      if (parseGinBytes(buf, s, e, g)) return this.ginEvent(g, g.raw, this.ginHost, g.uriPath, g.uriQuery);
+      if (parseGinBytes(buf, s, e, g)) {
+        this.plainGin = g.plain;
+        return this.ginEvent(g, g.raw, this.ginHost, g.uriPath, g.uriQuery);
+      }
     }
+    this.plainGin = false;
     return this.parse(utf8(buf, s, e));
   }
 
