@@ -1,17 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FieldDispatch } from './field-dispatch.js';
+import { FieldDispatch, type DispatchRule } from './field-dispatch.js';
 import { compileSearch } from './search-match.js';
 import type { SearchExpr } from '../spl/ast.js';
 import type { Row } from './value.js';
 
 const span = { start: 0, end: 0 };
-const path = (value: string) => [{ field: 'uri_path', test: compileSearch({ kind: 'compare', field: 'uri_path', op: '=', value, span } as SearchExpr) }];
+const path = (value: string): DispatchRule => ({ kind: 'any', tests: [{ field: 'uri_path', test: compileSearch({ kind: 'compare', field: 'uri_path', op: '=', value, span } as SearchExpr) }] });
+const on = (field: string, test: (r: Row) => boolean): DispatchRule => ({ kind: 'any', tests: [{ field, test }] });
 
 test('field dispatch: one bit per search, set for the values its condition passes, fields apart', () => {
   const d = new FieldDispatch();
   const chat = d.add(path('/api/chat'));
-  const outside = d.add([{ field: 'src', test: (r: Row) => r.src !== '10.0.0.1' }]);
+  const outside = d.add(on('src', (r: Row) => r.src !== '10.0.0.1'));
   const blobs = d.add(path('/api/blobs/*'));
   assert.deepEqual([chat, outside, blobs], [1, 2, 4]);
   const ev = (uri_path: unknown, src: unknown) => ({ uri_path, src }) as Row;
@@ -32,7 +33,7 @@ test('field dispatch: one bit per search, set for the values its condition passe
 
 test('field dispatch: a condition that throws lets the event through; past 31 searches a search gets no bit', () => {
   const d = new FieldDispatch();
-  const bad = d.add([{ field: 'src', test: () => { throw new Error('boom'); } }]);
+  const bad = d.add(on('src', () => { throw new Error('boom'); }));
   assert.equal(d.maskOf({ src: 'x' }), bad);
   const bits = Array.from({ length: 32 }, (_, i) => d.add(path(`/p${i}`)));
   assert.equal(bits[29], 1 << 30);
@@ -43,12 +44,12 @@ test('field dispatch: a condition that throws lets the event through; past 31 se
 test('field dispatch: alternatives on several fields, and conditions apart for plain gin lines', () => {
   const d = new FieldDispatch();
   // status=403 OR http_method=OPTIONS: either field's test sets the bit.
-  const refused = d.add([
+  const refused = d.add({ kind: 'any', tests: [
     { field: 'status', test: (r: Row) => r.status === 403 },
     { field: 'http_method', test: (r: Row) => r.http_method === 'OPTIONS' },
-  ]);
+  ] });
   // A search with a condition only for plain gin lines takes every other gin event.
-  const word = d.add(undefined, [{ field: 'url', test: (r: Row) => String(r.url).includes('panic') }]);
+  const word = d.add(undefined, on('url', (r: Row) => String(r.url).includes('panic')));
   assert.equal(d.add(undefined, undefined), 0, 'no condition, no bit');
   const ev = (status: number, http_method: string, url: string) => ({ status, http_method, url }) as Row;
   assert.equal(d.maskOf(ev(200, 'GET', '/')), word, 'a gin event that is not a plain line goes to the search without a condition for it');
@@ -56,4 +57,39 @@ test('field dispatch: alternatives on several fields, and conditions apart for p
   assert.equal(d.maskOf(ev(403, 'GET', '/'), true), refused);
   assert.equal(d.maskOf(ev(200, 'OPTIONS', '/panic'), true), refused | word);
   assert.equal(d.maskOf(ev(200, 'OPTIONS', '/panic')), refused | word);
+});
+
+test('field dispatch: a search that needs all of its tests, on one field or several', () => {
+  const d = new FieldDispatch();
+  const any = d.add(on('status', (r: Row) => r.status === 200));
+  // status=200, an inference path and an outside client: the three at once.
+  const all = d.add({ kind: 'all', tests: [
+    { field: 'status', test: (r: Row) => r.status === 200 },
+    { field: 'uri_path', test: (r: Row) => r.uri_path === '/api/chat' },
+    { field: 'src', test: (r: Row) => r.src !== '10.0.0.1' },
+  ] });
+  // Two tests on one field: both.
+  const both = d.add({ kind: 'all', tests: [
+    { field: 'uri_path', test: (r: Row) => String(r.uri_path).startsWith('/api/') },
+    { field: 'uri_path', test: (r: Row) => String(r.uri_path).endsWith('chat') },
+  ] });
+  const ev = (status: unknown, uri_path: unknown, src: unknown) => ({ status, uri_path, src }) as Row;
+  assert.equal(d.maskOf(ev(200, '/api/chat', '203.0.113.9')), any | all | both);
+  assert.equal(d.maskOf(ev(200, '/api/chat', '10.0.0.1')), any | both);
+  assert.equal(d.maskOf(ev(404, '/api/chat', '203.0.113.9')), both);
+  assert.equal(d.maskOf(ev(200, '/api/tags', '203.0.113.9')), any);
+  assert.equal(d.maskOf(ev(200, '/v1/chat', '203.0.113.9')), any, 'one of two tests on a field is not enough');
+  assert.equal(d.maskOf(ev(200, undefined, '203.0.113.9')), any | all | both, 'a missing field passes its tests: the search decides');
+  assert.equal(d.maskOf(ev(200, '/api/chat', '10.0.0.1')), any | both, 'the last value asked about answers again');
+});
+
+test('field dispatch: a test that throws hands the event to its search, whatever its other tests say', () => {
+  const d = new FieldDispatch();
+  const all = d.add({ kind: 'all', tests: [
+    { field: 'uri_path', test: (r: Row) => { if (r.uri_path === '/boom') throw new Error('boom'); return true; } },
+    { field: 'src', test: (r: Row) => r.src !== '10.0.0.1' },
+  ] });
+  assert.equal(d.maskOf({ uri_path: '/boom', src: '10.0.0.1' }), all, 'the search raises its own error');
+  assert.equal(d.maskOf({ uri_path: '/ok', src: '10.0.0.1' }), 0);
+  assert.equal(d.maskOf({ uri_path: '/boom', src: '10.0.0.1' }), all, 'remembered');
 });

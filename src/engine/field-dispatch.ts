@@ -17,15 +17,21 @@ const MEMO_VALUES = 4096;
 export interface DispatchCondition { field: string; test: (row: Row) => boolean }
 
 /**
- * What an event must pass to be handed to a search: any one of these tests (each on one field). A search
- * with conditions for gin events in general and for plain gin lines has one bit for both.
+ * What a gin event must pass to be handed to a search: `any` of the tests (alternatives, each on one field: an
+ * OR in its search), or `all` of them (on different fields: its search's tests and the first tests of the
+ * `where` after it). A search with rules for gin events in general and for plain gin lines has one bit for both.
  */
-export type DispatchAlternatives = readonly DispatchCondition[];
+export interface DispatchRule { kind: 'any' | 'all'; tests: readonly DispatchCondition[] }
 
 interface FieldTests {
   field: string;
-  tests: Array<{ bit: number; test: (row: Row) => boolean }>;
+  tests: Array<{ bit: number; all: boolean; test: (row: Row) => boolean }>;
+  /** The bits of this field's `all` tests. */
+  allBits: number;
+  /** Per value, the bits of the tests it passes (an `all` bit only when it passes all of its tests here). */
   masks: Map<string | number, number>;
+  /** Per value, the bits of the searches one of whose tests threw on it (made when one does). */
+  threw: Map<string | number, number> | undefined;
   /** The last value asked about and its mask: requests come in runs (one client, one route). */
   last: string | number | undefined;
   lastMask: number;
@@ -35,46 +41,71 @@ interface FieldTests {
 class Side {
   readonly fields: FieldTests[] = [];
   always = 0;
+  /** The bits of the searches with an `all` rule. */
+  allBits = 0;
 
-  add(bit: number, alternatives: DispatchAlternatives | undefined): void {
-    if (!alternatives) { this.always |= bit; return; }
-    for (const c of alternatives) {
+  add(bit: number, rule: DispatchRule | undefined): void {
+    if (!rule) { this.always |= bit; return; }
+    const all = rule.kind === 'all' && rule.tests.length > 1;
+    if (all) this.allBits |= bit;
+    for (const c of rule.tests) {
       let f = this.fields.find((x) => x.field === c.field);
-      if (!f) this.fields.push((f = { field: c.field, tests: [], masks: new Map(), last: undefined, lastMask: 0 }));
+      if (!f) this.fields.push((f = { field: c.field, tests: [], allBits: 0, masks: new Map(), threw: undefined, last: undefined, lastMask: 0 }));
       f.masks = new Map(); // masks made before lack the new bit
+      f.threw = undefined;
       f.last = undefined;
-      f.tests.push({ bit, test: c.test });
+      f.tests.push({ bit, all, test: c.test });
+      if (all) f.allBits |= bit;
     }
   }
 
   /**
-   * The bits of the searches that may want this event. A value that is not one string or number sets all of
-   * its field's bits (the searches decide), and so does a test that throws: the search's own error is the one
-   * to report.
+   * The bits of the searches that may want this event: those with a passed `any` test, and those with an `all`
+   * rule none of whose tests failed. A value that is not one string or number passes all of its field's tests
+   * (the searches decide); a test that throws hands the event to its search whatever its other tests say:
+   * the search's own error is the one to report.
    */
   maskOf(event: Row): number {
-    let mask = this.always;
+    let any = this.always, all = this.allBits, threw = 0;
     for (const f of this.fields) {
       const v = event[f.field];
-      if (typeof v !== 'string' && typeof v !== 'number') { for (const t of f.tests) mask |= t.bit; continue; }
-      if (v === f.last) { mask |= f.lastMask; continue; }
-      let m = f.masks.get(v);
-      if (m === undefined) {
+      let m: number;
+      if (typeof v !== 'string' && typeof v !== 'number') {
         m = 0;
-        const row: Row = { [f.field]: v };
-        for (const t of f.tests) {
-          let pass = true;
-          try { pass = t.test(row); } catch { /* the search decides */ }
-          if (pass) m |= t.bit;
-        }
-        if (f.masks.size >= MEMO_VALUES) f.masks = new Map();
-        f.masks.set(v, m);
+        for (const t of f.tests) m |= t.bit;
+      } else if (v === f.last) m = f.lastMask;
+      else {
+        const known = f.masks.get(v);
+        m = known === undefined ? this.learn(f, v) : known;
+        f.last = v;
+        f.lastMask = m;
       }
-      f.last = v;
-      f.lastMask = m;
-      mask |= m;
+      any |= m & ~f.allBits;
+      all &= m | ~f.allBits;
+      if (f.threw !== undefined) threw |= f.threw.get(v as string | number) ?? 0;
     }
-    return mask;
+    return any | all | threw;
+  }
+
+  /** The mask of a value not seen (or forgotten), remembered. */
+  private learn(f: FieldTests, v: string | number): number {
+    if (f.masks.size >= MEMO_VALUES) { f.masks = new Map(); f.threw = undefined; }
+    let m = 0, failed = 0;
+    const row: Row = { [f.field]: v };
+    for (const t of f.tests) {
+      let pass: boolean;
+      try { pass = t.test(row); } catch {
+        pass = true;
+        if (!f.threw) f.threw = new Map();
+        f.threw.set(v, (f.threw.get(v) ?? 0) | t.bit);
+      }
+      if (pass) m |= t.bit;
+      else failed |= t.bit;
+    }
+    // An `all` search with two tests on this field needs both.
+    m &= ~(failed & f.allBits);
+    f.masks.set(v, m);
+    return m;
   }
 }
 
@@ -86,10 +117,10 @@ export class FieldDispatch {
   get size(): number { return this.bits; }
 
   /**
-   * The bit of a search that only gin events passing one of `gin`, and plain gin lines passing one of
-   * `plain`, can pass (undefined: every such event); 0 when it has neither, or no bit is left.
+   * The bit of a search that only gin events passing `gin`, and plain gin lines passing `plain`, can pass
+   * (undefined: every such event); 0 when it has neither, or no bit is left.
    */
-  add(gin: DispatchAlternatives | undefined, plain: DispatchAlternatives | undefined = gin): number {
+  add(gin: DispatchRule | undefined, plain: DispatchRule | undefined = gin): number {
     if (this.bits >= BITS || (!gin && !plain)) return 0;
     const bit = 1 << this.bits++;
     this.gin.add(bit, gin);

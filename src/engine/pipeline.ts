@@ -11,7 +11,7 @@ import { ALL, exprReads, neededFields, type FieldSet } from '../plan/needed-fiel
 import { withoutDeadRex } from './prune.js';
 import { withEvalsFused } from './fuse.js';
 import { fieldAlternatives, residualForShape, type EventShape, type Residual } from './search-gate.js';
-import type { DispatchAlternatives } from './field-dispatch.js';
+import type { DispatchCondition, DispatchRule } from './field-dispatch.js';
 import { asNumber, type Row } from './value.js';
 import { FilterStage } from './ops/filter.js';
 import { EvalStage } from './ops/eval.js';
@@ -134,25 +134,39 @@ export class Pipeline {
   }
 
   /**
-   * Tests on single fields, one of which every event of this shape must pass to get past the search's first
-   * tests, for FieldDispatch: the reduced leading search's condition on uri_path, src, status or http_method,
-   * or its alternatives on several (a term in a plain gin line's fields among them: fieldAlternatives); else
-   * the first tests of a `where` right after it when they read one field and do real work (memoField:
-   * `ollama_external_src(src)`). Undefined when there is none.
+   * What every event of this shape must pass to get past the search's first tests, for FieldDispatch: the
+   * reduced leading search's test on one of uri_path, src, status or http_method, and the first tests of a
+   * `where` right after it that each read one field and do real work (memoField: `ollama_external_src(src)`),
+   * all of them; or alternatives on several fields, one of which it must pass (an OR in the search, a term in
+   * a plain gin line's fields: fieldAlternatives). Undefined when there is none.
    */
-  dispatchCondition(shape: EventShape): DispatchAlternatives | undefined {
+  dispatchCondition(shape: EventShape): DispatchRule | undefined {
     const alternatives = fieldAlternatives(this.residualFor(shape), DISPATCH_FIELDS, shape.rawSpans);
-    if (alternatives) return alternatives;
-    // The where's first tests, as many as read the one field: the where evaluates a test only when those
-    // before it are true, so an event they fail is one the where drops without evaluating anything else
-    // (nothing else that could raise an error).
+    if (alternatives && alternatives.length > 1) return { kind: 'any', tests: alternatives };
+    const tests = [...(alternatives ?? []), ...this.whereTests()];
+    return tests.length > 0 ? { kind: 'all', tests } : undefined;
+  }
+
+  /**
+   * The first tests of the `where` right after the leading search, in groups that each read one field and do
+   * real work: the where evaluates a test only when those before it are true, so an event a group fails is one
+   * the where drops; a group that throws hands the event over (FieldDispatch), for the where to report.
+   */
+  private whereTests(): DispatchCondition[] {
     const tests = this.leadingWhere ? conjuncts(this.leadingWhere) : [];
-    for (let k = tests.length; k >= 1; k--) {
-      const prefix = tests.slice(0, k).reduce((l, r): Expr => ({ kind: 'binary', op: 'AND', left: l, right: r, span: { start: l.span.start, end: r.span.end } }));
-      const field = memoField(prefix);
-      if (field !== undefined) return [{ field, test: whereTest(prefix, this.ctx) }];
+    const and = (xs: Expr[]) => xs.reduce((l, r): Expr => ({ kind: 'binary', op: 'AND', left: l, right: r, span: { start: l.span.start, end: r.span.end } }));
+    const out: DispatchCondition[] = [];
+    let i = 0;
+    while (i < tests.length) {
+      // The longest run from i that reads one field: `isnotnull(src) AND NOT cidrmatch(…, src)` together.
+      let k = tests.length;
+      while (k > i && memoField(and(tests.slice(i, k))) === undefined) k--;
+      if (k === i) break;
+      const group = and(tests.slice(i, k));
+      out.push({ field: memoField(group)!, test: whereTest(group, this.ctx) });
+      i = k;
     }
-    return undefined;
+    return out;
   }
 
   /** What the leading search (after pruning) still tests on events of this shape (search-gate.ts). */

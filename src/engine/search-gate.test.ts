@@ -162,24 +162,29 @@ test('a condition on one field implied by a reduced search: every event the sear
   assert.ok(implied > 50, `only ${implied} searches implied a condition`);
 });
 
-test('the condition a search is dispatched on: its test on a path, client or status, else the costly first test of the where after it', () => {
+test('the condition a search is dispatched on: its test on a path, client, status or method, and the costly first tests of the where after it', () => {
   const cond = (spl: string) => {
-    const alts = new Pipeline(plan(spl), { ctx: { tz, now: 0, warn: () => {} } }).dispatchCondition(GIN_EVENT_SHAPE);
+    const rule = new Pipeline(plan(spl), { ctx: { tz, now: 0, warn: () => {} } }).dispatchCondition(GIN_EVENT_SHAPE);
     const one = (c: { field: string; test: (r: Row) => boolean }) => ({ field: c.field, passes: ['/api/chat', '10.1.2.3', '127.0.0.1'].filter((v) => c.test({ [c.field]: v })) });
-    return alts && (alts.length === 1 ? one(alts[0]!) : alts.map(one));
+    return rule && (rule.tests.length === 1 ? one(rule.tests[0]!) : { [rule.kind]: rule.tests.map(one) });
   };
-  assert.deepEqual(cond('uri_path="/api/chat" | where cidrmatch("10.0.0.0/8", src)'), { field: 'uri_path', passes: ['/api/chat'] });
+  assert.deepEqual(cond('uri_path="/api/chat" | where cidrmatch("10.0.0.0/8", src)'),
+    { all: [{ field: 'uri_path', passes: ['/api/chat'] }, { field: 'src', passes: ['10.1.2.3'] }] }, 'the search\'s test and the where\'s, both');
   assert.deepEqual(cond('line_type=gin | where cidrmatch("10.0.0.0/8", src) AND status=200'), { field: 'src', passes: ['10.1.2.3'] });
   assert.equal(cond('line_type=gin | where status=200 AND cidrmatch("10.0.0.0/8", src)'), undefined,
     'only the where\'s first tests: the others are evaluated only when those are true, and could raise an error');
   assert.deepEqual(cond('line_type=gin | where isnotnull(src) AND NOT cidrmatch("10.0.0.0/8", src) AND status=200'),
     { field: 'src', passes: ['/api/chat', '127.0.0.1'] }, 'the first tests that read the one field, together');
+  assert.deepEqual(cond('line_type=gin | where match(uri_path, "^/api/") AND cidrmatch("10.0.0.0/8", src) AND status=200 AND match(uri_path, "chat")'),
+    { all: [{ field: 'uri_path', passes: ['/api/chat'] }, { field: 'src', passes: ['10.1.2.3'] }] }, 'each first group that reads one field, up to a cheap test');
   assert.equal(cond('line_type=gin | where status=200'), undefined, 'a cheap test in a where is left to the search');
-  assert.deepEqual((cond('status=503 OR status=500 | where cidrmatch("10.0.0.0/8", src)') as { field: string }).field, 'status');
+  assert.deepEqual((cond('status=503 OR status=500 | where cidrmatch("10.0.0.0/8", src)') as unknown as { all: Array<{ field: string }> }).all.map((c) => c.field), ['status', 'src']);
   assert.deepEqual(cond('src="127.0.0.1" OR src="::1"'), { field: 'src', passes: ['127.0.0.1'] });
   assert.equal(cond('line_type=gin | where cidrmatch("10.0.0.0/8", src) OR status=200'), undefined, 'an OR in a where implies no test on one field');
-  assert.deepEqual(cond('uri_path="/api/chat" OR src="10.1.2.3"'), [{ field: 'uri_path', passes: ['/api/chat'] }, { field: 'src', passes: ['10.1.2.3'] }],
+  assert.deepEqual(cond('uri_path="/api/chat" OR src="10.1.2.3"'), { any: [{ field: 'uri_path', passes: ['/api/chat'] }, { field: 'src', passes: ['10.1.2.3'] }] },
     'an OR of tests on different fields: alternatives, one of which an event must pass');
+  assert.deepEqual(cond('(uri_path="/api/chat" OR src="10.1.2.3") | where cidrmatch("10.0.0.0/8", src)'),
+    { any: [{ field: 'uri_path', passes: ['/api/chat'] }, { field: 'src', passes: ['10.1.2.3'] }] }, 'alternatives go alone');
   assert.equal(cond('uri_path="/api/chat" OR "panic"'), undefined, 'a term may be anywhere in a gin line that is not plain');
   assert.equal(cond('uri_path="/api/chat" OR response_time_ms>5'), undefined, 'a field nothing is dispatched on');
   assert.equal(cond('line_type=gin | eval x=1 | where cidrmatch("10.0.0.0/8", src)'), undefined, 'only a where right after the search');
