@@ -144,7 +144,6 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
     }));
   }
   const profile = opts.profile === true;
-  const gate = active.some((a) => a.gin === undefined);
   const result: RunResult = { rows: new Map(), failures, lines: 0, truncatedLines: 0 };
   const defaultHost = hostname();
   let first: number | undefined;
@@ -164,16 +163,19 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   const isGin = new Uint8Array(BATCH);
   // For each gin event, the searches its path or client can interest (FieldDispatch): a search with a bit takes only those.
   const wants = new Int32Array(BATCH);
+  /** The bits of the batch's gin events together: a search whose bit is not among them takes only `notGin`. */
+  let batchWants = 0;
   const flush = () => {
     for (const a of active) {
       const p = a.pipeline;
       if (a.failed || !p) continue;
-      const events = a.gin === undefined ? notGin : batch;
+      const gin = a.gin;
+      const events = gin === undefined || (a.bit !== 0 && (batchWants & a.bit) === 0) ? notGin : batch;
       const t0 = profile ? performance.now() : 0;
       try {
-        if (a.gin === undefined) for (let i = 0; i < events.length; i++) p.push(events[i]!);
+        if (gin === undefined || events === notGin) for (let i = 0; i < events.length; i++) p.push(events[i]!);
         else {
-          const gin = a.gin, plain = a.plain!, bit = a.bit;
+          const plain = a.plain!, bit = a.bit;
           if (bit === 0) {
             for (let i = 0; i < events.length; i++) {
               const k = isGin[i];
@@ -195,6 +197,7 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
     batch = [];
     notGin = [];
     isGin.fill(0);
+    batchWants = 0;
   };
   for (const src of sources) {
     const parser = new LineParser({ tz: opts.tz, ...(opts.host !== undefined ? { host: opts.host } : {}), defaultHost, source: src.name, fallbackMs: src.mtimeMs });
@@ -207,9 +210,9 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
       if (last === undefined || t > last) last = t;
       if (ev.line_type === 'gin') {
         isGin[batch.length] = parser.plainGin ? 2 : 1;
-        if (dispatch.size > 0) wants[batch.length] = dispatch.maskOf(ev, parser.plainGin);
+        if (dispatch.size > 0) batchWants |= (wants[batch.length] = dispatch.maskOf(ev, parser.plainGin));
       }
-      else if (gate) notGin.push(ev);
+      else notGin.push(ev);
       batch.push(ev);
       if (batch.length === BATCH) flush();
     }, opts.truncate ?? DEFAULT_TRUNCATE);

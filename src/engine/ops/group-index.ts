@@ -71,31 +71,10 @@ export class GroupIndex<G extends Keyed> {
     }
   }
 
-  /** The maps from the root down to a group's slot, reused by delete: a flush deletes hundreds of groups. */
-  private readonly path: Level<G>[] = [];
-
-  /** Forgets the group under these by-values (as find takes them), and any level left empty. */
-  delete(values: ReadonlyArray<string | number>): void {
-    this.firstLevel = undefined; // its map may be the one taken out
-    const path = this.path;
-    let m = this.root;
-    let i = 0;
-    for (;;) {
-      path[i] = m;
-      const e = m.get(keyOf(values[i]!));
-      if (e === undefined) { path.length = 0; return; }
-      if (!(e instanceof Map)) {
-        for (let j = i + 1; j < this.depth; j++) if (!sameKey(e.keys[j] as string | number, values[j]!)) { path.length = 0; return; }
-        break;
-      }
-      m = e;
-      i++;
-    }
-    // A level whose only entry this is goes with its parent's entry, without a delete of its own (which
-    // would shrink a table about to be dropped).
-    while (i > 0 && path[i]!.size === 1) i--;
-    path[i]!.delete(keyOf(values[i]!));
-    path.length = 0; // hold no map once it is gone
+  /** Forgets every group whose first by-value is `v` (as find takes it): a closed bin's groups at once. */
+  deleteFirst(v: string | number): void {
+    this.firstLevel = undefined;
+    this.root.delete(keyOf(v));
   }
 
   clear(): void { this.root.clear(); this.firstLevel = undefined; }
