@@ -26,7 +26,7 @@ export interface StatsFunction {
   /** The function cannot be called without an argument. */
   needsField: boolean;
   create(reversed: boolean): Accumulator;
-  /** Its state as slots of an array (count, dc, values); other functions keep an object per group. */
+  /** Its state as slots of an array (count, dc, values, sum, avg, min, max); the others keep an object per group. */
   slots?: SlotAccumulator;
 }
 
@@ -78,6 +78,47 @@ const VALUES: SlotAccumulator = {
   },
 };
 
+/** sum() and avg() in two slots, the count of numbers and their sum, added in the order read. */
+function sumSlots(avg: boolean): SlotAccumulator {
+  return {
+    size: 2,
+    init(s, at) { s[at] = 0; s[at + 1] = 0; },
+    add(s, at, v) {
+      const x = asNumber(v);
+      if (x === undefined) return;
+      s[at] = (s[at] as number) + 1;
+      s[at + 1] = (s[at + 1] as number) + x;
+    },
+    result(s, at) {
+      const n = s[at] as number;
+      if (n === 0) return undefined;
+      return tidy(avg ? (s[at + 1] as number) / n : (s[at + 1] as number));
+    },
+  };
+}
+
+/** min() and max() in two slots, the extreme number and the extreme text: numbers win over strings, so min/max
+ * of a field with some numbers are numeric, as in Splunk. */
+function extremeSlots(max: boolean): SlotAccumulator {
+  return {
+    size: 2,
+    init() { /* the slots start undefined */ },
+    add(s, at, v) {
+      const n = asNumber(v);
+      if (n !== undefined) {
+        const num = s[at] as number | undefined;
+        if (num === undefined || (max ? n > num : n < num)) s[at] = n;
+      } else {
+        const x = scalarToString(v), str = s[at + 1] as string | undefined;
+        if (str === undefined || (max ? orderScalars(x, str) > 0 : orderScalars(x, str) < 0)) s[at + 1] = x;
+      }
+    },
+    result(s, at) { return s[at] !== undefined ? s[at] as number : s[at + 1] as string | undefined; },
+  };
+}
+
+const SUM = sumSlots(false), AVG = sumSlots(true), MIN = extremeSlots(false), MAX = extremeSlots(true);
+
 /** A slot accumulator as an object of its own (eventstats and streamstats keep one per group). */
 class InSlots implements Accumulator {
   private readonly s: unknown[];
@@ -128,30 +169,13 @@ class ByOrder implements Accumulator {
   result(): Value | undefined { return this.value; }
 }
 
-class Extreme implements Accumulator {
-  num: number | undefined;
-  str: string | undefined;
-  constructor(private readonly max: boolean) {}
-  add(v: Scalar): void {
-    const n = asNumber(v);
-    if (n !== undefined) {
-      if (this.num === undefined || (this.max ? n > this.num : n < this.num)) this.num = n;
-    } else {
-      const s = scalarToString(v);
-      if (this.str === undefined || (this.max ? orderScalars(s, this.str) > 0 : orderScalars(s, this.str) < 0)) this.str = s;
-    }
-  }
-  // Numbers win over strings: min/max of a field with some numbers are numeric, as in Splunk.
-  result(): Value | undefined { return this.num !== undefined ? this.num : this.str; }
-}
-
 class Moments implements Accumulator {
   n = 0;
   sum = 0;
   sumSq = 0;
   min = Infinity;
   max = -Infinity;
-  constructor(private readonly kind: 'sum' | 'avg' | 'range' | 'stdev' | 'var') {}
+  constructor(private readonly kind: 'range' | 'stdev' | 'var') {}
   add(v: Scalar): void {
     const x = asNumber(v);
     if (x === undefined) return;
@@ -164,8 +188,6 @@ class Moments implements Accumulator {
   result(): Value | undefined {
     if (this.n === 0) return undefined;
     switch (this.kind) {
-      case 'sum': return tidy(this.sum);
-      case 'avg': return tidy(this.sum / this.n);
       case 'range': return tidy(this.max - this.min);
       case 'var':
       case 'stdev': {
@@ -191,10 +213,10 @@ export const STATS_FUNCTIONS: Record<string, StatsFunction> = {
   latest: { needsField: true, create: () => new ByTime(true) },
   first: { needsField: true, create: (r) => new ByOrder(!r) },
   last: { needsField: true, create: (r) => new ByOrder(r) },
-  min: { needsField: true, create: () => new Extreme(false) },
-  max: { needsField: true, create: () => new Extreme(true) },
-  sum: { needsField: true, create: () => new Moments('sum') },
-  avg: { needsField: true, create: () => new Moments('avg') },
+  min: { needsField: true, create: () => new InSlots(MIN), slots: MIN },
+  max: { needsField: true, create: () => new InSlots(MAX), slots: MAX },
+  sum: { needsField: true, create: () => new InSlots(SUM), slots: SUM },
+  avg: { needsField: true, create: () => new InSlots(AVG), slots: AVG },
   range: { needsField: true, create: () => new Moments('range') },
   stdev: { needsField: true, create: () => new Moments('stdev') },
   var: { needsField: true, create: () => new Moments('var') },
