@@ -39,25 +39,46 @@ const COUNT: SlotAccumulator = {
   result(s, at) { return s[at] as number; },
 };
 
+/** Distinct values kept in a plain array before a Set is made for them: a Set is several objects. */
+const FEW = 8;
+
 /**
- * Distinct values in three slots: the first distinct value alone, a Set made only for a second (most groups
- * see one status or one method), and the last value added, checked before anything else (a group's values
- * come in runs: one client's method, status and path repeat, and comparing is cheaper than hashing). 5 and
- * "5" are one value.
+ * Distinct values in three slots: the first distinct value alone; the others in an array while they are few
+ * (most groups see one or two statuses and methods), in a Set (with the first) past FEW; and the last value
+ * added, checked before anything else (a group's values come in runs: one client's method, status and path
+ * repeat, and comparing is cheaper than hashing). 5 and "5" are one value. A group lives through its bin and
+ * the hour after, so what it holds is copied by the collector: an array of two strings is one small object
+ * where a Set is a table and its entries.
  */
 function addDistinct(s: unknown[], at: number, v: Scalar): void {
   if (v === s[at + 2]) return;
   s[at + 2] = v;
   const x = scalarToString(v);
-  const many = s[at + 1] as Set<string> | undefined;
-  if (many !== undefined) many.add(x);
-  else if (s[at] === undefined) s[at] = x;
-  else if (x !== s[at]) s[at + 1] = new Set([s[at] as string, x]);
+  const first = s[at] as string | undefined;
+  if (first === undefined) { s[at] = x; return; }
+  if (x === first) return;
+  const more = s[at + 1] as string[] | Set<string> | undefined;
+  if (more === undefined) s[at + 1] = [x];
+  else if (Array.isArray(more)) {
+    if (more.includes(x)) return;
+    if (more.length < FEW) more.push(x);
+    else s[at + 1] = new Set([first, ...more, x]);
+  } else more.add(x);
+}
+
+/** The distinct values, in no order. */
+function distinctValues(s: unknown[], at: number): string[] {
+  const first = s[at] as string | undefined;
+  const more = s[at + 1] as string[] | Set<string> | undefined;
+  if (first === undefined) return [];
+  if (more === undefined) return [first];
+  return Array.isArray(more) ? [first, ...more] : [...more];
 }
 
 function distinctSize(s: unknown[], at: number): number {
-  const many = s[at + 1] as Set<string> | undefined;
-  return many !== undefined ? many.size : s[at] === undefined ? 0 : 1;
+  const more = s[at + 1] as string[] | Set<string> | undefined;
+  if (more === undefined) return s[at] === undefined ? 0 : 1;
+  return Array.isArray(more) ? 1 + more.length : more.size;
 }
 
 const DC: SlotAccumulator = {
@@ -72,9 +93,8 @@ const VALUES: SlotAccumulator = {
   init() { /* the slots start undefined */ },
   add: addDistinct,
   result(s, at) {
-    const many = s[at + 1] as Set<string> | undefined;
-    if (many === undefined) return s[at] as string | undefined;
-    return [...many].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (s[at + 1] === undefined) return s[at] as string | undefined;
+    return distinctValues(s, at).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   },
 };
 
