@@ -103,6 +103,23 @@ test('stats: functions, as, by; null by-fields dropped; multivalue by-fields spl
   assert.deepEqual(run('nomatch | stats count by src', evs), []);
 });
 
+test('stats values() and dc(): a few distinct values, and many, in any order and with repeats, as a sorted set', () => {
+  // Held in an array up to a few, then in a Set: the answer is the same on both sides of the change.
+  let seed = 11;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  for (const distinct of [1, 2, 3, 8, 9, 10, 30]) {
+    const pool = Array.from({ length: distinct }, (_, i) => (i % 3 === 0 ? i * 7 : `v${(i * 13) % 97}`));
+    const evs = Array.from({ length: distinct * 6 }, (_, i) => ev(`e${i}`, { src: 'x', n: i < distinct ? pool[i]! : pool[rnd(distinct)]! }));
+    const want = [...new Set(pool.map(String))].sort();
+    const [row] = run('* | stats values(n) as v, dc(n) as d by src', evs.reverse());
+    assert.deepEqual(row!.v, want.length === 1 ? want[0] : want, `${distinct} values`);
+    assert.equal(row!.d, want.length);
+  }
+  // 5 and "5" are one value however many others came between.
+  const mixed = [5, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', '5', 5].map((n, i) => ev(`m${i}`, { src: 'x', n }));
+  assert.deepEqual(run('* | stats dc(n) as d by src', mixed)[0]!.d, 10);
+});
+
 test('stats groups: a new group with a multivalue by-field is split; 5 and "5" are one group; flushed bins start afresh', () => {
   const evs = [ev('a', { src: 'x', m: ['GET', 'POST'], n: 5 }), ev('b', { src: 'x', m: 'GET', n: '5' }), ev('c', { src: 'y', m: ['HEAD'], n: 5 })];
   assert.deepEqual(run('* | stats count by src, host, m', evs), [{ src: 'x', host: 'h', m: 'GET', count: 2 }, { src: 'x', host: 'h', m: 'POST', count: 1 }, { src: 'y', host: 'h', m: 'HEAD', count: 1 }]);
