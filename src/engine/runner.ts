@@ -165,6 +165,13 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   const wants = new Int32Array(BATCH);
   /** The bits of the batch's gin events together: a search whose bit is not among them takes only `notGin`. */
   let batchWants = 0;
+  /** For `scan --profile`: the events a search was given from the batch (its other events, and the gin ones it wants). */
+  const handed = (a: Active, events: Row[]): number => {
+    if (events === notGin || a.bit === 0) return events.length;
+    let n = notGin.length;
+    for (let i = 0; i < batch.length; i++) if (isGin[i] !== 0 && (wants[i]! & a.bit) !== 0) n++;
+    return n;
+  };
   const flush = () => {
     for (const a of active) {
       const p = a.pipeline;
@@ -192,7 +199,7 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
           }
         }
       } catch (e) { fail(a, e); }
-      if (profile) { a.cost.ms += performance.now() - t0; a.cost.events += events.length; }
+      if (profile) { a.cost.ms += performance.now() - t0; a.cost.events += handed(a, events); }
     }
     batch = [];
     notGin = [];
