@@ -161,7 +161,7 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   let notGin: Row[] = [];
   /** Per event of the batch: 0 not gin, 1 gin, 2 a plain gin line. */
   const isGin = new Uint8Array(BATCH);
-  // For each gin event, the searches its path or client can interest (FieldDispatch): a search with a bit takes only those.
+  // For each gin event, the searches its fields can interest (FieldDispatch): a search with a bit takes only those.
   const wants = new Int32Array(BATCH);
   /** The bits of the batch's gin events together: a search whose bit is not among them takes only `notGin`. */
   let batchWants = 0;
