@@ -6,7 +6,9 @@
 import type { SearchExpr } from '../spl/ast.js';
 import type { LogicalPlan } from '../plan/plan.js';
 import type { Row } from './value.js';
-import { compileSearch, compileTerm, spanTerm, termsInValue, type Predicate, type RawSpans } from './search-match.js';
+import { compileSearch, type Predicate } from './search-match.js';
+import { compileTerm, termsInValue } from './terms.js';
+import { spanTerm, type RawSpans } from './span-terms.js';
 
 export interface EventShape {
   /** Every field such an event can have. */

@@ -1,19 +1,15 @@
 // Compiles a `search` expression into a predicate over events, with Splunk's matching rules:
 // terms and quoted phrases match _raw case-insensitively at token boundaries (Splunk's breakers), with *
 // wildcards; field=value is a case-insensitive whole-value match with * wildcards; != needs the field to exist;
-// NOT field=value also matches events without it. All matching is linear in the line length: no regexes.
+// NOT field=value also matches events without it. Terms are matched by terms.ts; in a plain gin line, by
+// span-terms.ts in its fields.
 import type { SearchExpr } from '../spl/ast.js';
 import { asNumber, scalarToString, valuesOf, type Row, type Scalar, type Value } from './value.js';
 import { generated } from './generated-code.js';
+import { anyTermScan, compileTerm, termsInValue } from './terms.js';
+import { spanTerm, spanTermPredicate, type RawSpans } from './span-terms.js';
 
 export type Predicate = (row: Row) => boolean;
-
-// Splunk's major and minor breakers (segmenters.conf defaults).
-const BREAKER = new Uint8Array(128);
-for (const c of ' \t\n\r[]<>(){}|!;,\'"*&?+/:=@.-$#%\\_') BREAKER[c.charCodeAt(0)] = 1;
-function isBreaker(code: number): boolean {
-  return code < 128 ? BREAKER[code] === 1 : false;
-}
 
 // The lower-cased _raw is kept on the event under symbols (invisible to field listings and JSON), next to
 // the _raw it was made from: every detection with a search term asks for it, and a stage that rewrites _raw
@@ -28,46 +24,6 @@ function lowerRaw(row: Lowered, raw: string): string {
   row[LOWER] = l;
   row[LOWER_OF] = raw;
   return l;
-}
-
-/** A compiled term: does `hay` (lower case) contain it at token boundaries? */
-export function compileTerm(text: string): (hay: string) => boolean {
-  const t = text.toLowerCase();
-  if (t === '' ) return () => true;
-  if (/^\*+$/.test(t)) return () => true;
-  const parts = t.split('*');
-  const needLeft = parts[0] !== '' && !isBreaker(parts[0]!.charCodeAt(0));
-  const lastPart = parts[parts.length - 1]!;
-  const needRight = lastPart !== '' && !isBreaker(lastPart.charCodeAt(lastPart.length - 1));
-  const segs = parts.filter((p) => p !== '');
-  const leftOk = (hay: string, at: number) => !needLeft || at === 0 || isBreaker(hay.charCodeAt(at - 1));
-  const rightOk = (hay: string, end: number) => !needRight || end === hay.length || isBreaker(hay.charCodeAt(end));
-  if (segs.length === 1) {
-    const s = segs[0]!;
-    return (hay) => {
-      for (let at = hay.indexOf(s); at >= 0; at = hay.indexOf(s, at + 1)) {
-        if (leftOk(hay, at) && rightOk(hay, at + s.length)) return true;
-      }
-      return false;
-    };
-  }
-  return (hay) => {
-    // The leftmost valid start leaves the most room for the rest, so one start suffices.
-    let at = hay.indexOf(segs[0]!);
-    while (at >= 0 && !leftOk(hay, at)) at = hay.indexOf(segs[0]!, at + 1);
-    if (at < 0) return false;
-    let pos = at + segs[0]!.length;
-    for (let k = 1; k < segs.length - 1; k++) {
-      const i = hay.indexOf(segs[k]!, pos);
-      if (i < 0) return false;
-      pos = i + segs[k]!.length;
-    }
-    const last = segs[segs.length - 1]!;
-    for (let i = hay.indexOf(last, pos); i >= 0; i = hay.indexOf(last, i + 1)) {
-      if (rightOk(hay, i + last.length)) return true;
-    }
-    return false;
-  };
 }
 
 /**
@@ -204,81 +160,6 @@ function compareRange(field: string, op: '<' | '<=' | '>' | '>=', value: string)
 }
 
 /**
- * How the _raw of a kind of event is made (an EventShape's rawSpans, search-gate.ts): `separators` cut it into
- * spans; some hold only `fixedChars`, each of the others one of `fields`' values with spaces around it.
- */
-export interface RawSpans {
-  readonly separators: string;
-  readonly fixedChars: string;
-  readonly fields: readonly string[];
-}
-
-/**
- * Whether a term can be looked for in the span fields' values instead of in _raw: it has no wildcard and no
- * separator (so a match lies within one span), a character that no fixed span holds (so that span is a
- * field's), and no space at either end (so the match, in a span of spaces and one value, lies within the
- * value). Token boundaries agree: a span's ends are a separator or a space, both breakers, and a value's own
- * ends count as boundaries. Lower-casing agrees for the ASCII values such events have.
- */
-export function spanTerm(text: string, spans: RawSpans): boolean {
-  const t = text.toLowerCase();
-  if (t === '' || t.includes('*') || t.charCodeAt(0) === 32 || t.charCodeAt(t.length - 1) === 32) return false;
-  let outside = false;
-  for (const c of t) {
-    if (spans.separators.includes(c)) return false;
-    if (!spans.fixedChars.includes(c)) outside = true;
-  }
-  return outside;
-}
-
-/** Whether the expression holds a term that spanTerm lets be looked for in the span fields. */
-export function hasSpanTerm(e: SearchExpr, spans: RawSpans): boolean {
-  switch (e.kind) {
-    case 'term': return spanTerm(e.text, spans);
-    case 'compare': case 'in': return false;
-    case 'and': case 'or': return e.items.some((x) => hasSpanTerm(x, spans));
-    case 'not': return hasSpanTerm(e.item, spans);
-  }
-}
-
-/** A test of whether a value, lower-cased, holds any of these plain terms at token boundaries. */
-export function termsInValue(texts: string[]): (value: string) => boolean {
-  const scan = texts.length === 1 ? compileTerm(texts[0]!) : anyTermScan(texts);
-  return (value) => scan(value.toLowerCase());
-}
-
-/** Distinct values whose answer a span test keeps per field (an attacker can make every path new). */
-const SPAN_MEMO_VALUES = 4096;
-
-/**
- * Terms looked for in the span fields (spanTerm): the event matches when a field's value `holds` one
- * (termsInValue). Each value's answer is kept: logs repeat a few hundred clients and paths, so
- * the line is neither lower-cased nor scanned. A value that is not one string goes to `whole`.
- */
-function spanTermPredicate(holds: (value: string) => boolean, spans: RawSpans, whole: Predicate): Predicate {
-  // Generated per test with the field names written in (as compileSearch is): a read by a name held in a
-  // variable costs more than the lookup it leads to.
-  const q = JSON.stringify;
-  const body = spans.fields.map((f, i) => `
-    v = row[${q(f)}];
-    if (v !== undefined) {
-      if (typeof v !== 'string') return whole(row);
-      found = m${i}.get(v);
-      if (found === undefined) found = remember(m${i}, v);
-      if (found) return true;
-    }`).join('');
-  const memos = spans.fields.map(() => new Map<string, boolean>());
-  const remember = (memo: Map<string, boolean>, v: string): boolean => {
-    const found = holds(v);
-    if (memo.size >= SPAN_MEMO_VALUES) memo.clear();
-    memo.set(v, found);
-    return found;
-  };
-  return generated<(...args: unknown[]) => Predicate>(['whole', 'remember', ...memos.map((_, i) => `m${i}`)],
-    `return (row) => {\n let v, found;${body}\n return false;\n};`)(whole, remember, ...memos);
-}
-
-/**
  * Compiles a search filter to one JavaScript function: every event meets every detection's filter, and a tree
  * of closures pays a call per node and a dynamic property read per field. The generated code reads each field
  * by its (JSON-quoted) name and calls the value tests directly; terms and range comparisons stay closures.
@@ -371,40 +252,13 @@ function isPlainTerm(e: SearchExpr): e is Term {
   return e.kind === 'term' && e.text !== '' && !e.text.includes('*');
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/**
- * Several plain terms OR'ed ("panic:" OR "fatal error:" OR ...): one scan of the lower-cased line finds every
- * place where any of them starts, instead of one search per term, and the token-boundary rule is checked at
- * each such place for every term that starts there, so the answer is the OR of the terms' own tests. The
- * pattern is literals joined by |: no backtracking beyond trying each literal at a position.
- */
+/** Several plain terms OR'ed, looked for in one scan of the lower-cased line (anyTermScan). */
 export function anyTermPredicate(texts: string[]): Predicate {
   const scan = anyTermScan(texts);
   const each = texts.map(termPredicate);
   return (row) => {
     const raw = row._raw;
     return typeof raw === 'string' ? scan(lowerRaw(row, raw)) : each.some((p) => p(row));
-  };
-}
-
-/** The scan of anyTermPredicate: whether lower-cased text holds any of the terms at token boundaries. */
-function anyTermScan(texts: string[]): (hay: string) => boolean {
-  const lits = [...new Set(texts.map((t) => t.toLowerCase()))];
-  const terms = lits.map((l) => ({ l, left: !isBreaker(l.charCodeAt(0)), right: !isBreaker(l.charCodeAt(l.length - 1)) }));
-  const re = new RegExp(lits.map(escapeRegExp).join('|'), 'g');
-  return (hay: string): boolean => {
-    re.lastIndex = 0;
-    for (let m = re.exec(hay); m !== null; m = re.exec(hay)) {
-      const at = m.index;
-      for (const t of terms) {
-        if (!hay.startsWith(t.l, at)) continue;
-        const end = at + t.l.length;
-        if ((!t.left || at === 0 || isBreaker(hay.charCodeAt(at - 1))) && (!t.right || end === hay.length || isBreaker(hay.charCodeAt(end)))) return true;
-      }
-      re.lastIndex = at + 1;
-    }
-    return false;
   };
 }
 
