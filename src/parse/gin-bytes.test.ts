@@ -94,3 +94,27 @@ test('random byte changes to real lines: the byte reader steps aside or agrees',
   const { taken } = agree(lines);
   assert.ok(taken > 1000, `${taken} taken`);
 });
+
+test('gin lines behind prefixes: the prefix read as text once per run of equal prefixes, the line from its bytes', () => {
+  // journald short-iso and short (English and not), docker --timestamps, Docker Desktop, compose, two of them
+  // at once, a stray quote, a JSON wrapper, and prefixes that only look like one (a host holding `[GIN] `).
+  const prefixes = [
+    '2025-01-02T15:04:05+0000 gpu-box ollama[812]: ', '2025-01-02T15:04:05+0000 gpu-box ollama[813]: ', '2025-01-02T15:04:05+0100 other ollama: ',
+    'Jan 02 15:04:05 gpu-box ollama[812]: ', 'Jan  2 15:04:05 gpu-box ollama[812]: ', 'Mär 02 15:04:05 gpu ollama[1]: ',
+    '2025-01-02T15:04:05.123456789Z ', '2025-01-02 15:04:05 ', 'ollama-1  | ', '2025-01-02T15:04:05.5Z ollama  | ',
+    '"2025-01-02T15:04:05+0000 gpu ollama[1]: ', '{"level":30,"msg":"', 'gpu [GIN] ollama[1]: ', '2025-01-02T15:04:05+0000 [GIN] x[1]: ',
+    'Jan 02 15:04:05 gpu-box ollama[812]:', 'not a prefix ', 'x'.repeat(190) + ' ', '2025-01-02T15:04:05+0000 h\u00e9te ollama[2]: ',
+  ];
+  const gins = [...PADDED_GIN_LINES, ...ginLines().slice(0, 300)];
+  const lines: string[] = [];
+  for (const p of prefixes) for (const g of gins) lines.push(p + g);
+  // Runs of one prefix (the bytes compared, not read again) and prefixes that change line by line.
+  for (let i = 0; i < gins.length; i++) lines.push(prefixes[i % prefixes.length]! + gins[i]!, prefixes[i % 3]! + gins[i]!);
+  for (const l of PADDED_GIN_LINES.slice(0, 2)) for (const m of mangled(prefixes[0]! + l)) lines.push(m);
+  agree(lines);
+  // The host is the prefix's, unless --host names one.
+  const b = Buffer.from(prefixes[0]! + PADDED_GIN_LINES[0]!);
+  assert.equal(parser().parseBytes(b, 0, b.length).host, 'gpu-box');
+  const named = new LineParser({ tz, host: 'named', defaultHost: 'box', source: 's', fallbackMs: 0 });
+  assert.equal(named.parseBytes(b, 0, b.length).host, 'named');
+});

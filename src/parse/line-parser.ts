@@ -53,6 +53,14 @@ export const PLAIN_GIN_SHAPE = {
   },
 } as const;
 
+/** How far into a line a prefix in front of a gin line is looked for (prefix.ts examines 256 characters). */
+const MAX_PREFIX = 192;
+
+/** `[GIN] ` at byte `at`. */
+function isGinMark(b: Buffer, at: number): boolean {
+  return b[at] === 91 && b[at + 1] === 71 && b[at + 2] === 73 && b[at + 3] === 78 && b[at + 4] === 93 && b[at + 5] === 32;
+}
+
 /** Index-time fields that a key=value pair in the line must never replace. */
 const PROTECTED = new Set(['host', 'sourcetype', 'index', '_raw', '_time', 'linecount', 'splunk_server', 'line_type', 'vendor_product', 'app', 'dest']);
 
@@ -143,15 +151,53 @@ export class LineParser {
    * gin line is read from its bytes (gin-bytes.ts); any other line is decoded and parsed as a string.
    */
   parseBytes(buf: Buffer, s: number, e: number): Row {
-    if (buf[s] === 91 && buf[s + 1] === 71 && buf[s + 2] === 73 && buf[s + 3] === 78 && buf[s + 4] === 93 && buf[s + 5] === 32) {
+    const c0 = buf[s]!;
+    if (c0 === 91 && isGinMark(buf, s)) {
       const g = this.gin;
       if (parseGinBytes(buf, s, e, g)) {
         this.plainGin = g.plain;
         return this.ginEvent(g, g.raw, this.ginHost, g.uriPath, g.uriQuery);
       }
+    } else if (c0 !== 116 && c0 !== 108 && c0 !== 123) {
+      this.plainGin = false;
+      const ev = this.prefixedGin(buf, s, e);
+      if (ev) return ev;
     }
     this.plainGin = false;
     return this.parse(utf8(buf, s, e));
+  }
+
+  /** The last prefix read in front of a gin line, its bytes and the host it names (prefixedGin). */
+  private readonly lastPrefix = new Uint8Array(MAX_PREFIX);
+  private lastPrefixLength = -1;
+  private lastPrefixHost: string | undefined;
+
+  /**
+   * A gin line behind a prefix (journald, docker, compose: prefix.ts), the event parse() makes of it: the
+   * prefix is read as text, and taken again without reading when its bytes are the last one's (journald's
+   * stay the same through a busy second); the gin line is read from its bytes. Undefined when the line is
+   * not one (parse() then reads it): no `[GIN] ` within the first MAX_PREFIX bytes, a prefix that
+   * stripPrefixes does not take whole, or a gin line the byte reader declines.
+   */
+  private prefixedGin(buf: Buffer, s: number, e: number): Row | undefined {
+    const end = Math.min(e - 6, s + MAX_PREFIX);
+    let p = s + 1;
+    while (p <= end && !(buf[p] === 91 && isGinMark(buf, p))) p++;
+    if (p > end) return undefined;
+    const n = p - s, last = this.lastPrefix;
+    let same = n === this.lastPrefixLength;
+    for (let i = 0; same && i < n; i++) same = buf[s + i] === last[i];
+    if (!same) {
+      // As parse() strips it from the whole line: the prefix's patterns end before the gin line starts.
+      const pre = stripPrefixes(utf8(buf, s, p) + '[GIN] ');
+      if (pre.line !== '[GIN] ') return undefined;
+      for (let i = 0; i < n; i++) last[i] = buf[s + i]!;
+      this.lastPrefixLength = n;
+      this.lastPrefixHost = pre.host;
+    }
+    const g = this.gin;
+    if (!parseGinBytes(buf, p, e, g)) return undefined;
+    return this.ginEvent(g, utf8(buf, s, e), this.opts.host ?? this.lastPrefixHost ?? this.opts.defaultHost, g.uriPath, g.uriQuery);
   }
 
   /** `uriPath` and `uriQuery`: the path cut at its first `?` when the reader has done so already. */
