@@ -148,22 +148,27 @@ export class LineParser {
 
   /**
    * The event for the line in bytes [s, e) of `buf`: what parse(the line decoded as UTF-8) gives. The common
-   * gin line is read from its bytes (gin-bytes.ts); any other line is decoded and parsed as a string.
+   * gin line is read from its bytes (gin-bytes.ts), also behind a prefix (prefixedGin); any other line is
+   * decoded and parsed as a string.
    */
   parseBytes(buf: Buffer, s: number, e: number): Row {
     const c0 = buf[s]!;
-    if (c0 === 91 && isGinMark(buf, s)) {
+    if (isGinMark(buf, s)) {
       const g = this.gin;
       if (parseGinBytes(buf, s, e, g)) {
         this.plainGin = g.plain;
         return this.ginEvent(g, g.raw, this.ginHost, g.uriPath, g.uriQuery);
       }
-    } else if (c0 !== 116 && c0 !== 108 && c0 !== 123) {
       this.plainGin = false;
-      const ev = this.prefixedGin(buf, s, e);
-      if (ev) return ev;
+    } else {
+      this.plainGin = false;
+      // A line that starts as Ollama's own do ([, time=, level=) has no prefix (prefix.ts), nor has a JSON
+      // wrapper one that ends before a gin line.
+      if (c0 !== 91 && c0 !== 116 && c0 !== 108 && c0 !== 123) {
+        const ev = this.prefixedGin(buf, s, e);
+        if (ev) return ev;
+      }
     }
-    this.plainGin = false;
     return this.parse(utf8(buf, s, e));
   }
 
