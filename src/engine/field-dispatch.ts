@@ -7,6 +7,7 @@
 // per distinct value of each field, for all of them at once, as a bit mask: logs repeat a few hundred paths
 // and clients millions of times.
 import type { Row } from './value.js';
+import { generated } from './generated-code.js';
 
 /** Bits in a mask (one per search); searches past them test their events themselves. */
 const BITS = 31;
@@ -45,6 +46,7 @@ class Side {
   allBits = 0;
 
   add(bit: number, rule: DispatchRule | undefined): void {
+    this.code = undefined;
     if (!rule) { this.always |= bit; return; }
     const all = rule.kind === 'all' && rule.tests.length > 1;
     if (all) this.allBits |= bit;
@@ -66,25 +68,44 @@ class Side {
    * the search's own error is the one to report.
    */
   maskOf(event: Row): number {
-    let any = this.always, all = this.allBits, threw = 0;
-    for (const f of this.fields) {
-      const v = event[f.field];
-      let m: number;
-      if (typeof v !== 'string' && typeof v !== 'number') {
-        m = 0;
-        for (const t of f.tests) m |= t.bit;
-      } else if (v === f.last) m = f.lastMask;
+    return (this.code ??= this.generate())(event);
+  }
+
+  /** Makes maskOf's code now. */
+  seal(): void { this.code ??= this.generate(); }
+
+  /** maskOf's code for the fields as they are now: made again after a rule is added. */
+  private code: ((event: Row) => number) | undefined;
+
+  /**
+   * maskOf generated for these fields, each read at a site of its own under its name written in: one site
+   * reading five fields by a variable name was a keyed load that met five names on every event.
+   */
+  private generate(): (event: Row) => number {
+    const q = JSON.stringify;
+    const parts = this.fields.map((f, i) => {
+      const every = f.tests.reduce((m, t) => m | t.bit, 0);
+      return `
+      v = event[${q(f.field)}];
+      if (typeof v !== 'string' && typeof v !== 'number') m = ${every};
+      else if (v === f${i}.last) m = f${i}.lastMask;
       else {
-        const known = f.masks.get(v);
-        m = known === undefined ? this.learn(f, v) : known;
-        f.last = v;
-        f.lastMask = m;
+        m = f${i}.masks.get(v);
+        if (m === undefined) m = learn(f${i}, v);
+        f${i}.last = v;
+        f${i}.lastMask = m;
       }
-      any |= m & ~f.allBits;
-      all &= m | ~f.allBits;
-      if (f.threw !== undefined) threw |= f.threw.get(v as string | number) ?? 0;
-    }
-    return any | all | threw;
+      any |= m & ${~f.allBits};
+      all &= m | ${~f.allBits};
+      if (f${i}.threw !== undefined) threw |= f${i}.threw.get(v) ?? 0;`;
+    });
+    const make = generated<(learn: (f: FieldTests, v: string | number) => number, ...f: FieldTests[]) => (event: Row) => number>(
+      ['learn', ...this.fields.map((_, i) => `f${i}`)],
+      `return (event) => {
+      let any = ${this.always}, all = ${this.allBits}, threw = 0, v, m;${parts.join('')}
+      return any | all | threw;
+    };`);
+    return make((f, v) => this.learn(f, v), ...this.fields);
   }
 
   /** The mask of a value not seen (or forgotten), remembered. */
@@ -126,6 +147,12 @@ export class FieldDispatch {
     this.gin.add(bit, gin);
     this.plain.add(bit, plain);
     return bit;
+  }
+
+  /** Makes maskOf's code now (inside reusingCode, so that a scan thread's next range reuses it). */
+  seal(): void {
+    this.gin.seal();
+    this.plain.seal();
   }
 
   /** The bits of the searches that may want this gin event (`plain`: a plain gin line). */

@@ -134,14 +134,18 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
     dispatch = new FieldDispatch();
     // Without `keep`, a scan thread compiles every search again for each byte range: the generated code of the
     // last range is reused.
-    active = reusingCode(() => jobs.map((job): Active => {
-      const out = onRows ? rowChunks((rows) => onRows(job.key, rows)) : undefined;
-      const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) }, ...(opts.head ? { head: true } : {}), ...(out ? { onRow: out.push } : {}) });
-      const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
-      const plain = gin && pipeline.entryFor(PLAIN_GIN_SHAPE);
-      const bit = gin ? dispatch.add(pipeline.dispatchCondition(GIN_EVENT_SHAPE), pipeline.dispatchCondition(PLAIN_GIN_SHAPE)) : 0;
-      return { job, pipeline, failed: false, gin, plain, bit, cost: { ms: 0, events: 0 }, out };
-    }));
+    active = reusingCode(() => {
+      const made = jobs.map((job): Active => {
+        const out = onRows ? rowChunks((rows) => onRows(job.key, rows)) : undefined;
+        const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) }, ...(opts.head ? { head: true } : {}), ...(out ? { onRow: out.push } : {}) });
+        const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
+        const plain = gin && pipeline.entryFor(PLAIN_GIN_SHAPE);
+        const bit = gin ? dispatch.add(pipeline.dispatchCondition(GIN_EVENT_SHAPE), pipeline.dispatchCondition(PLAIN_GIN_SHAPE)) : 0;
+        return { job, pipeline, failed: false, gin, plain, bit, cost: { ms: 0, events: 0 }, out };
+      });
+      dispatch.seal(); // its code made here is reused as the searches' is
+      return made;
+    });
   }
   const profile = opts.profile === true;
   const result: RunResult = { rows: new Map(), failures, lines: 0, truncatedLines: 0 };
