@@ -11,6 +11,7 @@ import { rowCopier, scratchCopier, type RowCopy, type Stage, type StageContext, 
 import { ALL, exprReads, neededFields, type FieldSet } from '../plan/needed-fields.js';
 import { withoutDeadRex } from './prune.js';
 import { withEvalsFused } from './fuse.js';
+import { withWhereEarly } from './where-early.js';
 import { fieldAlternatives, residualForShape, type EventShape, type Residual } from './search-gate.js';
 import type { DispatchCondition, DispatchRule } from './field-dispatch.js';
 import { asNumber, type Row } from './value.js';
@@ -92,7 +93,7 @@ export class Pipeline {
     this.earliest = plan.earliest ?? -Infinity;
     this.latest = plan.latest ?? Infinity;
     // Facts flow forward, stages are linked backward: compute facts first.
-    const operators = withEvalsFused(withoutDeadRex(plan.operators));
+    const operators = withEvalsFused(withWhereEarly(withoutDeadRex(plan.operators)));
     const facts: StreamFacts[] = [];
     let f: StreamFacts = { shared: true, reversed: true };
     for (const op of operators) {
@@ -301,7 +302,12 @@ function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx
       }
       // Groups nothing after the rex reads are not captured: the match is the same, with fewer strings made.
       const c = neededAfter === ALL ? compileSplRegex(op.regex, op.span.start) : narrowCaptures(compileSplRegex(op.regex, op.span.start), (g) => neededAfter.has(g));
-      return new RexStage(op.field, c.re, c.groupNames, op.maxMatch, copy, next, c.groupIndex, c.unnamed);
+      // A where right after that reads only this rex's groups is also tried on the match, before the row is
+      // copied and filled (RexStage's pretest); it still runs after.
+      const reads = following?.kind === 'where' ? [...new Set(exprReads(following.expr))] : [];
+      const pretest = following?.kind === 'where' && reads.length > 0 && reads.every((g) => c.groupNames.includes(g))
+        ? { fields: reads, test: whereTest(following.expr, ctx) } : undefined;
+      return new RexStage(op.field, c.re, c.groupNames, op.maxMatch, copy, next, c.groupIndex, c.unnamed, pretest);
     }
     case 'stats': {
       // A where right after the stats is also tried on each group first (see Having); it still runs after.

@@ -187,5 +187,7 @@ test('the condition a search is dispatched on: its test on a path, client, statu
     { any: [{ field: 'uri_path', passes: ['/api/chat'] }, { field: 'src', passes: ['10.1.2.3'] }] }, 'alternatives go alone');
   assert.equal(cond('uri_path="/api/chat" OR "panic"'), undefined, 'a term may be anywhere in a gin line that is not plain');
   assert.equal(cond('uri_path="/api/chat" OR response_time_ms>5'), undefined, 'a field nothing is dispatched on');
-  assert.equal(cond('line_type=gin | eval x=1 | where cidrmatch("10.0.0.0/8", src)'), undefined, 'only a where right after the search');
+  assert.equal(cond('line_type=gin | eval x=lower(src) | where cidrmatch("10.0.0.0/8", src)'), undefined, 'only a where right after the search');
+  assert.deepEqual(cond('line_type=gin | eval x=1 | where cidrmatch("10.0.0.0/8", src)'), { field: 'src', passes: ['10.1.2.3'] },
+    'a where moved ahead of an eval that cannot fail (where-early.ts) is right after the search');
 });

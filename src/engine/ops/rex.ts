@@ -28,6 +28,12 @@ export class RexStage implements Stage {
     private readonly next: Stage,
     private readonly groupIndex: number[] = [],
     private readonly unnamed?: RegExp,
+    /**
+     * The `where` right after this rex, when it reads only fields this rex captures: tried on those fields
+     * as the match leaves them, before the row is copied and filled, so a row it drops costs no copy. Rows
+     * it keeps still go through the where itself.
+     */
+    private readonly pretest?: { fields: string[]; test: (row: Row) => boolean },
   ) {
     if (unnamed && groups.length > 0) {
       const body = groups.map((g, i) => `v = m[${groupIndex[i]}]; if (v !== undefined) row[${JSON.stringify(g)}] = v;`).join('\n');
@@ -62,20 +68,28 @@ export class RexStage implements Stage {
   private confirmed(): (row: Row) => void {
     const q = JSON.stringify;
     const stores = this.groups.map((g, i) => `v = m[${this.groupIndex[i]}]; if (v !== undefined) row[${q(g)}] = v;`).join('\n');
-    return generated<(re: RegExp, text: (v: Value) => string, copy: RowCopy | undefined, next: Stage) => (row: Row) => void>(
-      ['re', 'text', 'copy', 'next'], `
+    // The pretest's fields as the match leaves them: a group that took part, else the row's own value.
+    const pre = this.pretest;
+    const probes = pre ? pre.fields.map((f) => {
+      const k = this.groupIndex[this.groups.indexOf(f)];
+      return `p = m === null ? undefined : m[${k}]; probe[${q(f)}] = p !== undefined ? p : input[${q(f)}];`;
+    }).join('\n') + '\nif (!pretest(probe)) return;' : '';
+    return generated<(re: RegExp, text: (v: Value) => string, copy: RowCopy | undefined, next: Stage, pretest: ((row: Row) => boolean) | undefined, probe: Row) => (row: Row) => void>(
+      ['re', 'text', 'copy', 'next', 'pretest', 'probe'], `
       return (input) => {
         const x = input[${q(this.field)}];
         if (x === undefined) { next.push(copy === undefined ? input : copy(input)); return; }
         re.lastIndex = 0;
         const m = re.exec(typeof x === 'string' ? x : text(x));
+        ${pre ? 'let p;' : ''}
+        ${probes}
         const row = copy === undefined ? input : copy(input);
         if (m !== null) {
           let v;
           ${stores}
         }
         next.push(row);
-      };`)(this.unnamed!, textOf, this.copy, this.next);
+      };`)(this.unnamed!, textOf, this.copy, this.next, pre?.test, Object.fromEntries((pre?.fields ?? []).map((f) => [f, undefined])));
   }
 
   private general(input: Row): void {
