@@ -27,3 +27,24 @@ test('asNumber trims whitespace (including Unicode spaces) before deciding, and 
   assert.equal(asNumber(['7', '8']), undefined);
   assert.equal(asNumber('9'.repeat(65)), undefined);
 });
+
+test('asNumber gives exactly the double Number() gives, on edge cases and on random decimals of every length', () => {
+  const same = (s: string) => {
+    const want = NUMERIC.test(s.trim()) ? Number(s.trim()) : undefined;
+    const got = asNumber(s);
+    assert.ok(Object.is(got, want), `${JSON.stringify(s)}: ${got} against ${want}`);
+  };
+  for (const c of ['0', '-0', '+0', '-0.0', '00012', '5.', '.5', '-.5', '+.5', '-', '+', '.', '1.2.3', '0.1', '0.3', '1.7976931348623157',
+    '999999999999999', '9999999999999999', '123456789012345.', '1234567890.12345', '1234567890.123456', '0.000000000000001',
+    '0.0000000000000001', '1e3', '1.5e-3', '55.000001', '8.310506395', '1748761172', '1748761172.123']) same(c);
+  let seed = 11;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  for (let k = 0; k < 50000; k++) {
+    let s = ['', '-', '+'][rnd(3)]!;
+    const whole = rnd(12), frac = rnd(12);
+    for (let i = 0; i < whole; i++) s += String(rnd(10));
+    if (rnd(4) > 0) s += '.';
+    for (let i = 0; i < frac; i++) s += String(rnd(10));
+    same(s);
+  }
+});

@@ -35,6 +35,32 @@ export function looksNumeric(t: string): boolean {
   return i === n;
 }
 
+/**
+ * Number(t) when t looks numeric, else undefined. A plain decimal of at most 15 digits (a latency, a count,
+ * an epoch time) is read as it is checked: its digits as an integer below 2^53 divided by an exact power of ten
+ * is one correctly rounded division, the same double Number() gives. Anything else is left to Number().
+ */
+function numericValue(t: string): number | undefined {
+  const n = t.length;
+  let i = 0;
+  let c = t.charCodeAt(0);
+  const negative = c === 45;
+  if (negative || c === 43) i = 1;
+  let v = 0, digits = 0, scale = 0;
+  while (i < n && (c = t.charCodeAt(i)) >= 48 && c <= 57) { v = v * 10 + (c - 48); i++; digits++; }
+  if (i < n && c === 46) {
+    i++;
+    while (i < n && (c = t.charCodeAt(i)) >= 48 && c <= 57) { v = v * 10 + (c - 48); i++; digits++; scale++; }
+  }
+  if (i === n && digits > 0 && digits <= 15) {
+    const x = scale === 0 ? v : v / POW10[scale]!;
+    return negative ? -x : x;
+  }
+  return looksNumeric(t) ? Number(t) : undefined;
+}
+
+const POW10 = Array.from({ length: 16 }, (_, k) => Number(`1e${k}`));
+
 /** The number a scalar stands for, or undefined when it does not look numeric. */
 export function asNumber(v: Value | undefined | null | boolean): number | undefined {
   if (typeof v === 'number') return Number.isNaN(v) ? undefined : v;
@@ -43,7 +69,7 @@ export function asNumber(v: Value | undefined | null | boolean): number | undefi
     const first = v.charCodeAt(0), last = v.charCodeAt(v.length - 1);
     // trim() only when an end could be whitespace: most values are bare, and this runs for every comparison.
     const t = first <= 32 || last <= 32 || first >= 160 || last >= 160 ? v.trim() : v;
-    return looksNumeric(t) ? Number(t) : undefined;
+    return numericValue(t);
   }
   if (Array.isArray(v)) return v.length === 1 ? asNumber(v[0]) : undefined;
   return undefined;
