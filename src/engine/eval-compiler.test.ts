@@ -5,6 +5,7 @@ import type { Expr } from '../spl/ast.js';
 import { compileExpr, memoField } from './eval-compiler.js';
 import { TimeZone } from '../util/timezone.js';
 import { SplError } from '../spl/errors.js';
+import { EVAL_FUNCTIONS } from '../spl/eval-functions.js';
 
 function exprOf(text: string): Expr {
   const cmd = parseQuery(`x | eval x=${text}`).commands.find((c) => c.kind === 'eval');
@@ -61,6 +62,18 @@ test('each form of expression answers as its helpers do: special forms, patterns
   assert.equal(ev('if(match(x, "^4"), 1, 0)', { x: ['500', '200'] }), 0);
   assert.equal(ev('if(like(x, "4%"), 1, 0)', { x: 404 }), 1);
   assert.equal(ev('if(like(x, "/api/%"), 1, 0)', { x: '/api/tags' }), 1);
+  // On a missing field either is null, as the functions say (written in, not called).
+  for (const f of ['like', 'match']) {
+    assert.equal(ev(`${f}(x, "a")`, {}), undefined);
+    assert.equal(ev(`if(${f}(x, "a"), 1, 0)`, {}), 0);
+    assert.equal(EVAL_FUNCTIONS[f]!.fn([undefined, 'a'], ctx), undefined);
+  }
+  // null(), isnull() and isnotnull() written in answer as the functions do.
+  for (const row of [{}, { x: 'a' }, { x: 0 }, { x: '' }, { x: ['a', 'b'] }] as Array<Record<string, string | number | string[]>>) {
+    for (const f of ['isnull', 'isnotnull']) assert.equal(ev(`${f}(x)`, row), EVAL_FUNCTIONS[f]!.fn([row.x], ctx), `${f} ${JSON.stringify(row)}`);
+    assert.equal(ev('coalesce(null(), x)', row), row.x);
+  }
+  assert.equal(ev('null()', {}), EVAL_FUNCTIONS.null!.fn([], ctx));
   // IN, NOT, unary minus, XOR, LIKE with a field pattern, arithmetic and concatenation.
   assert.equal(ev('if(s IN ("a", "B", 3), 1, 0)', { s: 'B' }), 1);
   assert.equal(ev('if(s IN ("a", "B", 3), 1, 0)', { s: 'b' }), 0);

@@ -261,6 +261,10 @@ class ExprCode {
         const t = this.temp();
         return args.reduceRight((rest, a) => `((${t} = ${a}) !== undefined ? ${t} : ${rest})`, 'undefined');
       }
+      // Written in, not called: a call builds an array of its arguments for every row.
+      case 'null': if (args.length === 0) return 'undefined'; break;
+      case 'isnull': if (args.length === 1) return `(${args[0]} === undefined)`; break;
+      case 'isnotnull': if (args.length === 1) return `(${args[0]} !== undefined)`; break;
     }
     const f = EVAL_FUNCTIONS[e.name];
     if (!f) throw new SplError(`unknown eval function ${e.name}()`, e.span.start, 'SPL_UNKNOWN_FUNCTION');
@@ -290,7 +294,8 @@ class ExprCode {
       const pattern = e.args[1].value;
       const t = this.temp();
       const test = e.name === 'match' ? `testRe(${this.k(compileSplRegex(pattern, e.args[1].span.start).re)}, ${t})` : `like(${t}, ${this.k(pattern)})`;
-      return `(typeof (${t} = ${args[0]}) === 'string' ? ${test} : ${generic})`;
+      // Either on a missing field (a gin line's msg) is null, as the function itself answers.
+      return `(typeof (${t} = ${args[0]}) === 'string' ? ${test} : ${t} === undefined ? undefined : ${generic})`;
     }
     return generic;
   }
