@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { readLineBytes, DEFAULT_TRUNCATE } from '../input/lines.js';
 import type { LogSource } from '../input/sources.js';
-import { GIN_EVENT_SHAPE, LineParser, PLAIN_GIN_SHAPE } from '../parse/line-parser.js';
+import { GIN_EVENT_SHAPE, LineParser, OTHER_EVENT_SHAPES, PLAIN_GIN_SHAPE } from '../parse/line-parser.js';
 import type { LogicalPlan } from '../plan/plan.js';
 import { SplError } from '../spl/errors.js';
 import { explainRuntimeError } from '../spl/compile.js';
@@ -62,6 +62,8 @@ interface Active {
   plain: ((event: Row) => void) | undefined;
   /** Its bit in the FieldDispatch, or 0 when it takes every gin event. */
   bit: number;
+  /** Whether an event of another line_type can pass its search (OTHER_EVENT_SHAPES); if not, it is handed none. */
+  other: boolean;
   cost: JobCost;
   out: ReturnType<typeof rowChunks> | undefined;
 }
@@ -141,7 +143,8 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
         const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
         const plain = gin && pipeline.entryFor(PLAIN_GIN_SHAPE);
         const bit = gin ? dispatch.add(pipeline.dispatchCondition(GIN_EVENT_SHAPE), pipeline.dispatchCondition(PLAIN_GIN_SHAPE)) : 0;
-        return { job, pipeline, failed: false, gin, plain, bit, cost: { ms: 0, events: 0 }, out };
+        const other = OTHER_EVENT_SHAPES.some((shape) => pipeline.residualFor(shape) !== false);
+        return { job, pipeline, failed: false, gin, plain, bit, other, cost: { ms: 0, events: 0 }, out };
       });
       dispatch.seal(); // its code made here is reused as the searches' is
       return made;
@@ -171,9 +174,10 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   let batchWants = 0;
   /** For `scan --profile`: the events a search was given from the batch (its other events, and the gin ones it wants). */
   const handed = (a: Active, events: Row[]): number => {
-    if (events === notGin || a.bit === 0) return events.length;
-    let n = notGin.length;
-    for (let i = 0; i < batch.length; i++) if (isGin[i] !== 0 && (wants[i]! & a.bit) !== 0) n++;
+    if (events === notGin) return a.other ? events.length : 0;
+    if (a.bit === 0 && a.other) return events.length;
+    let n = a.other ? notGin.length : 0;
+    for (let i = 0; i < batch.length; i++) if (isGin[i] !== 0 && (a.bit === 0 || (wants[i]! & a.bit) !== 0)) n++;
     return n;
   };
   const flush = () => {
@@ -182,22 +186,24 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
       if (a.failed || !p) continue;
       const gin = a.gin;
       const events = gin === undefined || (a.bit !== 0 && (batchWants & a.bit) === 0) ? notGin : batch;
+      const other = a.other;
       const t0 = profile ? performance.now() : 0;
       try {
-        if (gin === undefined || events === notGin) for (let i = 0; i < events.length; i++) p.push(events[i]!);
-        else {
+        if (gin === undefined || events === notGin) {
+          if (other) for (let i = 0; i < events.length; i++) p.push(events[i]!);
+        } else {
           const plain = a.plain!, bit = a.bit;
           if (bit === 0) {
             for (let i = 0; i < events.length; i++) {
               const k = isGin[i];
               if (k === 2) plain(events[i]!);
               else if (k === 1) gin(events[i]!);
-              else p.push(events[i]!);
+              else if (other) p.push(events[i]!);
             }
           } else {
             for (let i = 0; i < events.length; i++) {
               const k = isGin[i];
-              if (k === 0) p.push(events[i]!);
+              if (k === 0) { if (other) p.push(events[i]!); }
               else if ((wants[i]! & bit) !== 0) (k === 2 ? plain : gin)(events[i]!);
             }
           }

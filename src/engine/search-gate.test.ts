@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { compileSearchText } from '../spl/compile.js';
 import { MacroTable } from '../spl/macros.js';
 import { TimeZone } from '../util/timezone.js';
-import { GIN_EVENT_SHAPE, LineParser } from '../parse/line-parser.js';
+import { GIN_EVENT_SHAPE, LineParser, OTHER_EVENT_SHAPES } from '../parse/line-parser.js';
 import { canMatchShape, fieldCondition, residualForShape, type Residual } from './search-gate.js';
 import { compileSearch } from './search-match.js';
 import { runJobs } from './runner.js';
@@ -44,6 +44,38 @@ test('the parser holds to the gin event shape on every gin line of the fixtures 
   }
 });
 
+test('every line the parser reads is a gin event or one of the other shapes: its line_type and sourcetype', () => {
+  const known = new Map(OTHER_EVENT_SHAPES.map((s) => [s.constants.line_type, s]));
+  const texts = [readFileSync(FIXTURE, 'utf8'), ...readdirSync(join(ROOT, 'datasets')).filter((f) => f.endsWith('.log')).map((f) => readFileSync(join(ROOT, 'datasets', f), 'utf8'))];
+  texts.push(['', '\u0000\u0001\u00ff', '[GIN-debug] GET / --> handler', '[Recovery] 2024/05/01 - 10:00:00 panic recovered:', 'panic: runtime error',
+    '\tgoroutine 1 [running]:', 'time=2024-05-01T10:00:00Z level=INFO source=x.go:1 msg=hi', 'llama_model_loader: loaded meta data',
+    '2024/05/01 10:00:00 routes.go:1 listening', '[GIN] 2024/05/01 - 10:00:00 | 200 |', 'Jun 01 00:00:00 gpu ollama[1]: msg', 'GIN', '[gin] x'].join('\n'));
+  const seen = new Set<string>();
+  for (const text of texts) {
+    const p = new LineParser({ tz, defaultHost: 'h', source: 's', fallbackMs: 0 });
+    for (const line of text.split('\n')) {
+      const buf = Buffer.from(line);
+      for (const e of [p.parse(line), p.parseBytes(buf, 0, buf.length)]) {
+        const lt = e.line_type as string;
+        seen.add(lt);
+        if (lt === 'gin') continue;
+        const shape = known.get(lt);
+        assert.ok(shape, `line_type ${lt} of ${JSON.stringify(line)} has no shape`);
+        for (const [k, v] of Object.entries(shape.constants)) assert.equal(e[k], v, line);
+      }
+    }
+  }
+  assert.deepEqual([...known.keys()].filter((lt) => !seen.has(lt)), [], 'every shape is met');
+});
+
+test('a search is handed the other line types only when one of them can pass it', () => {
+  const other = (spl: string) => OTHER_EVENT_SHAPES.some((s) => canMatchShape(plan(spl), s));
+  for (const s of ['line_type=gin', 'line_type=GIN status=200', '`x` line_type=gin', 'sourcetype=other', 'line_type=gin OR line_type=gin_x', 'NOT line_type=*'])
+    assert.equal(other(s.replace('`x` ', '')), false, s);
+  for (const s of ['*', '"GIN"', 'msg=*', 'line_type=runner', 'line_type!=gin', 'status=200', 'line_type=g*', 'NOT line_type=gin', 'line_type=gin OR msg=x'])
+    assert.equal(other(s), true, s);
+});
+
 test('a search is kept from gin events only when no gin event can pass it', () => {
   for (const s of ['msg="x*"', 'line_type=slog', 'line_type!=gin', 'level=ERROR "boom"', 'msg=* OR line_type=runner', 'sourcetype=other', 'NOT line_type=gin', 'err<5', 'code_source IN ("a", "b")'])
     assert.equal(gin(s), false, s);
@@ -63,7 +95,9 @@ test('detections kept from gin events, or given them past a reduced search, give
     'line_type=gin NOT uri_path="/api/chat" http_method=POST | stats count by uri_path', 'uri_path="/api/*" OR "GIN" | stats count',
     // Handed only the gin events whose client passes the where's test on src.
     'line_type=gin | where NOT cidrmatch("127.0.0.0/8", src) AND status=200 | stats count by src',
-    'line_type=gin | where cidrmatch("127.0.0.0/8", src) | stats count by uri_path', 'status=200 OR status=404 | stats count by status'];
+    'line_type=gin | where cidrmatch("127.0.0.0/8", src) | stats count by uri_path', 'status=200 OR status=404 | stats count by status',
+    // Handed no event of another line_type, or only some.
+    'line_type=GIN | stats count by line_type', 'line_type=gin OR line_type=panic | stats count by line_type', 'line_type=runner | stats count'];
   const jobs = searches.map((s, i) => ({ key: String(i), plan: plan(s), expanded: s }));
   const res = await runJobs([{ name: 'fixture', mtimeMs: 0, open: () => Readable.from([Buffer.from(text)]) }], jobs, { tz, now: 0, host: 'h' });
   const p = new LineParser({ tz, host: 'h', defaultHost: 'h', source: 'fixture', fallbackMs: 0 });

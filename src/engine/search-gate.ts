@@ -11,8 +11,10 @@ import { compileTerm, termsInValue } from './terms.js';
 import { spanTerm, type RawSpans } from './span-terms.js';
 
 export interface EventShape {
-  /** Every field such an event can have. */
+  /** Every field such an event can have (with `open`, only some of them). */
   fields: readonly string[];
+  /** Such an event can have fields besides these (a slog line's keys): only tests on its constants are decided. */
+  open?: boolean;
   /** Fields with the same value on every such event. */
   constants: Readonly<Record<string, string>>;
   /** Text that every such event's _raw contains, as written (matching ignores case). */
@@ -37,7 +39,7 @@ export function canMatchShape(plan: LogicalPlan, shape: EventShape): boolean {
 export function residualForShape(plan: LogicalPlan, shape: EventShape): Residual {
   const first = plan.operators[0];
   if (!first || first.kind !== 'search' || !first.expr) return true;
-  return reduce(first.expr, new Set(shape.fields), { ...shape.constants }, rawSample(shape));
+  return reduce(first.expr, shape.open ? undefined : new Set(shape.fields), { ...shape.constants }, rawSample(shape));
 }
 
 // A term found in the sample holds for every raw line that contains the shape's text: the sample is that text
@@ -48,14 +50,18 @@ function rawSample(shape: EventShape): string | undefined {
   return shape.rawContains ? PAD + shape.rawContains.toLowerCase() + PAD : undefined;
 }
 
-/** `sample` holds only the shape's constants: a test on it answers for every event of the shape. */
-function reduce(e: SearchExpr, fields: Set<string>, sample: Row, raw: string | undefined): Residual {
+/**
+ * `sample` holds only the shape's constants: a test on it answers for every event of the shape. `fields`: every
+ * field the shape's events can have (a test on another is decided: they never have it), or undefined when
+ * they may have others.
+ */
+function reduce(e: SearchExpr, fields: Set<string> | undefined, sample: Row, raw: string | undefined): Residual {
   switch (e.kind) {
     case 'term':
       // Unknown unless the term is in the shape's text; a term that is not may still be elsewhere in the line.
       return raw !== undefined && !e.text.includes(PAD) && compileTerm(e.text)(raw) ? true : e;
     case 'compare': case 'in': {
-      const decidable = e.field === 'index' || !fields.has(e.field) || Object.hasOwn(sample, e.field);
+      const decidable = e.field === 'index' || (fields !== undefined && !fields.has(e.field)) || Object.hasOwn(sample, e.field);
       return decidable ? compileSearch(e)(sample) : e;
     }
     case 'and': case 'or': {

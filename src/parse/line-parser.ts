@@ -38,6 +38,17 @@ export const GIN_EVENT_SHAPE = {
 } as const;
 
 /**
+ * Every other line's event, one shape per line_type the parser gives (a test holds the parser to the list): its
+ * sourcetype and line_type are all that is known in advance. The runner hands an event whose line_type is not
+ * `gin` only to the searches one of these shapes can pass.
+ */
+export const OTHER_EVENT_SHAPES = ['slog', 'stdlog', 'runner', 'panic', 'recovery', 'gin_debug', 'other'].map((lineType) => ({
+  fields: ['sourcetype', 'line_type'],
+  open: true,
+  constants: { sourcetype: SOURCETYPE, line_type: lineType },
+}));
+
+/**
  * A gin line read from its bytes whose closing quote ends it (LineParser.plainGin): its _raw is gin's padded
  * line and nothing more. The separators (its four bars and the path's opening quote) cut it into spans: the
  * stamp, the status and the latency, written in `fixedChars` alone, then the client, the method and the path,
