@@ -112,6 +112,10 @@ export class RiskStore {
     if (dir === undefined) {
       const db = new Database('');
       db.pragma(`cache_size = -${TEMP_CACHE_KB}`);
+      // A batch's rollback journal in memory rather than in a second temporary file, and no syncs: the file
+      // is gone when the scan ends, whatever happens. Rolling a batch back still works.
+      db.pragma('journal_mode = MEMORY');
+      db.pragma('synchronous = OFF');
       return new RiskStore(db);
     }
     if (!existing) mkdirSync(dir, { recursive: true });
