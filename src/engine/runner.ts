@@ -170,51 +170,60 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   const isGin = new Uint8Array(BATCH);
   // For each gin event, the searches its fields can interest (FieldDispatch): a search with a bit takes only those.
   const wants = new Int32Array(BATCH);
-  /** The bits of the batch's gin events together: a search whose bit is not among them takes only `notGin`. */
-  let batchWants = 0;
-  /** For `scan --profile`: the events a search was given from the batch (its other events, and the gin ones it wants). */
-  const handed = (a: Active, events: Row[]): number => {
-    if (events === notGin) return a.other ? events.length : 0;
-    if (a.bit === 0 && a.other) return events.length;
-    let n = a.other ? notGin.length : 0;
-    for (let i = 0; i < batch.length; i++) if (isGin[i] !== 0 && (a.bit === 0 || (wants[i]! & a.bit) !== 0)) n++;
-    return n;
-  };
+  // Per dispatch bit, the batch positions of the gin events that want it, in order (made as a batch is
+  // flushed): a search with a bit walks its own few events instead of testing every event's mask.
+  const wanting = Array.from({ length: 32 }, () => new Int32Array(BATCH));
+  const wantingLength = new Int32Array(32);
+  /** The batch positions of `notGin`'s events, to merge them in order with a search's gin events. */
+  const notGinAt = new Int32Array(BATCH);
   const flush = () => {
+    wantingLength.fill(0);
+    for (let i = 0; i < batch.length; i++) {
+      if (isGin[i] === 0) continue;
+      for (let w = wants[i]!; w !== 0; w &= w - 1) {
+        const b = 31 - Math.clz32(w & -w);
+        wanting[b]![wantingLength[b]!++] = i;
+      }
+    }
     for (const a of active) {
       const p = a.pipeline;
       if (a.failed || !p) continue;
-      const gin = a.gin;
-      const events = gin === undefined || (a.bit !== 0 && (batchWants & a.bit) === 0) ? notGin : batch;
-      const other = a.other;
+      const gin = a.gin, other = a.other, bit = a.bit;
       const t0 = profile ? performance.now() : 0;
+      let handed = 0;
       try {
-        if (gin === undefined || events === notGin) {
-          if (other) for (let i = 0; i < events.length; i++) p.push(events[i]!);
+        if (gin === undefined) {
+          if (other) for (let i = 0; i < notGin.length; i++) p.push(notGin[i]!);
+          handed = other ? notGin.length : 0;
+        } else if (bit === 0) {
+          const plain = a.plain!;
+          for (let i = 0; i < batch.length; i++) {
+            const k = isGin[i];
+            if (k === 2) plain(batch[i]!);
+            else if (k === 1) gin(batch[i]!);
+            else if (other) p.push(batch[i]!);
+          }
+          handed = other ? batch.length : batch.length - notGin.length;
         } else {
-          const plain = a.plain!, bit = a.bit;
-          if (bit === 0) {
-            for (let i = 0; i < events.length; i++) {
-              const k = isGin[i];
-              if (k === 2) plain(events[i]!);
-              else if (k === 1) gin(events[i]!);
-              else if (other) p.push(events[i]!);
-            }
-          } else {
-            for (let i = 0; i < events.length; i++) {
-              const k = isGin[i];
-              if (k === 0) { if (other) p.push(events[i]!); }
-              else if ((wants[i]! & bit) !== 0) (k === 2 ? plain : gin)(events[i]!);
+          const plain = a.plain!, b = 31 - Math.clz32(bit), list = wanting[b]!, n = wantingLength[b]!;
+          // Its gin events, and the other events in between when it takes them, in the batch's order.
+          let j = 0;
+          if (other) {
+            for (let o = 0; o < notGin.length; o++) {
+              const at = notGinAt[o]!;
+              for (; j < n && list[j]! < at; j++) { const i = list[j]!; (isGin[i] === 2 ? plain : gin)(batch[i]!); }
+              p.push(notGin[o]!);
             }
           }
+          for (; j < n; j++) { const i = list[j]!; (isGin[i] === 2 ? plain : gin)(batch[i]!); }
+          handed = n + (other ? notGin.length : 0);
         }
       } catch (e) { fail(a, e); }
-      if (profile) { a.cost.ms += performance.now() - t0; a.cost.events += handed(a, events); }
+      if (profile) { a.cost.ms += performance.now() - t0; a.cost.events += handed; }
     }
     batch = [];
     notGin = [];
     isGin.fill(0);
-    batchWants = 0;
   };
   for (const src of sources) {
     const parser = new LineParser({ tz: opts.tz, ...(opts.host !== undefined ? { host: opts.host } : {}), defaultHost, source: src.name, fallbackMs: src.mtimeMs });
@@ -227,9 +236,9 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
       if (last === undefined || t > last) last = t;
       if (ev.line_type === 'gin') {
         isGin[batch.length] = parser.plainGin ? 2 : 1;
-        if (dispatch.size > 0) batchWants |= (wants[batch.length] = dispatch.maskOf(ev, parser.plainGin));
+        wants[batch.length] = dispatch.size > 0 ? dispatch.maskOf(ev, parser.plainGin) : 0;
       }
-      else notGin.push(ev);
+      else { notGinAt[notGin.length] = batch.length; notGin.push(ev); }
       batch.push(ev);
       if (batch.length === BATCH) flush();
     }, opts.truncate ?? DEFAULT_TRUNCATE);
