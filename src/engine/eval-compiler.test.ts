@@ -74,6 +74,18 @@ test('each form of expression answers as its helpers do: special forms, patterns
     assert.equal(ev('coalesce(null(), x)', row), row.x);
   }
   assert.equal(ev('null()', {}), EVAL_FUNCTIONS.null!.fn([], ctx));
+  // A comparison with a literal answers as the same comparison with the literal's value in a field.
+  const values: Array<string | number | string[] | undefined> = [undefined, 0, -0, 5, 200, 200.5, -7, NaN, 1e21, '200', ' 200 ', '0200', '2e2', 'gin', 'GIN',
+    '', 'abc', 'zzz', '-5', '1.5', ['200', 'gin'], ['x'], []];
+  for (const op of ['=', '==', '!=', '<', '<=', '>', '>=']) {
+    for (const [text, lit] of [['200', 200], ['-5', -5], ['1.5', 1.5], ['0', 0], ['"200"', '200'], ['"gin"', 'gin'], ['""', ''], ['"1e3"', '1e3'], ['"abc"', 'abc']] as const) {
+      const direct = compileExpr(exprOf(`if(x ${op} ${text}, 1, 0)`), ctx), viaField = compileExpr(exprOf(`if(x ${op} y, 1, 0)`), ctx);
+      for (const v of values) {
+        const row = v === undefined ? { y: lit } : { x: v, y: lit };
+        assert.equal(direct(row), viaField(row), `${JSON.stringify(v)} ${op} ${text}`);
+      }
+    }
+  }
   // IN, NOT, unary minus, XOR, LIKE with a field pattern, arithmetic and concatenation.
   assert.equal(ev('if(s IN ("a", "B", 3), 1, 0)', { s: 'B' }), 1);
   assert.equal(ev('if(s IN ("a", "B", 3), 1, 0)', { s: 'b' }), 0);

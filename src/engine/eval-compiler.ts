@@ -187,6 +187,9 @@ function compareToLiteral(op: string, v: EvalValue, litNum: number | undefined, 
   return comparison(op, v, lit);
 }
 
+/** The JavaScript operator that answers as holds() does for two numbers, or two strings, that it may compare. */
+const JS_COMPARE: Record<string, string> = { '=': '===', '==': '===', '!=': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+
 /** What the generated code calls, by these names. */
 const HELPERS = {
   truthy,
@@ -235,7 +238,16 @@ class ExprCode {
           case '=': case '==': case '!=': case '<': case '<=': case '>': case '>=': {
             const op = JSON.stringify(e.op);
             const lit = literalOf(e.right);
-            if (lit !== undefined) return `compareToLiteral(${op}, ${l}, ${this.k(asNumber(lit))}, ${this.k(scalarToString(lit))}, ${this.k(lit)})`;
+            if (lit !== undefined) {
+              // A number against a numeric literal, or a string against a text one, is compared right here, as
+              // compareToLiteral would; anything else (a numeric-looking string, a list, null) goes to it.
+              const n = asNumber(lit), t = this.temp();
+              const general = `compareToLiteral(${op}, ${t}, ${this.k(n)}, ${this.k(scalarToString(lit))}, ${this.k(lit)})`;
+              const js = JS_COMPARE[e.op];
+              return n !== undefined
+                ? `(typeof (${t} = ${l}) === 'number' && ${t} === ${t} ? ${t} ${js} ${this.k(n)} : ${general})`
+                : `(typeof (${t} = ${l}) === 'string' ? ${t} ${js} ${this.k(scalarToString(lit))} : ${general})`;
+            }
             return `comparison(${op}, ${l}, ${this.code(e.right)})`;
           }
           default: return `arith(${JSON.stringify(e.op)}, ${l}, ${this.code(e.right)})`;
