@@ -93,3 +93,20 @@ test('field dispatch: a test that throws hands the event to its search, whatever
   assert.equal(d.maskOf({ uri_path: '/ok', src: '10.0.0.1' }), 0);
   assert.equal(d.maskOf({ uri_path: '/boom', src: '10.0.0.1' }), all, 'remembered');
 });
+
+test('field dispatch: sure bits, for an exact test passed on a string, no test thrown, every test of an all rule passed', () => {
+  const d = new FieldDispatch();
+  const chat = d.add({ kind: 'any', tests: [{ ...path('/api/chat').tests[0]!, exact: true }] });
+  const loose = d.add(path('/api/chat'));
+  const both = d.add({ kind: 'all', tests: [{ ...path('/api/chat').tests[0]!, exact: true }, { field: 'src', test: (r: Row) => r.src !== '10.0.0.9' }] });
+  const bad = d.add({ kind: 'any', tests: [{ field: 'http_method', test: () => { throw new Error('boom'); }, exact: true }, { field: 'status', test: () => true }] });
+  const ev = (uri_path: unknown, src: unknown) => ({ uri_path, src, http_method: 'POST', status: 200 }) as Row;
+  assert.equal(d.maskOf(ev('/api/chat', '10.0.0.1')), chat | loose | both | bad);
+  assert.equal(d.sure, chat | both, 'an inexact test, and a search one of whose tests threw, are not sure');
+  assert.equal(d.maskOf(ev('/api/chat', '10.0.0.9')), chat | loose | bad);
+  assert.equal(d.sure, chat, 'an all rule with a failed test is not in the mask');
+  assert.equal(d.maskOf(ev(['/api/chat'], '10.0.0.1')), chat | loose | both | bad, 'a list passes every test of its field');
+  assert.equal(d.sure, 0, 'but surely passes none');
+  assert.equal(d.maskOf(ev('/api/tags', '10.0.0.1'), true), bad);
+  assert.equal(d.sure, 0);
+});

@@ -14,8 +14,11 @@ const BITS = 31;
 /** Distinct values remembered per field (an attacker can make every path new); the map starts over past it. */
 const MEMO_VALUES = 4096;
 
-/** A test on one field of an event: true when the event may pass the search. */
-export interface DispatchCondition { field: string; test: (row: Row) => boolean }
+/**
+ * A test on one field of an event: true when the event may pass the search. `exact`: a string value that
+ * passes it makes the search's leading search pass (see `sure`).
+ */
+export interface DispatchCondition { field: string; test: (row: Row) => boolean; exact?: boolean }
 
 /**
  * What a gin event must pass to be handed to a search: `any` of the tests (alternatives, each on one field: an
@@ -29,6 +32,8 @@ interface FieldTests {
   tests: Array<{ bit: number; all: boolean; test: (row: Row) => boolean }>;
   /** The bits of this field's `all` tests. */
   allBits: number;
+  /** The bits of this field's exact tests. */
+  exactBits: number;
   /** Per value, the bits of the tests it passes (an `all` bit only when it passes all of its tests here). */
   masks: Map<string | number, number>;
   /** Per value, the bits of the searches one of whose tests threw on it (made when one does). */
@@ -41,6 +46,8 @@ interface FieldTests {
 /** The tests for one kind of event, by field, and the bits of searches that take every such event. */
 class Side {
   readonly fields: FieldTests[] = [];
+  /** Of the last mask made, the bits whose search's leading search the event passes for sure (FieldDispatch.sure). */
+  sure = 0;
   always = 0;
   /** The bits of the searches with an `all` rule. */
   allBits = 0;
@@ -52,12 +59,13 @@ class Side {
     if (all) this.allBits |= bit;
     for (const c of rule.tests) {
       let f = this.fields.find((x) => x.field === c.field);
-      if (!f) this.fields.push((f = { field: c.field, tests: [], allBits: 0, masks: new Map(), threw: undefined, last: undefined, lastMask: 0 }));
+      if (!f) this.fields.push((f = { field: c.field, tests: [], allBits: 0, exactBits: 0, masks: new Map(), threw: undefined, last: undefined, lastMask: 0 }));
       f.masks = new Map(); // masks made before lack the new bit
       f.threw = undefined;
       f.last = undefined;
       f.tests.push({ bit, all, test: c.test });
       if (all) f.allBits |= bit;
+      if (c.exact) f.exactBits |= bit;
     }
   }
 
@@ -97,15 +105,18 @@ class Side {
       }
       any |= m & ${~f.allBits};
       all &= m | ${~f.allBits};
+      ${f.exactBits !== 0 ? `if (typeof v === 'string') sure |= m & ${f.exactBits};` : ''}
       if (f${i}.threw !== undefined) threw |= f${i}.threw.get(v) ?? 0;`;
     });
-    const make = generated<(learn: (f: FieldTests, v: string | number) => number, ...f: FieldTests[]) => (event: Row) => number>(
-      ['learn', ...this.fields.map((_, i) => `f${i}`)],
+    const make = generated<(side: Side, learn: (f: FieldTests, v: string | number) => number, ...f: FieldTests[]) => (event: Row) => number>(
+      ['side', 'learn', ...this.fields.map((_, i) => `f${i}`)],
       `return (event) => {
-      let any = ${this.always}, all = ${this.allBits}, threw = 0, v, m;${parts.join('')}
-      return any | all | threw;
+      let any = ${this.always}, all = ${this.allBits}, threw = 0, sure = 0, v, m;${parts.join('')}
+      const mask = any | all | threw;
+      side.sure = sure & mask & ~threw;
+      return mask;
     };`);
-    return make((f, v) => this.learn(f, v), ...this.fields);
+    return make(this, (f, v) => this.learn(f, v), ...this.fields);
   }
 
   /** The mask of a value not seen (or forgotten), remembered. */
@@ -155,8 +166,18 @@ export class FieldDispatch {
     this.plain.seal();
   }
 
-  /** The bits of the searches that may want this gin event (`plain`: a plain gin line). */
+  /**
+   * The bits of the searches that may want this gin event (`plain`: a plain gin line). Afterwards `sure`
+   * holds those of its bits whose search's leading search the event passes for certain: an exact test passed
+   * on a string value, no test threw, and (for an `all` rule) every test passed.
+   */
   maskOf(event: Row, plain = false): number {
-    return (plain ? this.plain : this.gin).maskOf(event);
+    const side = plain ? this.plain : this.gin;
+    const mask = side.maskOf(event);
+    this.sure = side.sure;
+    return mask;
   }
+
+  /** See maskOf. */
+  sure = 0;
 }

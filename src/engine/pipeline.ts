@@ -195,6 +195,20 @@ export class Pipeline {
 
   private readonly shapeEntries = new Map<string, (event: Row) => void>();
 
+  /**
+   * An entry past the leading search, for events known to pass it (FieldDispatch's `sure` bits): only the
+   * time range is checked. Undefined when no event of the shape can pass the search.
+   */
+  entryPastSearch(shape: EventShape): ((event: Row) => void) | undefined {
+    if (this.residualFor(shape) === false) return undefined;
+    const after = this.afterSearch;
+    if (!after) return (e) => this.push(e);
+    const key = JSON.stringify([true, null]); // the key entryFor gives a residual that is true
+    let entry = this.shapeEntries.get(key);
+    if (!entry) this.shapeEntries.set(key, (entry = this.makeEntry(true, after, undefined)));
+    return entry;
+  }
+
   private makeEntry(residual: SearchExpr | true, after: Stage, spans: RawSpans | undefined): (event: Row) => void {
     const stage = residual === true ? after : new FilterStage(compileSearch(residual, spans), after);
     // Generated per search, as filter.ts explains: its call of the stage after it is a site of its own.

@@ -62,6 +62,8 @@ interface Active {
   plain: ((event: Row) => void) | undefined;
   /** Its bit in the FieldDispatch, or 0 when it takes every gin event. */
   bit: number;
+  /** Its entry past its leading search, for the gin events the dispatch is sure pass it (FieldDispatch.sure). */
+  past: ((event: Row) => void) | undefined;
   /** Whether an event of another line_type can pass its search (OTHER_EVENT_SHAPES); if not, it is handed none. */
   other: boolean;
   cost: JobCost;
@@ -144,7 +146,8 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
         const plain = gin && pipeline.entryFor(PLAIN_GIN_SHAPE);
         const bit = gin ? dispatch.add(pipeline.dispatchCondition(GIN_EVENT_SHAPE), pipeline.dispatchCondition(PLAIN_GIN_SHAPE)) : 0;
         const other = OTHER_EVENT_SHAPES.some((shape) => pipeline.residualFor(shape) !== false);
-        return { job, pipeline, failed: false, gin, plain, bit, other, cost: { ms: 0, events: 0 }, out };
+        const past = bit !== 0 ? pipeline.entryPastSearch(GIN_EVENT_SHAPE) : undefined;
+        return { job, pipeline, failed: false, gin, plain, bit, past, other, cost: { ms: 0, events: 0 }, out };
       });
       dispatch.seal(); // its code made here is reused as the searches' is
       return made;
@@ -170,6 +173,8 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   const isGin = new Uint8Array(BATCH);
   // For each gin event, the searches its fields can interest (FieldDispatch): a search with a bit takes only those.
   const wants = new Int32Array(BATCH);
+  /** Of those, the searches whose leading search it passes for certain (FieldDispatch.sure). */
+  const sure = new Int32Array(BATCH);
   // Per dispatch bit, the batch positions of the gin events that want it, in order (made as a batch is
   // flushed): a search with a bit walks its own few events instead of testing every event's mask.
   const wanting = Array.from({ length: 32 }, () => new Int32Array(BATCH));
@@ -205,17 +210,18 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
           }
           handed = other ? batch.length : batch.length - notGin.length;
         } else {
-          const plain = a.plain!, b = 31 - Math.clz32(bit), list = wanting[b]!, n = wantingLength[b]!;
-          // Its gin events, and the other events in between when it takes them, in the batch's order.
+          const plain = a.plain!, past = a.past!, b = 31 - Math.clz32(bit), list = wanting[b]!, n = wantingLength[b]!;
+          // Its gin events, and the other events in between when it takes them, in the batch's order; past its
+          // leading search when the dispatch is sure it passes.
           let j = 0;
           if (other) {
             for (let o = 0; o < notGin.length; o++) {
               const at = notGinAt[o]!;
-              for (; j < n && list[j]! < at; j++) { const i = list[j]!; (isGin[i] === 2 ? plain : gin)(batch[i]!); }
+              for (; j < n && list[j]! < at; j++) { const i = list[j]!; ((sure[i]! & bit) !== 0 ? past : isGin[i] === 2 ? plain : gin)(batch[i]!); }
               p.push(notGin[o]!);
             }
           }
-          for (; j < n; j++) { const i = list[j]!; (isGin[i] === 2 ? plain : gin)(batch[i]!); }
+          for (; j < n; j++) { const i = list[j]!; ((sure[i]! & bit) !== 0 ? past : isGin[i] === 2 ? plain : gin)(batch[i]!); }
           handed = n + (other ? notGin.length : 0);
         }
       } catch (e) { fail(a, e); }
@@ -236,7 +242,10 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
       if (last === undefined || t > last) last = t;
       if (ev.line_type === 'gin') {
         isGin[batch.length] = parser.plainGin ? 2 : 1;
-        wants[batch.length] = dispatch.size > 0 ? dispatch.maskOf(ev, parser.plainGin) : 0;
+        if (dispatch.size > 0) {
+          wants[batch.length] = dispatch.maskOf(ev, parser.plainGin);
+          sure[batch.length] = dispatch.sure;
+        } else wants[batch.length] = 0;
       }
       else { notGinAt[notGin.length] = batch.length; notGin.push(ev); }
       batch.push(ev);

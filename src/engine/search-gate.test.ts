@@ -96,6 +96,9 @@ test('detections kept from gin events, or given them past a reduced search, give
     // Handed only the gin events whose client passes the where's test on src.
     'line_type=gin | where NOT cidrmatch("127.0.0.0/8", src) AND status=200 | stats count by src',
     'line_type=gin | where cidrmatch("127.0.0.0/8", src) | stats count by uri_path', 'status=200 OR status=404 | stats count by status',
+    // Handed past its search only when the test the dispatch passed is the search (an OR's item, not an AND's).
+    '"GET" (uri_path="/api/chat" OR src="127.0.0.1") | stats count by uri_path, http_method', 'uri_path="/api/chat" status=500 | stats count by status',
+    '(uri_path="/api/chat" OR uri_path="/api/tags") NOT http_method=GET | stats count by uri_path, http_method',
     // Handed no event of another line_type, or only some.
     'line_type=GIN | stats count by line_type', 'line_type=gin OR line_type=panic | stats count by line_type', 'line_type=runner | stats count'];
   const jobs = searches.map((s, i) => ({ key: String(i), plan: plan(s), expanded: s }));

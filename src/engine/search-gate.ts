@@ -118,11 +118,11 @@ function onlyField(e: SearchExpr, field: string): boolean {
  * looked for in the span fields, as one test per span field (spanTerm); the alternatives of every item of an
  * OR, or those of an AND's first item that has any. An event that passes none of them cannot pass `r`.
  */
-export function fieldAlternatives(r: Residual, fields: readonly string[], spans?: RawSpans): Array<{ field: string; test: Predicate }> | undefined {
+export function fieldAlternatives(r: Residual, fields: readonly string[], spans?: RawSpans): Alternative[] | undefined {
   if (typeof r === 'boolean') return undefined;
   for (const field of fields) {
     const c = fieldCondition(r, field);
-    if (c) return [{ field, test: compileSearch(c) }];
+    if (c) return [{ field, test: compileSearch(c), exact: c === r }];
   }
   const inSpans = (x: SearchExpr): x is Extract<SearchExpr, { kind: 'term' }> => spans !== undefined && x.kind === 'term' && spanTerm(x.text, spans);
   if (inSpans(r)) return termAlternatives([r.text], spans!);
@@ -141,14 +141,22 @@ export function fieldAlternatives(r: Residual, fields: readonly string[], spans?
   if (r.kind === 'and') {
     for (const x of r.items) {
       const alts = fieldAlternatives(x, fields, spans);
-      if (alts) return alts;
+      // An item's test passing does not make the AND pass.
+      if (alts) return alts.map((a) => ({ ...a, exact: false }));
     }
   }
   return undefined;
 }
 
+/**
+ * A test on one field for FieldDispatch. `exact`: a string value that passes it makes the residual it came
+ * from pass (the residual is that test, one of an OR's items, or a term in that span field), so a search
+ * handed the event for it need not test its residual again.
+ */
+export interface Alternative { field: string; test: Predicate; exact: boolean }
+
 /** One test per span field: does its value hold any of the terms (a value that is not a string may)? */
-function termAlternatives(texts: string[], spans: RawSpans): Array<{ field: string; test: Predicate }> {
+function termAlternatives(texts: string[], spans: RawSpans): Alternative[] {
   const holds = termsInValue(texts);
-  return spans.fields.map((field) => ({ field, test: (row: Row) => { const v = row[field]; return typeof v !== 'string' || holds(v); } }));
+  return spans.fields.map((field) => ({ field, test: (row: Row) => { const v = row[field]; return typeof v !== 'string' || holds(v); }, exact: true }));
 }
