@@ -183,10 +183,23 @@ export class Pipeline {
   entryFor(shape: EventShape): ((event: Row) => void) | undefined {
     const residual = this.residualFor(shape);
     if (residual === false) return undefined;
-    const after = this.afterSearch;
-    if (!after) return (e) => this.push(e);
     // Shapes whose residual is compiled alike (no term a shape's rawSpans changes) share one entry.
     const spans = shape.rawSpans !== undefined && typeof residual !== 'boolean' && hasSpanTerm(residual, shape.rawSpans) ? shape.rawSpans : undefined;
+    return this.entryAfter(residual, spans);
+  }
+
+  /**
+   * An entry past the leading search, for events known to pass it (FieldDispatch's `sure` bits): only the
+   * time range is checked. Undefined when no event of the shape can pass the search.
+   */
+  entryPastSearch(shape: EventShape): ((event: Row) => void) | undefined {
+    return this.residualFor(shape) === false ? undefined : this.entryAfter(true, undefined);
+  }
+
+  /** The entry that tests `residual` (made once per residual and spans) before the stages after the search. */
+  private entryAfter(residual: SearchExpr | true, spans: RawSpans | undefined): (event: Row) => void {
+    const after = this.afterSearch;
+    if (!after) return (e) => this.push(e);
     const key = JSON.stringify([residual, spans ?? null]);
     let entry = this.shapeEntries.get(key);
     if (!entry) this.shapeEntries.set(key, (entry = this.makeEntry(residual, after, spans)));
@@ -194,20 +207,6 @@ export class Pipeline {
   }
 
   private readonly shapeEntries = new Map<string, (event: Row) => void>();
-
-  /**
-   * An entry past the leading search, for events known to pass it (FieldDispatch's `sure` bits): only the
-   * time range is checked. Undefined when no event of the shape can pass the search.
-   */
-  entryPastSearch(shape: EventShape): ((event: Row) => void) | undefined {
-    if (this.residualFor(shape) === false) return undefined;
-    const after = this.afterSearch;
-    if (!after) return (e) => this.push(e);
-    const key = JSON.stringify([true, null]); // the key entryFor gives a residual that is true
-    let entry = this.shapeEntries.get(key);
-    if (!entry) this.shapeEntries.set(key, (entry = this.makeEntry(true, after, undefined)));
-    return entry;
-  }
 
   private makeEntry(residual: SearchExpr | true, after: Stage, spans: RawSpans | undefined): (event: Row) => void {
     const stage = residual === true ? after : new FilterStage(compileSearch(residual, spans), after);
