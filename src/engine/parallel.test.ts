@@ -10,6 +10,8 @@ import { TimeZone } from '../util/timezone.js';
 import { fileSource } from '../input/sources.js';
 import { runJobs, type Job } from './runner.js';
 import { runJobsParallel } from './parallel.js';
+import { scanThreadLimits, WORKER_YOUNG_MB } from './scan-thread.js';
+import { Worker } from 'node:worker_threads';
 
 const tz = TimeZone.resolve('UTC');
 const NOW = Date.UTC(2025, 5, 14, 12, 0, 0) / 1000;
@@ -122,4 +124,19 @@ test('rows that stream in many chunks, and a job that fails after streaming some
     assert.deepEqual(par.rows, plain.rows);
     assert.deepEqual(par.failures, plain.failures);
   }
+});
+
+test('a scan thread starts with its old generation capped as asked and a young one of WORKER_YOUNG_MB', async () => {
+  const limits = scanThreadLimits(96);
+  assert.deepEqual(limits, { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: WORKER_YOUNG_MB });
+  // Under V8's default (16 MB semi-spaces, a 48 MB young generation), which it is there to halve.
+  assert.ok(WORKER_YOUNG_MB >= 12 && WORKER_YOUNG_MB < 48);
+  // The thread sees them as its own limits (Node hands them to V8 when it makes the thread's heap).
+  const seen = await new Promise<unknown>((ok, fail) => {
+    const w = new Worker('const { parentPort, resourceLimits } = require("node:worker_threads"); parentPort.postMessage(resourceLimits);', { eval: true, resourceLimits: limits });
+    w.once('message', (m) => { ok(m); void w.terminate(); });
+    w.once('error', fail);
+  });
+  assert.equal((seen as { maxYoungGenerationSizeMb: number }).maxYoungGenerationSizeMb, WORKER_YOUNG_MB);
+  assert.equal((seen as { maxOldGenerationSizeMb: number }).maxOldGenerationSizeMb, 96);
 });
