@@ -148,9 +148,11 @@ export class RiskStore {
     if (filter.from !== undefined) { where.push('r.time >= ?'); params.push(filter.from); }
     if (filter.to !== undefined) { where.push('r.time <= ?'); params.push(filter.to); }
     if (filter.ids) { where.push(`r.id IN (${filter.ids.map(() => '?').join(',') || 'NULL'})`); params.push(...filter.ids); }
-    // Built per call (the id list varies), so not kept among the prepared statements.
-    const rows = this.db.prepare(`SELECT r.id, r.finding_id, r.time, r.detection, r.detection_id, r.risk_object, r.risk_object_type, r.risk_score, r.risk_message, r.tactics, r.event
-      FROM risk_events r JOIN findings f ON f.id = r.finding_id WHERE ${where.join(' AND ')} ORDER BY r.time, r.id`).all(...params) as Array<Record<string, unknown>>;
+    const sql = `SELECT r.id, r.finding_id, r.time, r.detection, r.detection_id, r.risk_object, r.risk_object_type, r.risk_score, r.risk_message, r.tactics, r.event
+      FROM risk_events r JOIN findings f ON f.id = r.finding_id WHERE ${where.join(' AND ')} ORDER BY r.time, r.id`;
+    // Kept among the prepared statements unless it holds an id list, which varies from call to call: the
+    // incident rules ask for one object's span after another.
+    const rows = (filter.ids ? this.db.prepare(sql) : this.st(sql)).all(...params) as Array<Record<string, unknown>>;
     return rows.map((r) => {
       // The stored event (with its row) is parsed only for callers that show ATT&CK ids and stories.
       const ev = (filter.full ? JSON.parse(String(r.event)) : {}) as { mitre_attack_id?: string[]; analytic_story?: string[] };
@@ -165,7 +167,7 @@ export class RiskStore {
 
   /** Each object's earliest and latest risk event with an id above `afterId` (as riskRecords counts them). */
   objectSpansAfter(afterId: number): Array<{ object: string; type: string; min: number; max: number }> {
-    return this.db.prepare(`SELECT r.risk_object AS object, r.risk_object_type AS type, min(r.time) AS min, max(r.time) AS max
+    return this.st(`SELECT r.risk_object AS object, r.risk_object_type AS type, min(r.time) AS min, max(r.time) AS max
       FROM risk_events r JOIN findings f ON f.id = r.finding_id WHERE r.id > ? AND r.risk_object != '' AND f.suppressed = 0
       GROUP BY r.risk_object, r.risk_object_type`).all(afterId) as Array<{ object: string; type: string; min: number; max: number }>;
   }
