@@ -8,6 +8,7 @@
 // and clients millions of times.
 import type { Row } from './value.js';
 import { generated } from './generated-code.js';
+import { PREFIX_FIELD } from './span-terms.js';
 
 /** Bits in a mask (one per search); searches past them test their events themselves. */
 const BITS = 31;
@@ -75,26 +76,26 @@ class Side {
    * (the searches decide); a test that throws hands the event to its search whatever its other tests say:
    * the search's own error is the one to report.
    */
-  maskOf(event: Row): number {
-    return (this.code ??= this.generate())(event);
+  maskOf(event: Row, prefix: string | undefined): number {
+    return (this.code ??= this.generate())(event, prefix);
   }
 
   /** Makes maskOf's code now. */
   seal(): void { this.code ??= this.generate(); }
 
   /** maskOf's code for the fields as they are now: made again after a rule is added. */
-  private code: ((event: Row) => number) | undefined;
+  private code: ((event: Row, prefix: string | undefined) => number) | undefined;
 
   /**
    * maskOf generated for these fields, each read at a site of its own under its name written in: one site
    * reading five fields by a variable name was a keyed load that met five names on every event.
    */
-  private generate(): (event: Row) => number {
+  private generate(): (event: Row, prefix: string | undefined) => number {
     const q = JSON.stringify;
     const parts = this.fields.map((f, i) => {
       const every = f.tests.reduce((m, t) => m | t.bit, 0);
       return `
-      v = event[${q(f.field)}];
+      v = ${f.field === PREFIX_FIELD ? 'prefix' : `event[${q(f.field)}]`};
       if (typeof v !== 'string' && typeof v !== 'number') m = ${every};
       else if (v === f${i}.last) m = f${i}.lastMask;
       else {
@@ -108,9 +109,9 @@ class Side {
       ${f.exactBits !== 0 ? `if (typeof v === 'string') sure |= m & ${f.exactBits};` : ''}
       if (f${i}.threw !== undefined) threw |= f${i}.threw.get(v) ?? 0;`;
     });
-    const make = generated<(side: Side, learn: (f: FieldTests, v: string | number) => number, ...f: FieldTests[]) => (event: Row) => number>(
+    const make = generated<(side: Side, learn: (f: FieldTests, v: string | number) => number, ...f: FieldTests[]) => (event: Row, prefix: string | undefined) => number>(
       ['side', 'learn', ...this.fields.map((_, i) => `f${i}`)],
-      `return (event) => {
+      `return (event, prefix) => {
       let any = ${this.always}, all = ${this.allBits}, threw = 0, sure = 0, v, m;${parts.join('')}
       const mask = any | all | threw;
       side.sure = sure & mask & ~threw;
@@ -144,19 +145,22 @@ class Side {
 export class FieldDispatch {
   private readonly gin = new Side();
   private readonly plain = new Side();
+  private readonly prefixed = new Side();
   private bits = 0;
 
   get size(): number { return this.bits; }
 
   /**
-   * The bit of a search that only gin events passing `gin`, and plain gin lines passing `plain`, can pass
-   * (undefined: every such event); 0 when it has neither, or no bit is left.
+   * The bit of a search that only gin events passing `gin`, plain gin lines passing `plain` and plain gin
+   * lines behind a prefix passing `prefixed` can pass (undefined: every such event); 0 when it has none, or
+   * no bit is left.
    */
-  add(gin: DispatchRule | undefined, plain: DispatchRule | undefined = gin): number {
-    if (this.bits >= BITS || (!gin && !plain)) return 0;
+  add(gin: DispatchRule | undefined, plain: DispatchRule | undefined = gin, prefixed: DispatchRule | undefined = gin): number {
+    if (this.bits >= BITS || (!gin && !plain && !prefixed)) return 0;
     const bit = 1 << this.bits++;
     this.gin.add(bit, gin);
     this.plain.add(bit, plain);
+    this.prefixed.add(bit, prefixed);
     return bit;
   }
 
@@ -164,16 +168,18 @@ export class FieldDispatch {
   seal(): void {
     this.gin.seal();
     this.plain.seal();
+    this.prefixed.seal();
   }
 
   /**
-   * The bits of the searches that may want this gin event (`plain`: a plain gin line). Afterwards `sure`
-   * holds those of its bits whose search's leading search the event passes for certain: an exact test passed
-   * on a string value, no test threw, and (for an `all` rule) every test passed.
+   * The bits of the searches that may want this gin event (`plain`: a plain gin line; `prefix`: the prefix
+   * in front of a plain gin line, LineParser.ginPrefix). Afterwards `sure` holds those of its bits whose
+   * search's leading search the event passes for certain: an exact test passed on a string value, no test
+   * threw, and (for an `all` rule) every test passed.
    */
-  maskOf(event: Row, plain = false): number {
-    const side = plain ? this.plain : this.gin;
-    const mask = side.maskOf(event);
+  maskOf(event: Row, plain = false, prefix?: string): number {
+    const side = plain ? this.plain : prefix !== undefined ? this.prefixed : this.gin;
+    const mask = side.maskOf(event, prefix);
     this.sure = side.sure;
     return mask;
   }

@@ -1,9 +1,9 @@
 // The runner hands each event only to the searches that can want it (shape entries, FieldDispatch): held here
 // to every built-in detection's pipeline taking every event, over every dataset and lines crafted to sit on
-// the dispatch's edges.
+// the dispatch's edges, bare and behind prefixes.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TimeZone } from '../util/timezone.js';
@@ -39,9 +39,26 @@ function crafted(): string {
     lines.push(gin(s, statuses[i % 8]!, latencies[(i >> 3) % 5]!, clients[(i * 7) % 6]!, methods[(i * 5) % 6]!, paths[(i * 11) % 15]!));
     if (i % 500 === 0) lines.push(`time=2025-06-14T01:00:00.000Z level=ERROR source=server.go:1 msg="llama runner terminated" error="exit status 2"`);
   }
+  return write('crafted.log', lines);
+}
+
+/**
+ * The same lines as journald and compose give them, behind prefixes whose hosts and idents hold the
+ * detections' words (the dispatch looks for words in a prefix too: PREFIXED_PLAIN_GIN_SHAPE).
+ */
+function behindPrefixes(): string {
+  const prefixes = ['gpu-box ollama[812]: ', 'crash-box ollama[812]: ', 'gpu exit[1]: ', 'panic ollama[2]: ', 'h\u00e9te ollama[3]: '];
+  const lines = readFileSync(crafted(), 'utf8').split('\n').filter((l) => l !== '').map((l, i) => {
+    const hms = /\d\d:\d\d:\d\d/.exec(l)?.[0] ?? '00:00:00';
+    return i % 7 === 6 ? `ollama-1  | ${l}` : `Jun 14 ${hms} ${prefixes[(i >> 4) % prefixes.length]}${l}`;
+  });
+  return write('behind-prefixes.log', lines);
+}
+
+function write(name: string, lines: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-runner-'));
   dirs.push(dir);
-  const file = join(dir, 'crafted.log');
+  const file = join(dir, name);
   writeFileSync(file, lines.join('\n') + '\n');
   return file;
 }
@@ -60,7 +77,7 @@ async function everyEvent(file: string, jobs: Job[]): Promise<Map<string, Row[]>
 test('every built-in detection gives through the runner\'s dispatch what its pipeline gives every event', async () => {
   const content = loadContent([], [], undefined);
   const jobs = content.detections.map((d) => compileJob(d.name, d.search, content.macros, { tz, now: NOW, format: 'table' } as Parameters<typeof compileJob>[3]));
-  const files = [...readdirSync(DATASETS).filter((f) => f.endsWith('.log')).map((f) => join(DATASETS, f)), crafted()];
+  const files = [...readdirSync(DATASETS).filter((f) => f.endsWith('.log')).map((f) => join(DATASETS, f)), crafted(), behindPrefixes()];
   let rows = 0;
   for (const file of files) {
     const want = await everyEvent(file, jobs);

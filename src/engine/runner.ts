@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { readLineBytes, DEFAULT_TRUNCATE } from '../input/lines.js';
 import type { LogSource } from '../input/sources.js';
-import { GIN_EVENT_SHAPE, LineParser, OTHER_EVENT_SHAPES, PLAIN_GIN_SHAPE } from '../parse/line-parser.js';
+import { GIN_EVENT_SHAPE, LineParser, OTHER_EVENT_SHAPES, PLAIN_GIN_SHAPE, PREFIXED_PLAIN_GIN_SHAPE } from '../parse/line-parser.js';
 import type { LogicalPlan } from '../plan/plan.js';
 import { SplError } from '../spl/errors.js';
 import { explainRuntimeError } from '../spl/compile.js';
@@ -144,7 +144,7 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
         const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) }, ...(opts.head ? { head: true } : {}), ...(out ? { onRow: out.push } : {}) });
         const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
         const plain = gin && pipeline.entryFor(PLAIN_GIN_SHAPE);
-        const bit = gin ? dispatch.add(pipeline.dispatchCondition(GIN_EVENT_SHAPE), pipeline.dispatchCondition(PLAIN_GIN_SHAPE)) : 0;
+        const bit = gin ? dispatch.add(pipeline.dispatchCondition(GIN_EVENT_SHAPE), pipeline.dispatchCondition(PLAIN_GIN_SHAPE), pipeline.dispatchCondition(PREFIXED_PLAIN_GIN_SHAPE)) : 0;
         const other = OTHER_EVENT_SHAPES.some((shape) => pipeline.residualFor(shape) !== false);
         const past = bit !== 0 ? pipeline.entryPastSearch(GIN_EVENT_SHAPE) : undefined;
         return { job, pipeline, failed: false, gin, plain, bit, past, other, cost: { ms: 0, events: 0 }, out };
@@ -243,7 +243,7 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
       if (ev.line_type === 'gin') {
         isGin[batch.length] = parser.plainGin ? 2 : 1;
         if (dispatch.size > 0) {
-          wants[batch.length] = dispatch.maskOf(ev, parser.plainGin);
+          wants[batch.length] = dispatch.maskOf(ev, parser.plainGin, parser.ginPrefix);
           sure[batch.length] = dispatch.sure;
         } else wants[batch.length] = 0;
       }

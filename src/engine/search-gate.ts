@@ -8,7 +8,7 @@ import type { LogicalPlan } from '../plan/plan.js';
 import type { Row } from './value.js';
 import { compileSearch, type Predicate } from './search-match.js';
 import { compileTerm, termsInValue } from './terms.js';
-import { spanTerm, type RawSpans } from './span-terms.js';
+import { PREFIX_FIELD, spanTerm, type RawSpans } from './span-terms.js';
 
 export interface EventShape {
   /** Every field such an event can have (with `open`, only some of them). */
@@ -155,8 +155,12 @@ export function fieldAlternatives(r: Residual, fields: readonly string[], spans?
  */
 export interface Alternative { field: string; test: Predicate; exact: boolean }
 
-/** One test per span field: does its value hold any of the terms (a value that is not a string may)? */
+/**
+ * One test per span field: does its value hold any of the terms (a value that is not a string may)? Behind a
+ * prefix (RawSpans.after), one more on the prefix, which the dispatch reads as PREFIX_FIELD.
+ */
 function termAlternatives(texts: string[], spans: RawSpans): Alternative[] {
   const holds = termsInValue(texts);
-  return spans.fields.map((field) => ({ field, test: (row: Row) => { const v = row[field]; return typeof v !== 'string' || holds(v); }, exact: true }));
+  const fields = spans.after !== undefined ? [...spans.fields, PREFIX_FIELD] : spans.fields;
+  return fields.map((field) => ({ field, test: (row: Row) => { const v = row[field]; return typeof v !== 'string' || holds(v); }, exact: true }));
 }

@@ -1,13 +1,13 @@
 // A plain gin line's terms are looked for in its client, method and path (PLAIN_GIN_SHAPE, spanTerm): held
 // here to the answer the whole line gives, over real, generated, mangled and crafted lines, and to the
-// dispatch alternatives (an event a search passes passes one of them).
+// dispatch alternatives (an event a search passes passes one of them); behind a prefix, in the prefix too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LineParser, PLAIN_GIN_SHAPE } from '../parse/line-parser.js';
+import { LineParser, PLAIN_GIN_SHAPE, PREFIXED_PLAIN_GIN_SHAPE } from '../parse/line-parser.js';
 import { ginLines, mangled, PADDED_GIN_LINES } from '../parse/gin-test-lines.js';
 import { TimeZone } from '../util/timezone.js';
 import { compileSearch } from './search-match.js';
-import { spanTerm } from './span-terms.js';
+import { PREFIX_FIELD, spanTerm } from './span-terms.js';
 import { fieldAlternatives } from './search-gate.js';
 import type { SearchExpr } from '../spl/ast.js';
 import type { Row } from './value.js';
@@ -102,4 +102,70 @@ test('terms in a plain gin line\'s fields answer as in the whole line, and the d
   assert.deepEqual(crafted.map((p) => p.plain), [true, true, true, true, true, true, true, true, true, false]);
   const hits = (text: string) => crafted.filter((p) => p.plain && compileSearch(term(text), spans)(p.ev)).length;
   assert.deepEqual([hits('panic:'), hits('exit'), hits('fatal error:'), hits('crash'), hits('gguf'), hits('killed')], [2, 4, 1, 1, 1, 1]);
+});
+
+/** Prefixes journald, Docker and compose put in front of gin lines, and some that are not one or not ASCII. */
+const PREFIXES = [
+  'Jan 02 15:04:05 gpu-box ollama[812]: ', 'Jan 02 15:04:06 crash-box exit[1]: ', '2025-01-02T15:04:05+0000 panic ollama[813]: ',
+  '2025-01-02T15:04:05.123456789Z ', 'ollama-1  | ', '2025-01-02T15:04:05.5Z fatal  | ',
+];
+const NOT_SPANNED = ['Jan 02 15:04:05 gpu-box ollama[812]:', '2025-01-02T15:04:05+0000 h\u00e9te ollama[2]: ', 'not a prefix ', 'gpu [GIN] ollama[1]: '];
+
+function prefixed(lines: string[]): Array<{ ev: Row; prefix: string | undefined }> {
+  const parser = new LineParser({ tz: TimeZone.resolve('UTC'), defaultHost: 'h', source: 's', fallbackMs: 0 });
+  return lines.map((line) => {
+    const b = Buffer.from(line);
+    const ev = parser.parseBytes(b, 0, b.length);
+    return { ev, prefix: parser.ginPrefix };
+  });
+}
+
+test('a plain gin line behind an ASCII prefix ending in a space: the parser names the prefix', () => {
+  const line = PADDED_GIN_LINES[0]!;
+  for (const p of PREFIXES) assert.equal(prefixed([p + line])[0]!.prefix, p, p);
+  for (const p of NOT_SPANNED) assert.equal(prefixed([p + line])[0]!.prefix, undefined, p);
+  assert.equal(prefixed([line])[0]!.prefix, undefined, 'no prefix');
+  assert.equal(prefixed([PREFIXES[0] + line + ' x'])[0]!.prefix, undefined, 'not plain');
+  const run = prefixed([PREFIXES[0] + line, PREFIXES[0] + line, line, PREFIXES[1] + line]);
+  assert.ok(run[0]!.prefix === run[1]!.prefix, 'one string while the bytes are the same');
+  assert.deepEqual(run.map((r) => r.prefix), [PREFIXES[0], PREFIXES[0], undefined, PREFIXES[1]], 'each line sets it');
+  // Its _raw: the prefix, then the plain line.
+  assert.equal(run[0]!.ev._raw, PREFIXES[0] + line);
+});
+
+test('terms behind a prefix: the dispatch looks in the prefix and the fields, and holds to the whole line', () => {
+  const spansBehind = PREFIXED_PLAIN_GIN_SHAPE.rawSpans;
+  // A term could straddle the prefix and the line only across the prefix's last space and the line's `[`.
+  assert.equal(spanTerm('ollama[812]: [gin]', spansBehind), false);
+  assert.equal(spanTerm('ollama[812]: [gin]', spans), true, 'a plain line has no prefix to straddle');
+  assert.equal(spanTerm('fatal error:', spansBehind), true);
+  const words = [...TERMS, 'gpu-box', 'ollama[812]:', 'crash-box', 'exit[1]:', 'ollama-1', 'fatal', 'ollama[812]: [gin]', 'box ollama'];
+  const gins = [...PADDED_GIN_LINES, ...ginLines().slice(0, 200), ...CRAFTED];
+  const lines: string[] = [];
+  for (const p of [...PREFIXES, ...NOT_SPANNED]) for (const g of gins) lines.push(p + g);
+  const events = prefixed(lines).filter((p) => p.prefix !== undefined);
+  assert.ok(events.length > 1000, `only ${events.length} lines behind a prefix`);
+  const exprs: SearchExpr[] = [
+    ...words.map(term),
+    { kind: 'or', items: words.slice(0, 9).map(term) },
+    { kind: 'or', items: [term('exit'), term('gpu-box'), term('/api/chat'), term('ollama[812]: [gin]')] },
+  ];
+  let found = 0, inPrefix = 0;
+  for (const e of exprs) {
+    const whole = compileSearch(e);
+    const alternatives = fieldAlternatives(e, ['uri_path', 'src', 'status', 'http_method'], spansBehind) ?? [];
+    for (const { ev, prefix } of events) {
+      const want = whole(ev);
+      const value = (field: string) => (field === PREFIX_FIELD ? prefix : ev[field]);
+      const passed = alternatives.filter((a) => a.test({ [a.field]: value(a.field) }));
+      if (want) {
+        found++;
+        if (alternatives.length > 0) assert.ok(passed.length > 0, `no alternative of ${JSON.stringify(e)} passes ${String(ev._raw)}`);
+        if (passed.every((a) => a.field === PREFIX_FIELD) && passed.length > 0) inPrefix++;
+      }
+      // An exact test passed on a string: the search passes (the runner then skips it).
+      for (const a of passed) if (a.exact && typeof value(a.field) === 'string') assert.ok(want, `${JSON.stringify(e)} exact on ${a.field} for ${String(ev._raw)}`);
+    }
+  }
+  assert.ok(found > 1000 && inPrefix > 100, `only ${found} matches, ${inPrefix} in a prefix alone`);
 });

@@ -13,6 +13,12 @@ export interface RawSpans {
   readonly separators: string;
   readonly fixedChars: string;
   readonly fields: readonly string[];
+  /**
+   * The spans start at the first occurrence of this text in _raw, after a prefix of ASCII text ending in a
+   * space (a journald prefix, PREFIXED_PLAIN_GIN_SHAPE). A term that does not hold that space followed by
+   * this text's first character lies in the prefix or in a span.
+   */
+  readonly after?: string;
 }
 
 /**
@@ -25,6 +31,9 @@ export interface RawSpans {
 export function spanTerm(text: string, spans: RawSpans): boolean {
   const t = text.toLowerCase();
   if (t === '' || t.includes('*') || t.charCodeAt(0) === 32 || t.charCodeAt(t.length - 1) === 32) return false;
+  // Behind a prefix, which ends in a space, a term could straddle the two only across that space and the
+  // first character of `after`.
+  if (spans.after !== undefined && t.includes(' ' + spans.after.charAt(0).toLowerCase())) return false;
   let outside = false;
   for (const c of t) {
     if (spans.separators.includes(c)) return false;
@@ -32,6 +41,12 @@ export function spanTerm(text: string, spans: RawSpans): boolean {
   }
   return outside;
 }
+
+/**
+ * The dispatch's name for the prefix of an event whose spans come after one (RawSpans.after): no field can be
+ * called this, and FieldDispatch reads it from the parser, not from the event.
+ */
+export const PREFIX_FIELD = '\u0000prefix';
 
 /** Whether the expression holds a term that spanTerm lets be looked for in the span fields. */
 export function hasSpanTerm(e: SearchExpr, spans: RawSpans): boolean {
@@ -73,3 +88,4 @@ export function spanTermPredicate(holds: (value: string) => boolean, spans: RawS
   return generated<(...args: unknown[]) => Predicate>(['whole', 'remember', ...memos.map((_, i) => `m${i}`)],
     `return (row) => {\n let v, found;${body}\n return false;\n};`)(whole, remember, ...memos);
 }
+

@@ -64,6 +64,18 @@ export const PLAIN_GIN_SHAPE = {
   },
 } as const;
 
+/**
+ * A plain gin line behind a prefix (LineParser.ginPrefix): journald's, Docker's, compose's, in ASCII and ending
+ * in a space. Its _raw is that prefix, then the plain gin line (PLAIN_GIN_SHAPE) from its first `[GIN] `. A
+ * term can straddle the two only across the prefix's last space and the `[`: one that does not hold ` [` lies
+ * in the prefix or in the line's spans, and the dispatch looks for it in the prefix and in the three fields
+ * (search-gate.ts, fieldAlternatives); a test holds the parser to it.
+ */
+export const PREFIXED_PLAIN_GIN_SHAPE = {
+  ...PLAIN_GIN_SHAPE,
+  rawSpans: { ...PLAIN_GIN_SHAPE.rawSpans, after: '[GIN] ' },
+} as const;
+
 /** How far into a line a prefix in front of a gin line is looked for (prefix.ts examines 256 characters). */
 const MAX_PREFIX = 192;
 
@@ -96,6 +108,11 @@ export class LineParser {
 
   /** Whether the last line parseBytes read was a plain gin line (PLAIN_GIN_SHAPE). */
   plainGin = false;
+  /**
+   * When it was a plain gin line behind a prefix (PREFIXED_PLAIN_GIN_SHAPE), that prefix: the same string
+   * while the prefix's bytes stay the same (journald's, through a second); otherwise undefined.
+   */
+  ginPrefix: string | undefined = undefined;
 
   /** The host of a line without a prefix (a gin line read from its bytes). */
   private readonly ginHost: string;
@@ -164,6 +181,7 @@ export class LineParser {
    */
   parseBytes(buf: Buffer, s: number, e: number): Row {
     const c0 = buf[s]!;
+    this.ginPrefix = undefined;
     if (isGinMark(buf, s)) {
       const g = this.gin;
       if (parseGinBytes(buf, s, e, g)) {
@@ -187,6 +205,8 @@ export class LineParser {
   private readonly lastPrefix = new Uint8Array(MAX_PREFIX);
   private lastPrefixLength = -1;
   private lastPrefixHost: string | undefined;
+  /** The last prefix as text when it is ASCII and ends in a space (a plain gin line behind it is PREFIXED_PLAIN_GIN_SHAPE's). */
+  private lastPrefixText: string | undefined;
 
   /**
    * A gin line behind a prefix (journald, docker, compose: prefix.ts), the event parse() makes of it: the
@@ -205,14 +225,18 @@ export class LineParser {
     for (let i = 0; same && i < n; i++) same = buf[s + i] === last[i];
     if (!same) {
       // As parse() strips it from the whole line: the prefix's patterns end before the gin line starts.
-      const pre = stripPrefixes(utf8(buf, s, p) + '[GIN] ');
+      const text = utf8(buf, s, p);
+      const pre = stripPrefixes(text + '[GIN] ');
       if (pre.line !== '[GIN] ') return undefined;
-      for (let i = 0; i < n; i++) last[i] = buf[s + i]!;
+      let ascii = buf[p - 1] === 32;
+      for (let i = 0; i < n; i++) { const c = buf[s + i]!; last[i] = c; if (c > 127) ascii = false; }
       this.lastPrefixLength = n;
       this.lastPrefixHost = pre.host;
+      this.lastPrefixText = ascii ? text : undefined;
     }
     const g = this.gin;
     if (!parseGinBytes(buf, p, e, g)) return undefined;
+    if (g.plain) this.ginPrefix = this.lastPrefixText;
     return this.ginEvent(g, utf8(buf, s, e), this.opts.host ?? this.lastPrefixHost ?? this.opts.defaultHost, g.uriPath, g.uriQuery);
   }
 
