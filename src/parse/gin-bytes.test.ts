@@ -111,6 +111,12 @@ test('gin lines behind prefixes: the prefix read as text once per run of equal p
   // Runs of one prefix (the bytes compared, not read again) and prefixes that change line by line.
   for (let i = 0; i < gins.length; i++) lines.push(prefixes[i % prefixes.length]! + gins[i]!, prefixes[i % 3]! + gins[i]!);
   for (const l of PADDED_GIN_LINES.slice(0, 2)) for (const m of mangled(prefixes[0]! + l)) lines.push(m);
+  // A line that repeats the last prefix's bytes but not the mark after them, or is too short to hold it, is
+  // looked through as any other; so is one that repeats it with a mark earlier in its place.
+  for (const p of prefixes.slice(0, 4)) {
+    const g = PADDED_GIN_LINES[0]!;
+    lines.push(p + g, p + 'time=2025-01-02T15:04:05.000Z level=INFO msg=x', p + g, p.slice(0, -1), p + g, p + '[GIN', p + g, `${p}[GIN] ${p}${g}`, p + g, p + ' ' + g);
+  }
   agree(lines);
   // The host is the prefix's, unless --host names one.
   const b = Buffer.from(prefixes[0]! + PADDED_GIN_LINES[0]!);

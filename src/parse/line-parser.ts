@@ -205,6 +205,8 @@ export class LineParser {
   private readonly lastPrefix = new Uint8Array(MAX_PREFIX);
   private lastPrefixLength = -1;
   private lastPrefixHost: string | undefined;
+  /** The last prefix as text, when it is ASCII. */
+  private lastPrefixAscii: string | undefined;
   /** The last prefix as text when it is ASCII and ends in a space (a plain gin line behind it is PREFIXED_PLAIN_GIN_SHAPE's). */
   private lastPrefixText: string | undefined;
 
@@ -217,27 +219,39 @@ export class LineParser {
    */
   private prefixedGin(buf: Buffer, s: number, e: number): Row | undefined {
     const end = Math.min(e - 6, s + MAX_PREFIX);
-    let p = s + 1;
-    while (p <= end && !(buf[p] === 91 && isGinMark(buf, p))) p++;
-    if (p > end) return undefined;
-    const n = p - s, last = this.lastPrefix;
-    let same = n === this.lastPrefixLength;
+    const last = this.lastPrefix;
+    let n = this.lastPrefixLength;
+    // The last prefix's bytes again, and `[GIN] ` after them, is the last prefix: the last line had no mark
+    // before that point, and none can start in the five bytes before a mark.
+    let same = n > 0 && s + n <= end && isGinMark(buf, s + n);
     for (let i = 0; same && i < n; i++) same = buf[s + i] === last[i];
+    let p = s + n;
+    if (!same) {
+      p = s + 1;
+      while (p <= end && !(buf[p] === 91 && isGinMark(buf, p))) p++;
+      if (p > end) return undefined;
+      n = p - s;
+      same = n === this.lastPrefixLength;
+      for (let i = 0; same && i < n; i++) same = buf[s + i] === last[i];
+    }
     if (!same) {
       // As parse() strips it from the whole line: the prefix's patterns end before the gin line starts.
       const text = utf8(buf, s, p);
       const pre = stripPrefixes(text + '[GIN] ');
       if (pre.line !== '[GIN] ') return undefined;
-      let ascii = buf[p - 1] === 32;
+      let ascii = true;
       for (let i = 0; i < n; i++) { const c = buf[s + i]!; last[i] = c; if (c > 127) ascii = false; }
       this.lastPrefixLength = n;
       this.lastPrefixHost = pre.host;
-      this.lastPrefixText = ascii ? text : undefined;
+      this.lastPrefixAscii = ascii ? text : undefined;
+      this.lastPrefixText = ascii && buf[p - 1] === 32 ? text : undefined;
     }
     const g = this.gin;
     if (!parseGinBytes(buf, p, e, g)) return undefined;
     if (g.plain) this.ginPrefix = this.lastPrefixText;
-    return this.ginEvent(g, utf8(buf, s, e), this.opts.host ?? this.lastPrefixHost ?? this.opts.defaultHost, g.uriPath, g.uriQuery);
+    // The gin line is decoded already (g.raw): behind an ASCII prefix, the line is the two joined.
+    const raw = this.lastPrefixAscii !== undefined ? this.lastPrefixAscii + g.raw : utf8(buf, s, e);
+    return this.ginEvent(g, raw, this.opts.host ?? this.lastPrefixHost ?? this.opts.defaultHost, g.uriPath, g.uriQuery);
   }
 
   /** `uriPath` and `uriQuery`: the path cut at its first `?` when the reader has done so already. */
