@@ -42,12 +42,13 @@ const CRAFTED = [
   gin('127.0.0.1', 'POST', '/api/generate') + ' trailing exit',
 ];
 
-function parsed(lines: string[]): Array<{ ev: Row; plain: boolean }> {
+/** Each line's event, and what the parser said of it: a plain gin line, the prefix in front of one. */
+function parsed(lines: string[]): Array<{ ev: Row; plain: boolean; prefix: string | undefined }> {
   const parser = new LineParser({ tz: TimeZone.resolve('UTC'), defaultHost: 'h', source: 's', fallbackMs: 0 });
   return lines.map((line) => {
     const b = Buffer.from(line);
     const ev = parser.parseBytes(b, 0, b.length);
-    return { ev, plain: parser.plainGin };
+    return { ev, plain: parser.plainGin, prefix: parser.ginPrefix };
   });
 }
 
@@ -111,22 +112,13 @@ const PREFIXES = [
 ];
 const NOT_SPANNED = ['Jan 02 15:04:05 gpu-box ollama[812]:', '2025-01-02T15:04:05+0000 h\u00e9te ollama[2]: ', 'not a prefix ', 'gpu [GIN] ollama[1]: '];
 
-function prefixed(lines: string[]): Array<{ ev: Row; prefix: string | undefined }> {
-  const parser = new LineParser({ tz: TimeZone.resolve('UTC'), defaultHost: 'h', source: 's', fallbackMs: 0 });
-  return lines.map((line) => {
-    const b = Buffer.from(line);
-    const ev = parser.parseBytes(b, 0, b.length);
-    return { ev, prefix: parser.ginPrefix };
-  });
-}
-
 test('a plain gin line behind an ASCII prefix ending in a space: the parser names the prefix', () => {
   const line = PADDED_GIN_LINES[0]!;
-  for (const p of PREFIXES) assert.equal(prefixed([p + line])[0]!.prefix, p, p);
-  for (const p of NOT_SPANNED) assert.equal(prefixed([p + line])[0]!.prefix, undefined, p);
-  assert.equal(prefixed([line])[0]!.prefix, undefined, 'no prefix');
-  assert.equal(prefixed([PREFIXES[0] + line + ' x'])[0]!.prefix, undefined, 'not plain');
-  const run = prefixed([PREFIXES[0] + line, PREFIXES[0] + line, line, PREFIXES[1] + line]);
+  for (const p of PREFIXES) assert.equal(parsed([p + line])[0]!.prefix, p, p);
+  for (const p of NOT_SPANNED) assert.equal(parsed([p + line])[0]!.prefix, undefined, p);
+  assert.equal(parsed([line])[0]!.prefix, undefined, 'no prefix');
+  assert.equal(parsed([PREFIXES[0] + line + ' x'])[0]!.prefix, undefined, 'not plain');
+  const run = parsed([PREFIXES[0] + line, PREFIXES[0] + line, line, PREFIXES[1] + line]);
   assert.ok(run[0]!.prefix === run[1]!.prefix, 'one string while the bytes are the same');
   assert.deepEqual(run.map((r) => r.prefix), [PREFIXES[0], PREFIXES[0], undefined, PREFIXES[1]], 'each line sets it');
   // Its _raw: the prefix, then the plain line.
@@ -143,7 +135,7 @@ test('terms behind a prefix: the dispatch looks in the prefix and the fields, an
   const gins = [...PADDED_GIN_LINES, ...ginLines().slice(0, 200), ...CRAFTED];
   const lines: string[] = [];
   for (const p of [...PREFIXES, ...NOT_SPANNED]) for (const g of gins) lines.push(p + g);
-  const events = prefixed(lines).filter((p) => p.prefix !== undefined);
+  const events = parsed(lines).filter((p) => p.prefix !== undefined);
   assert.ok(events.length > 1000, `only ${events.length} lines behind a prefix`);
   const exprs: SearchExpr[] = [
     ...words.map(term),
