@@ -227,14 +227,11 @@ export class LineParser {
     for (let i = 0; same && i < n; i++) same = buf[s + i] === last[i];
     let p = s + n;
     if (!same) {
+      // Looked for; a prefix of the last one's length would have been taken above, so this one is new.
       p = s + 1;
       while (p <= end && !(buf[p] === 91 && isGinMark(buf, p))) p++;
       if (p > end) return undefined;
       n = p - s;
-      same = n === this.lastPrefixLength;
-      for (let i = 0; same && i < n; i++) same = buf[s + i] === last[i];
-    }
-    if (!same) {
       // As parse() strips it from the whole line: the prefix's patterns end before the gin line starts.
       const text = utf8(buf, s, p);
       const pre = stripPrefixes(text + '[GIN] ');
