@@ -65,6 +65,27 @@ class Counting implements Stage {
   advance(t: number): void { this.inner.advance?.(t); }
 }
 
+/**
+ * The operators a pipeline runs (dead rex dropped, wheres moved ahead, evals fused), the facts of the stream
+ * each takes (`facts[i]`) and of what the last passes on (`f`).
+ */
+function runOperators(plan: LogicalPlan): { operators: Operator[]; facts: StreamFacts[]; f: StreamFacts } {
+  const operators = withEvalsFused(withWhereEarly(withoutDeadRex(plan.operators)));
+  const facts: StreamFacts[] = [];
+  let f: StreamFacts = { shared: true, reversed: true };
+  for (const op of operators) {
+    facts.push(f);
+    f = nextFacts(op, f);
+  }
+  return { operators, facts, f };
+}
+
+/** Where a pipeline of this plan would be cut (Pipeline.split), without making its stages. */
+export function planSplit(plan: LogicalPlan): SplitPoint {
+  const { operators, facts } = runOperators(plan);
+  return splitPoint(operators, facts);
+}
+
 export class Pipeline {
   private readonly head: Stage;
   /** The stage after a leading search (undefined without one): where events enter that skip or reduce it. */
@@ -93,13 +114,7 @@ export class Pipeline {
     this.earliest = plan.earliest ?? -Infinity;
     this.latest = plan.latest ?? Infinity;
     // Facts flow forward, stages are linked backward: compute facts first.
-    const operators = withEvalsFused(withWhereEarly(withoutDeadRex(plan.operators)));
-    const facts: StreamFacts[] = [];
-    let f: StreamFacts = { shared: true, reversed: true };
-    for (const op of operators) {
-      facts.push(f);
-      f = nextFacts(op, f);
-    }
+    const { operators, facts, f } = runOperators(plan);
     this.split = splitPoint(operators, facts);
     const last = opts.head ? this.split.at + (this.split.preselect ? 1 : 0) : operators.length;
     const needed = neededFields(operators);

@@ -11,8 +11,9 @@ import { fileSource } from '../input/sources.js';
 import { loadContent, compileJob } from '../cli/content.js';
 import { runJobs, type Job, type RunOptions } from './runner.js';
 import { findCut, planRanges, rangeCount, runJobsSplit, type ByteRange } from './range-split.js';
-import { ScanThread } from './scan-thread.js';
-import { workerInput } from './parallel.js';
+import { Pipeline, planSplit } from './pipeline.js';
+import { liveScanThreads, ScanThread } from './scan-thread.js';
+import { runJobsParallel, workerInput } from './parallel.js';
 
 const tz = TimeZone.resolve('UTC');
 const NOW = Date.UTC(2025, 5, 20) / 1000;
@@ -108,9 +109,10 @@ test('every built-in detection over a cut input gives one thread\'s results, ove
   const found = [...one.rows.values()].filter((r) => r.length > 0).length;
   assert.ok(found >= 5, `the input should make several detections fire (${found})`);
   // Threads, and bytes a range (the two files are 536 KB): ranges done out of order wait for the ones before.
-  for (const [n, bytes] of [[2, undefined], [3, undefined], [4, undefined], [2, 40_000]] as const) {
+  // Early: the threads start (and make their searches) before the input is cut, as for a large log.
+  for (const [n, bytes, early] of [[2, undefined, undefined], [3, undefined, undefined], [4, undefined, 0], [2, 40_000, 0]] as const) {
     const warnings: string[] = [];
-    const split = await runJobsSplit(files.map((path) => ({ path, mtimeMs: statSync(path).mtimeMs })), jobs, { ...opts, warn: (m) => warnings.push(m) }, n, undefined, bytes);
+    const split = await runJobsSplit(files.map((path) => ({ path, mtimeMs: statSync(path).mtimeMs })), jobs, { ...opts, warn: (m) => warnings.push(m) }, n, undefined, bytes, early);
     assert.ok(split, `${n} ranges`);
     assert.deepEqual([...split.rows.keys()], jobs.map((j) => j.key));
     assert.deepEqual(split.rows, one.rows, `${n} threads, ranges of ${bytes ?? 'a thread\'s share of the'} bytes`);
@@ -120,6 +122,28 @@ test('every built-in detection over a cut input gives one thread\'s results, ove
     assert.equal(split.lastEventTime, one.lastEventTime);
     assert.deepEqual(warnings, [], 'no search ran again');
   }
+});
+
+test('where a search is cut, read from its plan alone, is where its pipeline cuts it', () => {
+  const jobs = [...builtinJobs(), job('sorted', 'search line_type=gin | bin _time span=5m | stats count by _time, src | where count > 2 | sort - count'), job('plain', 'search line_type=gin | eval x=1')];
+  for (const j of jobs) assert.deepEqual(planSplit(j.plan), new Pipeline(j.plan, { ctx: { ...opts, warn: () => {} }, head: true }).split, j.key);
+  assert.ok(jobs.some((j) => planSplit(j.plan).binnedSpan !== undefined) && jobs.some((j) => planSplit(j.plan).preselect));
+});
+
+test('threads started before an input that cannot be cut are closed, and the caller runs the search its own way', async () => {
+  // Half an hour of lines, and an hourly bin: no line starts a new hour, so there is no cut.
+  const lines: string[] = [];
+  for (let s = 0; s < 1800; s += 2) lines.push(gin(s));
+  const file = write(lines);
+  const jobs = [job('hourly', 'search line_type=gin | bin _time span=1h | stats count by _time')];
+  const pending = runJobsSplit([{ path: file, mtimeMs: 0 }], jobs, opts, 2, undefined, undefined, 0);
+  assert.equal(liveScanThreads(), 2, 'the threads start before the input is cut');
+  assert.equal(await pending, undefined);
+  // Both were started, and both have stopped (their exit is seen on a later turn of the event loop).
+  for (let i = 0; i < 100 && liveScanThreads() > 0; i++) await new Promise((ok) => setTimeout(ok, 20));
+  assert.equal(liveScanThreads(), 0);
+  const one = await runJobs([fileSource(file)], jobs, opts);
+  assert.deepEqual((await runJobsParallel([{ path: file, mtimeMs: 0 }], jobs, opts, 2)).rows, one.rows);
 });
 
 test('a search whose bins meet across ranges is run again over the whole input, with the same results', async () => {

@@ -18,7 +18,7 @@ import { binTime } from './ops/bin.js';
 import { collectInto, workerInput, WORKER_HEAP_MB, type WorkerInput } from './parallel.js';
 import { ResultOrder, rowChunks } from './result-order.js';
 import { runOnThread, ScanThread } from './scan-thread.js';
-import { Pipeline } from './pipeline.js';
+import { Pipeline, planSplit } from './pipeline.js';
 import type { InputSummary, Job, JobCost, JobEnd, RunOptions, RunResult } from './runner.js';
 import { BinsInOrder } from './split.js';
 import type { StageContext } from './stage.js';
@@ -167,27 +167,48 @@ interface Merge {
  * search as soon as those have. Undefined when the input cannot be cut; then the caller shares the jobs
  * between threads instead (parallel.ts).
  */
-export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOptions, workers: number, heapMb = WORKER_HEAP_MB, rangeBytes = RANGE_BYTES): Promise<RunResult | undefined> {
-  const quiet = { tz: opts.tz, now: opts.now, warn: () => {} };
-  const spans = new Set<number>();
-  for (const j of jobs) {
-    const span = new Pipeline(j.plan, { ctx: quiet, head: true }).split.binnedSpan;
-    if (span !== undefined) spans.add(span);
-  }
+export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOptions, workers: number, heapMb = WORKER_HEAP_MB, rangeBytes = RANGE_BYTES, earlyStartBytes = EARLY_START_BYTES): Promise<RunResult | undefined> {
   let total = 0;
-  for (const f of files) { try { total += statSync(f.path).size; } catch { return undefined; } }
-  const ranges = planRanges(files, rangeCount(total, workers, rangeBytes), [...spans], opts);
-  if (!ranges) return undefined;
-  const out: RunResult = { rows: new Map(), failures: new Map(), lines: 0, truncatedLines: 0 };
-  const order = new ResultOrder(jobs.map((j) => j.key), opts.onResult ?? collectInto(out), opts.warn ? { warn: opts.warn } : {});
+  for (const f of files) {
+    if (f.path.endsWith('.gz')) return undefined;
+    try {
+      const st = statSync(f.path);
+      if (!st.isFile()) return undefined;
+      total += st.size;
+    } catch { return undefined; }
+  }
+  // The threads start now: loading the code and making every search takes each of them about as long as
+  // cutting the input takes this one (docs/performance.md). If it cannot be cut, they were started for nothing.
+  const base: WorkerInput = { ...workerInput(jobs, opts), head: true };
+  const threads = Array.from({ length: Math.max(1, workers) }, () => new ScanThread(base, heapMb, opts));
+  if (total >= earlyStartBytes) for (const t of threads) t.start();
   try {
-    return await runSplit(files, jobs, opts, workers, heapMb, ranges, order, out);
+    const spans = new Set<number>();
+    for (const j of jobs) {
+      const span = planSplit(j.plan).binnedSpan;
+      if (span !== undefined) spans.add(span);
+    }
+    const ranges = planRanges(files, rangeCount(total, workers, rangeBytes), [...spans], opts);
+    if (!ranges) return undefined;
+    const out: RunResult = { rows: new Map(), failures: new Map(), lines: 0, truncatedLines: 0 };
+    const order = new ResultOrder(jobs.map((j) => j.key), opts.onResult ?? collectInto(out), opts.warn ? { warn: opts.warn } : {});
+    try {
+      return await runSplit(files, jobs, opts, threads.slice(0, Math.min(workers, ranges.length)), heapMb, ranges, order, out);
+    } finally {
+      order.close();
+    }
   } finally {
-    order.close();
+    await Promise.all(threads.map((t) => t.close()));
   }
 }
 
-async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, workers: number, heapMb: number, ranges: ByteRange[][], order: ResultOrder, out: RunResult): Promise<RunResult> {
+/**
+ * Inputs this large start their threads before they are cut: a smaller one may well not be cut (a log of
+ * less than an hour has no cut for an hourly bin), and the threads' start would cost it more than it saves.
+ */
+export const EARLY_START_BYTES = 16 << 20;
+
+async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, threads: ScanThread[], heapMb: number, ranges: ByteRange[][], order: ResultOrder, out: RunResult): Promise<RunResult> {
   const quiet = { tz: opts.tz, now: opts.now, warn: () => {} };
   const merges: Merge[] = jobs.map((job) => ({ job, pipeline: undefined, out: rowChunks((rows) => order.rows(job.key, rows)), bins: new BinsInOrder(), cost: { ms: 0, events: 0 } }));
   // A search whose rest stops (it failed, or it will run again): the rows it gave go.
@@ -226,9 +247,7 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, worke
     }
   };
   let next = 0;
-  const base: WorkerInput = { ...workerInput(jobs, opts), head: true };
-  const thread = async (): Promise<void> => {
-    const t = new ScanThread(base, heapMb, opts);
+  const thread = async (t: ScanThread): Promise<void> => {
     const start = (k: number) => {
       const r = { results: new Map<string, JobEnd>(), costs: new Map<string, JobCost>(), summary: undefined as InputSummary | undefined, warnings: [] as string[] };
       const running = t.run(ranges[k]!, {
@@ -256,7 +275,7 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, worke
       await t.close();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(workers, ranges.length) }, thread));
+  await Promise.all(threads.map(thread));
   const summary = joinSummaries(summaries);
   out.lines = summary.lines;
   out.truncatedLines = summary.truncatedLines;

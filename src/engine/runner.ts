@@ -121,10 +121,42 @@ export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOption
   }
 }
 
-async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions): Promise<RunResult> {
+/** Every job's pipeline, how gin events enter it, and the dispatch over them (made once per thread with `keep`). */
+function makeSearches(jobs: readonly Job[], opts: RunOptions): { active: Active[]; dispatch: FieldDispatch } {
   const warn = opts.warn ?? (() => {});
-  const failures = new Map<string, string>();
   const onRows = opts.head ? undefined : opts.onRows;
+  const dispatch = new FieldDispatch();
+  // Without `keep`, a scan thread compiles every search again for each byte range: the generated code of the
+  // last range is reused.
+  const active = reusingCode(() => {
+    const made = jobs.map((job): Active => {
+      const out = onRows ? rowChunks((rows) => onRows(job.key, rows)) : undefined;
+      const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) }, ...(opts.head ? { head: true } : {}), ...(out ? { onRow: out.push } : {}) });
+      const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
+      const plain = gin && pipeline.entryFor(PLAIN_GIN_SHAPE);
+      const bit = gin ? dispatch.add(pipeline.dispatchCondition(GIN_EVENT_SHAPE), pipeline.dispatchCondition(PLAIN_GIN_SHAPE), pipeline.dispatchCondition(PREFIXED_PLAIN_GIN_SHAPE)) : 0;
+      const other = OTHER_EVENT_SHAPES.some((shape) => pipeline.residualFor(shape) !== false);
+      const past = bit !== 0 ? pipeline.entryPastSearch(GIN_EVENT_SHAPE) : undefined;
+      return { job, pipeline, failed: false, gin, plain, bit, past, other, cost: { ms: 0, events: 0 }, out };
+    });
+    dispatch.seal(); // its code made here is reused as the searches' is
+    return made;
+  });
+  return { active, dispatch };
+}
+
+/**
+ * Makes the searches' pipelines into `opts.keep` before any input (`opts.head` with `keep`): a scan thread
+ * does this while the main thread is still cutting the input into ranges, so that its first range starts
+ * at once. The next runJobs with these jobs and options takes them.
+ */
+export function prepareSearches(jobs: readonly Job[], opts: RunOptions): void {
+  if (!opts.head || !opts.keep) return;
+  Object.assign(opts.keep, { jobs, ...makeSearches(jobs, opts) });
+}
+
+async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions): Promise<RunResult> {
+  const failures = new Map<string, string>();
   const keep = opts.head ? opts.keep : undefined;
   let dispatch: FieldDispatch;
   let active: Active[];
@@ -134,25 +166,7 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
     for (const a of active) a.cost = { ms: 0, events: 0 };
     // Taken until this run ends well: a run that throws (a read error) leaves its stages half full.
     keep.active = undefined;
-  } else {
-    dispatch = new FieldDispatch();
-    // Without `keep`, a scan thread compiles every search again for each byte range: the generated code of the
-    // last range is reused.
-    active = reusingCode(() => {
-      const made = jobs.map((job): Active => {
-        const out = onRows ? rowChunks((rows) => onRows(job.key, rows)) : undefined;
-        const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) }, ...(opts.head ? { head: true } : {}), ...(out ? { onRow: out.push } : {}) });
-        const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
-        const plain = gin && pipeline.entryFor(PLAIN_GIN_SHAPE);
-        const bit = gin ? dispatch.add(pipeline.dispatchCondition(GIN_EVENT_SHAPE), pipeline.dispatchCondition(PLAIN_GIN_SHAPE), pipeline.dispatchCondition(PREFIXED_PLAIN_GIN_SHAPE)) : 0;
-        const other = OTHER_EVENT_SHAPES.some((shape) => pipeline.residualFor(shape) !== false);
-        const past = bit !== 0 ? pipeline.entryPastSearch(GIN_EVENT_SHAPE) : undefined;
-        return { job, pipeline, failed: false, gin, plain, bit, past, other, cost: { ms: 0, events: 0 }, out };
-      });
-      dispatch.seal(); // its code made here is reused as the searches' is
-      return made;
-    });
-  }
+  } else ({ active, dispatch } = makeSearches(jobs, opts));
   const profile = opts.profile === true;
   const result: RunResult = { rows: new Map(), failures, lines: 0, truncatedLines: 0 };
   const defaultHost = hostname();

@@ -36,6 +36,10 @@ export function scanThreadLimits(heapMb: number): { maxOldGenerationSizeMb: numb
   return { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: WORKER_YOUNG_MB };
 }
 
+/** The scan threads started and not yet stopped (tests: a thread left running would keep the process alive). */
+const live = new Set<Worker>();
+export function liveScanThreads(): number { return live.size; }
+
 export class ScanThread {
   private worker: Worker | undefined;
   private task: Task | undefined;
@@ -55,7 +59,7 @@ export class ScanThread {
         await new Promise<void>((ok, fail) => {
           this.task = { sink, warnings, ok, fail };
           const message: RangeMessage = { kind: 'range', files };
-          (this.worker ??= this.start()).postMessage(message);
+          (this.worker ??= this.spawn()).postMessage(message);
         });
         held.push(...warnings);
         return;
@@ -69,6 +73,14 @@ export class ScanThread {
     }
   }
 
+  /**
+   * Starts the thread before it is given anything: it loads the code and (for byte ranges) makes every search
+   * while the caller gets the input ready. run() starts it otherwise.
+   */
+  start(): void {
+    this.worker ??= this.spawn();
+  }
+
   async close(): Promise<void> {
     const w = this.worker;
     this.worker = undefined;
@@ -76,8 +88,9 @@ export class ScanThread {
     await w?.terminate();
   }
 
-  private start(): Worker {
+  private spawn(): Worker {
     const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: this.base, resourceLimits: scanThreadLimits(this.heapMb) });
+    live.add(w);
     const finish = (e?: unknown) => {
       const t = this.task;
       this.task = undefined;
@@ -97,6 +110,7 @@ export class ScanThread {
     });
     w.on('error', (e) => { if (this.worker === w) this.worker = undefined; finish(e); });
     w.on('exit', (code) => {
+      live.delete(w);
       if (this.worker === w) this.worker = undefined;
       finish(new Error(`a scan worker stopped with exit code ${code}`));
     });

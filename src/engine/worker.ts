@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { fileChunks, fileSource, type LogSource } from '../input/sources.js';
 import { TimeZone } from '../util/timezone.js';
-import { runJobs, type KeptSearches } from './runner.js';
+import { prepareSearches, runJobs, type KeptSearches, type RunOptions } from './runner.js';
 import type { WorkerFiles, WorkerInput, WorkerMessage } from './parallel.js';
 import type { RangeMessage } from './scan-thread.js';
 
@@ -14,6 +14,15 @@ const tz = TimeZone.resolve(input.tz);
 /** The searches' heads, made once and reset between byte ranges (RunOptions.keep). */
 const keep: KeptSearches = {};
 
+/** The same options for every run: the kept searches' warnings and rows go out through them. */
+const options: RunOptions = {
+  tz, now: input.now, ...(input.host !== undefined ? { host: input.host } : {}),
+  ...(input.truncate !== undefined ? { truncate: input.truncate } : {}), warn: (message) => post({ kind: 'warn', message }),
+  ...(input.profile ? { profile: true } : {}), ...(input.head ? { head: true, keep } : {}),
+  onRows: (key, rows) => post({ kind: 'rows', key, rows }),
+  onResult: (key, result, summary, cost) => post({ kind: 'result', key, result, input: summary, ...(cost ? { cost } : {}) }),
+};
+
 async function run(files: WorkerFiles): Promise<void> {
   // A byte range starts at a line (range-split.ts) and ends after one, or at the file's end.
   const sources = files.map((f): LogSource => {
@@ -21,15 +30,12 @@ async function run(files: WorkerFiles): Promise<void> {
     if (start === undefined) return { ...fileSource(f.path), mtimeMs: f.mtimeMs };
     return { name: f.path, mtimeMs: f.mtimeMs, open: () => fileChunks(f.path, start, end) };
   });
-  await runJobs(sources, input.jobs, {
-    tz, now: input.now, ...(input.host !== undefined ? { host: input.host } : {}),
-    ...(input.truncate !== undefined ? { truncate: input.truncate } : {}), warn: (message) => post({ kind: 'warn', message }),
-    ...(input.profile ? { profile: true } : {}), ...(input.head ? { head: true, keep } : {}),
-    onRows: (key, rows) => post({ kind: 'rows', key, rows }),
-    onResult: (key, result, summary, cost) => post({ kind: 'result', key, result, input: summary, ...(cost ? { cost } : {}) }),
-  });
+  await runJobs(sources, input.jobs, options);
   post({ kind: 'done' });
 }
+
+// A thread for byte ranges is started before the main thread has cut the input: its searches are made now.
+prepareSearches(input.jobs, options);
 
 // The main thread sends the next files only after 'done'. An error is left unhandled: it ends the thread,
 // which the main thread sees as the failure of what it was running.
