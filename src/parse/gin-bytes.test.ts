@@ -47,6 +47,21 @@ test('every latency unit, method and client form the byte reader takes', () => {
   assert.equal(taken, 9 * 9 * 5);
 });
 
+test('a stamp that differs from the last line\'s in any one byte is read again, not taken as the last one', () => {
+  const stamp = '2025/01/02 - 15:04:05';
+  const line = (st: string) => `[GIN] ${st} | 200 |    1.234567ms |       127.0.0.1 | GET      "/api/tags"`;
+  const lines: string[] = [];
+  for (let i = 0; i < stamp.length; i++) {
+    for (const c of ['0', '1', '9', 'x', '/', ':', ' ']) {
+      if (c === stamp[i]) continue;
+      // The last line's stamp, then one differing at byte i (valid or not), then the last one again.
+      lines.push(line(stamp), line(stamp.slice(0, i) + c + stamp.slice(i + 1)), line(stamp));
+    }
+  }
+  const { taken } = agree(lines);
+  assert.ok(taken > lines.length / 2, `bytes read ${taken} of ${lines.length}`);
+});
+
 test('paths: unclosed, escaped, non-ASCII, ESC, text after the quote', () => {
   const head = '[GIN] 2025/01/02 - 15:04:05 | 200 |     967.824µs |       127.0.0.1 | GET      ';
   const headAscii = '[GIN] 2025/01/02 - 15:04:05 | 200 |    1.234567ms |       127.0.0.1 | GET      ';
