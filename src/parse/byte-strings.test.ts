@@ -4,7 +4,9 @@ import { ByteStringCache } from './byte-strings.js';
 
 test('a repeated value comes back as the text of its bytes, and values that share a slot never mix', () => {
   const cache = new ByteStringCache(2, 12); // two slots: values of one length must share them
-  const buf = Buffer.from('xx/api/tags|/api/ps|/api/tags|10.0.0.1|10.0.0.2|10.0.0.3|10.0.0.4|/a-very-long-path|', 'latin1');
+  // Values of one length that differ in one byte, in every word of four and in the bytes after the last.
+  const buf = Buffer.from('xx/api/tags|/api/ps|/api/tags|/api/tbgs|/bpi/tags|/api/tagt|10.0.0.1|10.0.0.2|10.0.0.3|10.0.0.4|10.1.0.4|11.0.0.4|/a-very-long-path|', 'latin1');
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const words: Array<[number, number]> = [];
   let a = 2;
   for (let i = a; i < buf.length; i++) if (buf[i] === 124) { words.push([a, i]); a = i + 1; }
@@ -12,7 +14,8 @@ test('a repeated value comes back as the text of its bytes, and values that shar
   for (let k = 0; k < 5000; k++) {
     seed = (seed * 48271) % 2147483647;
     const [s, e] = words[seed % words.length]!;
-    assert.equal(cache.get(buf, s, e), buf.toString('latin1', s, e));
+    // With and without a view of the bytes (compared four at a time, or one at a time).
+    assert.equal(cache.get(buf, s, e, k % 3 === 0 ? undefined : view), buf.toString('latin1', s, e));
   }
   assert.equal(cache.get(buf, 2, 2), '');
 });

@@ -194,18 +194,19 @@ export function parseGinBytes(b: Buffer, s: number, e: number, g: GinLine): bool
   let ascii = k === 0;
   if (close >= 0) for (i = close + 1; i < e; i++) if (b[i]! > 127) { ascii = false; break; }
   const raw = ascii ? latin1(b, s, e) : utf8(b, s, e);
+  const words = g.wordsOf(b);
   // In characters: the latency ends at 49, the client at 67 + w, the method starts at 70 + w and the path at 80 + w.
   const pathEnd = close < 0 ? e : close;
   const mlen = me - ma;
   let path: string, uriPath: string, uriQuery: string | undefined;
-  if (query < 0) path = uriPath = PATHS.get(b, q + 1, pathEnd);
+  if (query < 0) path = uriPath = PATHS.get(b, q + 1, pathEnd, words);
   else {
     path = raw.slice(80 + w, pathEnd - s - k);
-    uriPath = PATHS.get(b, q + 1, query);
+    uriPath = PATHS.get(b, q + 1, query, words);
     uriQuery = raw.slice(query + 1 - s - k, pathEnd - s - k);
   }
   g.status = status; g.latency = raw.slice(la - s, 49); g.latencyMs = latencyMs;
-  g.client = ca === cz ? '' : CLIENTS.get(b, ca, cz);
+  g.client = ca === cz ? '' : CLIENTS.get(b, ca, cz, words);
   g.method = methodAt(b, ma, mlen) ?? raw.slice(70 + w, 70 + w + mlen);
   g.path = path; g.pathClosed = close >= 0; g.plain = close === e - 1; g.raw = raw; g.uriPath = uriPath; g.uriQuery = uriQuery;
   return true;
