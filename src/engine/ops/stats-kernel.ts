@@ -20,6 +20,8 @@ export interface StatsHost<G extends Slotted> {
   /** An event with a multivalue by-field: fed to one group per combination, and flushed. */
   pushMultivalue(row: Row): void;
   maybeFlush(row: Row): void;
+  /** maybeFlush for an event whose _time (the first by-field, when the host flushes) is `v`. */
+  maybeFlushAt(v: Scalar | Scalar[] | undefined): void;
 }
 
 export interface StatsKernel<G> {
@@ -49,7 +51,8 @@ export function statsKernel<G extends Slotted>(host: StatsHost<G>, by: readonly 
       host.lastGroup = g;
     }
     feed(g, row);`);
-  if (flushes) code.push('host.maybeFlush(row);');
+  // A host that flushes is by _time first: v0 is the event's _time.
+  if (flushes) code.push('host.maybeFlushAt(v0);');
   const feed: string[] = [`
     const s = g.s;
     const t = row._time;

@@ -1,5 +1,5 @@
 import type { Stage, StageContext } from '../stage.js';
-import { asNumber, valuesOf, type Row, type Scalar } from '../value.js';
+import { asNumber, valuesOf, type Row, type Scalar, type Value } from '../value.js';
 import type { Accumulator, SlotAccumulator, StatsFunction } from '../../spl/stats-functions.js';
 import type { Compiled } from '../eval-compiler.js';
 import { GroupIndex, keyOf } from './group-index.js';
@@ -133,7 +133,15 @@ export class StatsStage implements Stage {
   };
 
   maybeFlush(row: Row): void {
-    const t = asNumber(row._time);
+    this.maybeFlushAt(row._time);
+  }
+
+  /**
+   * maybeFlush for an event whose _time is `v`: the kernel has read it already (its first by-field), where this
+   * method, shared by every stats, would read it from rows of every detection's shape.
+   */
+  maybeFlushAt(v: Value | undefined): void {
+    const t = asNumber(v);
     if (t === undefined || t <= this.maxTime) return;
     this.maxTime = t;
     if (t < this.nextFlushAt && this.nextFlushAt !== Infinity) return;
