@@ -91,3 +91,20 @@ export function groupMaker<G>(width: number, slots: readonly SlotAccumulator[], 
     `return (values, seq) => { const s = [${empty}]; ${inits} return { keys: [${keys}], s, seq }; };`);
   return make(...slots.map((k) => k.init));
 }
+
+/**
+ * Makes a group's row: its by-fields, then the results of the aggregates `aggs` (indexes into `slots`), each
+ * absent when it has none and a later one of a name replacing an earlier, as writing them one by one in a loop
+ * does. Generated per stats with the names written in: a loop's stores of names read from a list meet every
+ * stats' rows at one site, where V8 looks each name up the slow way.
+ */
+export function rowMaker<G extends Slotted & { keys: readonly unknown[] }>(by: readonly string[], names: readonly string[], slots: readonly SlotAccumulator[], offsets: readonly number[], aggs: readonly number[]): (g: G) => Row {
+  const q = (s: string) => JSON.stringify(s);
+  const body = [
+    ...by.map((f, i) => `out[${q(f)}] = g.keys[${i}];`),
+    ...aggs.map((a) => `v = slot${a}.result(s, ${offsets[a]}); if (v !== undefined) out[${q(names[a]!)}] = v;`),
+  ].join('\n');
+  const make = generated<(...slots: SlotAccumulator[]) => (g: G) => Row>(slots.map((_, i) => `slot${i}`),
+    `return (g) => { const out = {}; const s = g.s; let v;\n${body}\nreturn out; };`);
+  return make(...slots);
+}

@@ -4,7 +4,7 @@ import type { Accumulator, SlotAccumulator, StatsFunction } from '../../spl/stat
 import type { Compiled } from '../eval-compiler.js';
 import { GroupIndex, keyOf } from './group-index.js';
 import { GroupStore, sortByValues, type StoredGroup } from './group-store.js';
-import { groupMaker, statsKernel } from './stats-kernel.js';
+import { groupMaker, rowMaker, statsKernel } from './stats-kernel.js';
 
 export interface AggSpec {
   fn: StatsFunction;
@@ -70,11 +70,7 @@ export class StatsStage implements Stage {
     private readonly next: Stage,
     having?: Having,
   ) {
-    this.allAggs = aggs.map((_, i) => i);
-    if (having) {
-      this.having = having.test;
-      this.havingAggs = aggs.flatMap((a, i) => (having.reads.has(a.as) ? [i] : []));
-    }
+    if (having) this.having = having.test;
     this.flushSpan = by[0] === '_time' && reversed && timeBinned !== undefined ? timeBinned : undefined;
     this.index = by.length > 0 ? new GroupIndex<Group>(by.length) : undefined;
     this.groups = new GroupStore<Group>(by[0] === '_time');
@@ -83,7 +79,15 @@ export class StatsStage implements Stage {
     this.offsets = this.slots.map((k) => { const at = size; size += k.size; return at; });
     this.newGroup = groupMaker<Group>(by.length, this.slots, this.offsets, size);
     ({ push: this.push, feed: this.feed } = statsKernel(this, by, aggs, this.slots, this.offsets, this.flushSpan !== undefined));
+    const names = aggs.map((a) => a.as);
+    this.rowOf = rowMaker(by, names, this.slots, this.offsets, aggs.map((_, i) => i));
+    if (having) this.havingRow = rowMaker(by, names, this.slots, this.offsets, aggs.flatMap((a, i) => (having.reads.has(a.as) ? [i] : [])));
   }
+
+  /** The group's row: its by-fields, then the results of its aggregates (absent when there is none). */
+  private readonly rowOf: (g: Group) => Row;
+  /** The same with only the aggregates the having test reads, in their order (a later one of a name wins, as in the row). */
+  private readonly havingRow: ((g: Group) => Row) | undefined;
 
   /** Each aggregate's state, at its offset in a group's array of `size` slots. */
   private readonly slots: SlotAccumulator[];
@@ -91,9 +95,6 @@ export class StatsStage implements Stage {
   private readonly newGroup: (values: readonly Scalar[], seq: number) => Group;
 
   private readonly having: ((row: Row) => boolean) | undefined;
-  /** The aggregates the having test reads, in their order (a later one of the same name wins, as in the row). */
-  private havingAggs: number[] = [];
-  private readonly allAggs: number[];
 
   /** Takes one event (generated per stats command: see stats-kernel.ts). */
   readonly push: (row: Row) => void;
@@ -186,20 +187,9 @@ export class StatsStage implements Stage {
   private emit(groups: Group[]): void {
     // The having test answers for a group alone, so it goes first: the groups it drops (most of them, for
     // a threshold such as count > 120) are never sorted.
-    const kept = this.having ? groups.filter((g) => this.having!(this.rowOf(g, this.havingAggs))) : groups;
+    const kept = this.having ? groups.filter((g) => this.having!(this.havingRow!(g))) : groups;
     sortByValues(kept);
-    for (const g of kept) this.next.push(this.rowOf(g, this.allAggs));
-  }
-
-  /** The group's row: its by-fields, then the results of these aggregates (absent when there is none). */
-  private rowOf(g: Group, aggs: readonly number[]): Row {
-    const out: Row = {};
-    for (let i = 0; i < this.by.length; i++) out[this.by[i]!] = g.keys[i];
-    for (const i of aggs) {
-      const v = this.slots[i]!.result(g.s, this.offsets[i]!);
-      if (v !== undefined) out[this.aggs[i]!.as] = v;
-    }
-    return out;
+    for (const g of kept) this.next.push(this.rowOf(g));
   }
 
   end(): void {
