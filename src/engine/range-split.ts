@@ -99,13 +99,8 @@ export function findCut(path: string, from: number, spans: readonly number[], op
  */
 export function planRanges(files: readonly InputFile[], n: number, spans: readonly number[], opts: ParseOptions): ByteRange[][] | undefined {
   if (n < 2 || files.length === 0) return undefined;
-  const sizes: number[] = [];
-  for (const f of files) {
-    if (f.path.endsWith('.gz')) return undefined;
-    const st = statSync(f.path);
-    if (!st.isFile()) return undefined;
-    sizes.push(st.size);
-  }
+  const sizes = cuttableSizes(files);
+  if (!sizes) return undefined;
   const total = sizes.reduce((a, b) => a + b, 0);
   // Cuts as (file, offset), in order.
   const cuts: Array<[number, number]> = [];
@@ -135,6 +130,20 @@ export function planRanges(files: readonly InputFile[], n: number, spans: readon
     from = to;
   }
   return parts;
+}
+
+/** The files' sizes, or undefined when one cannot be cut (compressed, not a regular file, gone). */
+function cuttableSizes(files: readonly InputFile[]): number[] | undefined {
+  const sizes: number[] = [];
+  for (const f of files) {
+    if (f.path.endsWith('.gz')) return undefined;
+    try {
+      const st = statSync(f.path);
+      if (!st.isFile()) return undefined;
+      sizes.push(st.size);
+    } catch { return undefined; }
+  }
+  return sizes;
 }
 
 /** Bytes a range is cut at about, so that what waits for the ranges before it stays small whatever the input's size. */
@@ -168,15 +177,9 @@ interface Merge {
  * between threads instead (parallel.ts).
  */
 export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOptions, workers: number, heapMb = WORKER_HEAP_MB, rangeBytes = RANGE_BYTES, earlyStartBytes = EARLY_START_BYTES): Promise<RunResult | undefined> {
-  let total = 0;
-  for (const f of files) {
-    if (f.path.endsWith('.gz')) return undefined;
-    try {
-      const st = statSync(f.path);
-      if (!st.isFile()) return undefined;
-      total += st.size;
-    } catch { return undefined; }
-  }
+  const sizes = cuttableSizes(files);
+  if (!sizes) return undefined;
+  const total = sizes.reduce((a, b) => a + b, 0);
   // The threads start now: loading the code and making every search takes each of them about as long as
   // cutting the input takes this one (docs/performance.md). If it cannot be cut, they were started for nothing.
   const base: WorkerInput = { ...workerInput(jobs, opts), head: true };

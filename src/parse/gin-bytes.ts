@@ -62,8 +62,7 @@ function digitsAt(b: Uint8Array, at: number, n: number): number {
  */
 function stampAt(b: Uint8Array, s: number, g: GinLine): boolean {
   if (g.stampValid) {
-    // Four bytes at a time (GinLine.wordsOf), the seconds' word first: the
-    // bytes most likely to differ. Two lines in the same second are most of a busy log's lines.
+    // Four bytes at a time (GinLine.wordsOf), the seconds' word first: the bytes most likely to differ.
     const v = g.wordsOf(b);
     if (v.getUint32(s + 23, true) === g.w4 && b[s + 6] === g.b0 && v.getUint32(s + 7, true) === g.w0
       && v.getUint32(s + 11, true) === g.w1 && v.getUint32(s + 15, true) === g.w2 && v.getUint32(s + 19, true) === g.w3) return true;
