@@ -59,7 +59,8 @@ export class ScanThread {
         await new Promise<void>((ok, fail) => {
           this.task = { sink, warnings, ok, fail };
           const message: RangeMessage = { kind: 'range', files };
-          (this.worker ??= this.spawn()).postMessage(message);
+          this.start();
+          this.worker!.postMessage(message);
         });
         held.push(...warnings);
         return;

@@ -88,4 +88,3 @@ export function spanTermPredicate(holds: (value: string) => boolean, spans: RawS
   return generated<(...args: unknown[]) => Predicate>(['whole', 'remember', ...memos.map((_, i) => `m${i}`)],
     `return (row) => {\n let v, found;${body}\n return false;\n};`)(whole, remember, ...memos);
 }
-
