@@ -6,6 +6,7 @@ import type { TimeZone } from '../util/timezone.js';
 import { stripPrefixes } from './prefix.js';
 import { digits, parseGin, POW10, type GinFields } from './gin.js';
 import { GinLine, parseGinBytes } from './gin-bytes.js';
+import { SlogHead, readSlogHead } from './slog-bytes.js';
 import { utf8 } from './byte-strings.js';
 import { readPairs, cleanKey } from './kv.js';
 import { utcMs } from '../util/civil.js';
@@ -103,6 +104,8 @@ export class LineParser {
   private readonly opts: LineParserOptions;
   /** The gin line parseBytes reads into: filled in place for each line. */
   private readonly gin = new GinLine();
+  /** The head of the slog line parseBytes reads into (slog-bytes.ts). */
+  private readonly slog = new SlogHead();
   /** The pairs of the slog or std-logger line being read (kv.ts's readPairs). */
   private readonly pairs: string[] = [];
 
@@ -191,6 +194,7 @@ export class LineParser {
       this.plainGin = false;
     } else {
       this.plainGin = false;
+      if (c0 === 116 && readSlogHead(buf, s, e, this.slog, this.gin.wordsOf(buf))) return this.slogEvent(utf8(buf, s, e));
       // A line that starts as Ollama's own do ([, time=, level=) has no prefix (prefix.ts), nor has a JSON
       // wrapper one that ends before a gin line.
       if (c0 !== 91 && c0 !== 116 && c0 !== 108 && c0 !== 123) {
@@ -323,6 +327,23 @@ export class LineParser {
     if (ms === undefined) ms = prefixMs;
     if (ms !== undefined) this.setTime(ms);
     ev._time = (ms ?? this.lastMs) / 1000;
+    return ev;
+  }
+
+  /**
+   * A slog line whose head readSlogHead has read: the event structured() makes of it (a line starting with
+   * `time=` has no prefix), its four leading pairs taken from the head and the others read from the text.
+   */
+  private slogEvent(raw: string): Row {
+    const h = this.slog;
+    const host = this.ginHost;
+    this.inPanic = false;
+    const ev: Row = {
+      _time: h.ms / 1000, _raw: raw, host, source: this.opts.source, sourcetype: SOURCETYPE, line_type: 'slog',
+      dest: host, vendor_product: VENDOR_PRODUCT, app: 'ollama', time: raw.slice(5, h.timeEnd), level: h.level, code_source: h.source, msg: h.msg,
+    };
+    addPairs(ev, readPairs(raw, h.rest, this.pairs), 0);
+    this.setTime(h.ms);
     return ev;
   }
 
