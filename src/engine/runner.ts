@@ -14,6 +14,7 @@ import type { BinSeen } from './split.js';
 import { ResultOrder, rowChunks } from './result-order.js';
 import { reusingCode } from './generated-code.js';
 import { FieldDispatch } from './field-dispatch.js';
+import { OtherDispatch } from './other-dispatch.js';
 
 export interface Job { key: string; plan: LogicalPlan; expanded: string }
 
@@ -50,7 +51,7 @@ export interface RunOptions {
 }
 
 /** A scan thread's searches, kept from one byte range to the next (RunOptions.keep). */
-export interface KeptSearches { jobs?: readonly Job[]; active?: Active[]; dispatch?: FieldDispatch }
+export interface KeptSearches { jobs?: readonly Job[]; active?: Active[]; dispatch?: FieldDispatch; otherDispatch?: OtherDispatch }
 
 /** A search being run: its pipeline (until it ends or fails) and how gin events enter it. */
 interface Active {
@@ -66,6 +67,8 @@ interface Active {
   past: ((event: Row) => void) | undefined;
   /** Whether an event of another line_type can pass its search (OTHER_EVENT_SHAPES); if not, it is handed none. */
   other: boolean;
+  /** Its bit in the OtherDispatch, or 0 when it takes every other event (with `other`). */
+  otherBit: number;
   cost: JobCost;
   out: ReturnType<typeof rowChunks> | undefined;
 }
@@ -122,10 +125,11 @@ export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOption
 }
 
 /** Every job's pipeline, how gin events enter it, and the dispatch over them (made once per thread with `keep`). */
-function makeSearches(jobs: readonly Job[], opts: RunOptions): { active: Active[]; dispatch: FieldDispatch } {
+function makeSearches(jobs: readonly Job[], opts: RunOptions): { active: Active[]; dispatch: FieldDispatch; otherDispatch: OtherDispatch } {
   const warn = opts.warn ?? (() => {});
   const onRows = opts.head ? undefined : opts.onRows;
   const dispatch = new FieldDispatch();
+  const otherDispatch = new OtherDispatch(OTHER_EVENT_SHAPES.length);
   // Without `keep`, a scan thread compiles every search again for each byte range: the generated code of the
   // last range is reused.
   const active = reusingCode(() => {
@@ -135,14 +139,25 @@ function makeSearches(jobs: readonly Job[], opts: RunOptions): { active: Active[
       const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
       const plain = gin && pipeline.entryFor(PLAIN_GIN_SHAPE);
       const bit = gin ? dispatch.add(pipeline.dispatchCondition(GIN_EVENT_SHAPE), pipeline.dispatchCondition(PLAIN_GIN_SHAPE), pipeline.dispatchCondition(PREFIXED_PLAIN_GIN_SHAPE)) : 0;
-      const other = OTHER_EVENT_SHAPES.some((shape) => pipeline.residualFor(shape) !== false);
+      const residuals = OTHER_EVENT_SHAPES.map((shape) => pipeline.residualFor(shape));
+      const other = residuals.some((r) => r !== false);
+      const otherBit = other ? otherDispatch.add(residuals) : 0;
       const past = bit !== 0 ? pipeline.entryPastSearch(GIN_EVENT_SHAPE) : undefined;
-      return { job, pipeline, failed: false, gin, plain, bit, past, other, cost: { ms: 0, events: 0 }, out };
+      return { job, pipeline, failed: false, gin, plain, bit, past, other, otherBit, cost: { ms: 0, events: 0 }, out };
     });
     dispatch.seal(); // its code made here is reused as the searches' is
     return made;
   });
-  return { active, dispatch };
+  return { active, dispatch, otherDispatch };
+}
+
+/** Each other line_type's index in OTHER_EVENT_SHAPES (the OtherDispatch's kinds). */
+const OTHER_KIND = new Map<unknown, number>(OTHER_EVENT_SHAPES.map((shape, k) => [shape.constants.line_type, k]));
+
+/** The searches an event of another line_type can interest (every search, for one of no known kind). */
+function otherWantsOf(d: OtherDispatch, ev: Row): number {
+  const kind = OTHER_KIND.get(ev.line_type);
+  return kind === undefined || typeof ev._raw !== 'string' ? -1 : d.maskOf(ev._raw, kind);
 }
 
 /**
@@ -159,14 +174,16 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   const failures = new Map<string, string>();
   const keep = opts.head ? opts.keep : undefined;
   let dispatch: FieldDispatch;
+  let otherDispatch: OtherDispatch;
   let active: Active[];
-  if (keep?.active && keep.dispatch && keep.jobs === jobs) {
+  if (keep?.active && keep.dispatch && keep.otherDispatch && keep.jobs === jobs) {
     active = keep.active;
     dispatch = keep.dispatch;
+    otherDispatch = keep.otherDispatch;
     for (const a of active) a.cost = { ms: 0, events: 0 };
     // Taken until this run ends well: a run that throws (a read error) leaves its stages half full.
     keep.active = undefined;
-  } else ({ active, dispatch } = makeSearches(jobs, opts));
+  } else ({ active, dispatch, otherDispatch } = makeSearches(jobs, opts));
   const profile = opts.profile === true;
   const result: RunResult = { rows: new Map(), failures, lines: 0, truncatedLines: 0 };
   const defaultHost = hostname();
@@ -195,6 +212,8 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   const wantingLength = new Int32Array(32);
   /** The batch positions of `notGin`'s events, to merge them in order with a search's gin events. */
   const notGinAt = new Int32Array(BATCH);
+  /** For each of `notGin`'s events, the searches it can interest (OtherDispatch): a search with a bit takes only those. */
+  const otherWants = new Int32Array(BATCH);
   const flush = () => {
     wantingLength.fill(0);
     for (let i = 0; i < batch.length; i++) {
@@ -207,22 +226,31 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
     for (const a of active) {
       const p = a.pipeline;
       if (a.failed || !p) continue;
-      const gin = a.gin, other = a.other, bit = a.bit;
+      const gin = a.gin, other = a.other, bit = a.bit, otherBit = a.otherBit;
       const t0 = profile ? performance.now() : 0;
       let handed = 0;
       try {
         if (gin === undefined) {
-          if (other) for (let i = 0; i < notGin.length; i++) p.push(notGin[i]!);
-          handed = other ? notGin.length : 0;
+          if (other) {
+            for (let o = 0; o < notGin.length; o++) {
+              if (otherBit !== 0 && (otherWants[o]! & otherBit) === 0) continue;
+              p.push(notGin[o]!);
+              handed++;
+            }
+          }
         } else if (bit === 0) {
           const plain = a.plain!;
+          let o = 0;
           for (let i = 0; i < batch.length; i++) {
             const k = isGin[i];
             if (k === 2) plain(batch[i]!);
             else if (k === 1) gin(batch[i]!);
-            else if (other) p.push(batch[i]!);
+            else {
+              if (other && (otherBit === 0 || (otherWants[o]! & otherBit) !== 0)) { p.push(batch[i]!); handed++; }
+              o++;
+            }
           }
-          handed = other ? batch.length : batch.length - notGin.length;
+          handed += batch.length - notGin.length;
         } else {
           const plain = a.plain!, past = a.past!, b = 31 - Math.clz32(bit), list = wanting[b]!, n = wantingLength[b]!;
           // Its gin events, and the other events in between when it takes them, in the batch's order; past its
@@ -230,13 +258,15 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
           let j = 0;
           if (other) {
             for (let o = 0; o < notGin.length; o++) {
+              if (otherBit !== 0 && (otherWants[o]! & otherBit) === 0) continue;
               const at = notGinAt[o]!;
               for (; j < n && list[j]! < at; j++) { const i = list[j]!; ((sure[i]! & bit) !== 0 ? past : isGin[i] === 2 ? plain : gin)(batch[i]!); }
               p.push(notGin[o]!);
+              handed++;
             }
           }
           for (; j < n; j++) { const i = list[j]!; ((sure[i]! & bit) !== 0 ? past : isGin[i] === 2 ? plain : gin)(batch[i]!); }
-          handed = n + (other ? notGin.length : 0);
+          handed += n;
         }
       } catch (e) { fail(a, e); }
       if (profile) { a.cost.ms += performance.now() - t0; a.cost.events += handed; }
@@ -261,7 +291,11 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
           sure[batch.length] = dispatch.sure;
         } else wants[batch.length] = 0;
       }
-      else { notGinAt[notGin.length] = batch.length; notGin.push(ev); }
+      else {
+        notGinAt[notGin.length] = batch.length;
+        otherWants[notGin.length] = otherDispatch.size > 0 ? otherWantsOf(otherDispatch, ev) : 0;
+        notGin.push(ev);
+      }
       batch.push(ev);
       if (batch.length === BATCH) flush();
     }, opts.truncate ?? DEFAULT_TRUNCATE);
@@ -290,6 +324,6 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   }
   // Kept when every search ran well: one that failed is made again for the next range, and so (for their bits
   // in the dispatch) are the others.
-  if (keep && active.every((a) => !a.failed)) Object.assign(keep, { jobs, active, dispatch });
+  if (keep && active.every((a) => !a.failed)) Object.assign(keep, { jobs, active, dispatch, otherDispatch });
   return result;
 }

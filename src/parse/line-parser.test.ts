@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { LineParser, parseRfc3339, parseRfc3339Any } from './line-parser.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { LINE_FIELDS_NOT_FROM_TEXT, LineParser, parseRfc3339, parseRfc3339Any } from './line-parser.js';
 import { cleanKey, readPairs } from './kv.js';
 import { TimeZone } from '../util/timezone.js';
 import { parseGoDuration, formatGinLatency } from './duration.js';
@@ -220,4 +220,36 @@ test('slog times: the character-code reader agrees with the general one on valid
 test('slog keys: anything but letters, digits and _ becomes _', () => {
   for (const [k, want] of [['msg', 'msg'], ['a.b', 'a_b'], ['x-y z', 'x_y_z'], ['é', '_'], ['', ''], ['A_9', 'A_9'], ['a\u0000', 'a_']])
     assert.equal(cleanKey(k), want, k);
+});
+
+test('a line other than gin: every field but LINE_FIELDS_NOT_FROM_TEXT is text of the line, when it has no escape and is ASCII', () => {
+  const root = new URL('../../../', import.meta.url).pathname;
+  const files = [`${root}test/fixtures/real-ollama-logs.txt`, `${root}samples/server.log`, ...readdirSync(`${root}datasets`).filter((f) => f.endsWith('.log')).map((f) => `${root}datasets/${f}`)];
+  const lines = new Set<string>();
+  for (const f of files) for (const l of readFileSync(f, 'utf8').split('\n')) if (!l.includes('[GIN] ')) lines.add(l);
+  // Mangled slog and std-logger lines: pairs repeated, keys that need cleaning, values with spaces and quotes.
+  for (const l of [...lines].slice(0, 400)) {
+    lines.add(`${l} a.b=1 a.b=2 x-y="v w" "quoted key"=z trailing`);
+    lines.add(l.replace(/ /g, '  '));
+    lines.add(l.replace(/"/g, ''));
+  }
+  const notFromText = new Set<string>([...LINE_FIELDS_NOT_FROM_TEXT, '_raw']);
+  const p = mk(), byBytes = mk();
+  let checked = 0;
+  for (const line of lines) {
+    // As parsed from the text, and from the bytes (as a scan reads them).
+    const b = Buffer.from(line);
+    for (const e of [p.parse(line), byBytes.parseBytes(b, 0, b.length)]) {
+      if (e.line_type === 'gin' || /[^\x00-\x7f]|\\/.test(line)) continue;
+      for (const [k, v] of Object.entries(e)) {
+        if (notFromText.has(k)) continue;
+        for (const x of Array.isArray(v) ? v : [v]) {
+          assert.equal(typeof x, 'string', `${k} in ${line}`);
+          assert.ok(line.includes(x as string), `${k}=${JSON.stringify(x)} is not text of ${JSON.stringify(line)}`);
+          checked++;
+        }
+      }
+    }
+  }
+  assert.ok(checked > 2000, `${checked} values`);
 });

@@ -50,6 +50,13 @@ export const OTHER_EVENT_SHAPES = ['slog', 'stdlog', 'runner', 'panic', 'recover
 }));
 
 /**
+ * The fields every line other than gin gets from outside its text (the input, the options, the line's kind).
+ * Any other field of such an event is text cut from the line (a pair's value, a message, a level), unless a
+ * quoted value was unescaped; engine/other-dispatch.ts relies on it, and a test holds the parser to it.
+ */
+export const LINE_FIELDS_NOT_FROM_TEXT = ['_time', 'host', 'source', 'sourcetype', 'line_type', 'dest', 'vendor_product', 'app'] as const;
+
+/**
  * A gin line read from its bytes whose closing quote ends it (LineParser.plainGin): its _raw is gin's padded
  * line and nothing more. The separators (its four bars and the path's opening quote) cut it into spans: the
  * stamp, the status and the latency, written in `fixedChars` alone, then the client, the method and the path,
