@@ -91,17 +91,21 @@ export class AlertBook {
           const info = this.stmt(`INSERT INTO findings (ident, detection, detection_id, event_time, first_seen, last_seen, risk_objects, score, message, row, suppressed, window_start, window_end, sources)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(ident, d.name, d.id, time, now, now, JSON.stringify(events.map((e) => e.risk_object)), score, message, rowText, suppressed ? 1 : 0, window?.[0] ?? null, window?.[1] ?? null, sources);
           const id = Number(info.lastInsertRowid);
-          for (const e of events) { const r = this.insertRisk(id, d, e, tactics); if (r && !suppressed) fresh.push(r); }
+          for (const e of events) { const r = this.insertRisk(id, d, e, JSON.stringify(e), tactics); if (r && !suppressed) fresh.push(r); }
           if (!suppressed) rec = { type: 'alert', finding_id: id, detection: d.name, detection_id: d.id, time, triggered_at: now, updates: 0, risk_score: score, risk_message: message, risk_events: events, fields: row };
         } else if (old.row !== rowText) {
-          this.stmt('UPDATE findings SET row = ?, message = ?, score = ?, last_seen = ?, updates = updates + 1 WHERE id = ?').run(rowText, message, score, now, old.id);
+          if (window) {
+            this.stmt(`UPDATE findings SET row = ?, message = ?, score = ?, last_seen = ?, updates = updates + 1,
+              window_start = min(coalesce(window_start, ?), ?), window_end = max(coalesce(window_end, ?), ?) WHERE id = ?`).run(rowText, message, score, now, window[0], window[0], window[1], window[1], old.id);
+          } else this.stmt('UPDATE findings SET row = ?, message = ?, score = ?, last_seen = ?, updates = updates + 1 WHERE id = ?').run(rowText, message, score, now, old.id);
           const up = this.stmt('UPDATE risk_events SET risk_message = ?, risk_score = ?, event = ? WHERE finding_id = ? AND risk_object = ?');
           for (const e of events) {
-            up.run(e.risk_message, e.risk_score, JSON.stringify(e), old.id, e.risk_object ?? '');
-            const r = this.insertRisk(old.id, d, e, tactics);
+            const text = JSON.stringify(e);
+            // An event the finding had is rewritten; one it did not (a new risk object) is added.
+            if (up.run(e.risk_message, e.risk_score, text, old.id, e.risk_object ?? '').changes > 0) continue;
+            const r = this.insertRisk(old.id, d, e, text, tactics);
             if (r && !old.suppressed) fresh.push(r);
           }
-          if (window) this.stmt('UPDATE findings SET window_start = min(coalesce(window_start, ?), ?), window_end = max(coalesce(window_end, ?), ?) WHERE id = ?').run(window[0], window[0], window[1], window[1], old.id);
           if (old.status === 'closed') {
             // New evidence reopens a closed finding, with a note saying why.
             this.stmt("UPDATE findings SET status = 'new' WHERE id = ?").run(old.id);
@@ -139,10 +143,10 @@ export class AlertBook {
     return out;
   }
 
-  /** Stores one risk event; returns its id when it is new. */
-  private insertRisk(findingId: number, d: Detection, e: RiskEvent, tactics: string): number | undefined {
+  /** Stores one risk event (`text`: the event as JSON); returns its id when it is new. */
+  private insertRisk(findingId: number, d: Detection, e: RiskEvent, text: string, tactics: string): number | undefined {
     const info = this.stmt(`INSERT OR IGNORE INTO risk_events (finding_id, time, detection, detection_id, risk_object, risk_object_type, risk_score, risk_message, tactics, event)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(findingId, e._time, d.name, d.id, e.risk_object ?? '', e.risk_object_type, e.risk_score, e.risk_message, tactics, JSON.stringify(e));
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(findingId, e._time, d.name, d.id, e.risk_object ?? '', e.risk_object_type, e.risk_score, e.risk_message, tactics, text);
     return info.changes ? Number(info.lastInsertRowid) : undefined;
   }
 
