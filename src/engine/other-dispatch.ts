@@ -39,16 +39,7 @@ function words(e: SearchExpr): string[] | undefined {
     case 'compare':
       if (e.op !== '=' || NOT_FROM_TEXT.has(e.field)) return undefined;
       return valueWords(e.value);
-    case 'in': {
-      if (NOT_FROM_TEXT.has(e.field)) return undefined;
-      const out: string[] = [];
-      for (const v of e.values) {
-        const w = valueWords(v);
-        if (!w) return undefined;
-        out.push(...w);
-      }
-      return out;
-    }
+    case 'in': return NOT_FROM_TEXT.has(e.field) ? undefined : everyOnes(e.values.map(valueWords));
     case 'and': {
       // Any item's words will do: the one whose shortest word is longest (the likeliest to rule a line out).
       let best: string[] | undefined;
@@ -58,17 +49,19 @@ function words(e: SearchExpr): string[] | undefined {
       }
       return best;
     }
-    case 'or': {
-      const out: string[] = [];
-      for (const x of e.items) {
-        const w = words(x);
-        if (!w) return undefined;
-        out.push(...w);
-      }
-      return out;
-    }
+    case 'or': return everyOnes(e.items.map(words));
     case 'not': return undefined;
   }
+}
+
+/** The words of alternatives, one of which holds: all of theirs, or none when one has none to name. */
+function everyOnes(alternatives: Array<string[] | undefined>): string[] | undefined {
+  const out: string[] = [];
+  for (const w of alternatives) {
+    if (!w) return undefined;
+    out.push(...w);
+  }
+  return out;
 }
 
 /** A field=value test's word: none for a number (status=200 also takes "200.0") or an empty value. */
@@ -98,6 +91,8 @@ export class OtherDispatch {
   private readonly always: Int32Array;
   private readonly never: Int32Array;
   private next = 0;
+  /** Whether the automaton holds every search added (it is made again at the first line after an add). */
+  private built = true;
   private table: Uint16Array | Int32Array = new Int32Array(128);
   /** Per kind, per state of the automaton, the bits of the searches one of whose words for that kind ends there. */
   private outs: Int32Array[];
@@ -121,12 +116,13 @@ export class OtherDispatch {
       else if (words[k] === undefined) this.always[k]! |= bit;
     });
     this.entries.push({ bit, words: words.map((w) => w ?? []) });
-    this.build();
+    this.built = false;
     return bit;
   }
 
   /** The bits of the searches that may want a line of kind `kind` with this _raw. */
   maskOf(raw: string, kind: number): number {
+    if (!this.built) this.build();
     const table = this.table, out = this.outs[kind]!;
     let s = 0, m = 0;
     for (let i = 0; i < raw.length; i++) {
@@ -189,6 +185,7 @@ export class OtherDispatch {
     }
     this.table = table;
     this.outs = marks.map((m) => Int32Array.from(m));
+    this.built = true;
   }
 }
 

@@ -46,7 +46,8 @@ export class GinLine implements GinFields {
 const CLIENTS = new ByteStringCache(1024, 15);
 const PATHS = new ByteStringCache(2048, 96);
 
-function digitsAt(b: Uint8Array, at: number, n: number): number {
+/** The number written in bytes [at, at + n) of `b`, or -1 when one of them is not a digit. */
+export function digitsAt(b: Uint8Array, at: number, n: number): number {
   let v = 0;
   for (let i = at; i < at + n; i++) {
     const c = b[i]! - 48;

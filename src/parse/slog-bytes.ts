@@ -7,6 +7,7 @@
 // so that the caller falls back to the string reader. Declining is always safe; a test holds it to the string
 // reader on generated and mangled lines.
 import { ByteStringCache } from './byte-strings.js';
+import { digitsAt } from './gin-bytes.js';
 import { POW10 } from './gin.js';
 import { utcMs } from '../util/civil.js';
 
@@ -27,16 +28,6 @@ export class SlogHead {
 const LEVELS = new ByteStringCache(16, 8);
 const SOURCES = new ByteStringCache(2048, 32);
 const MESSAGES = new ByteStringCache(2048, 64);
-
-function digitsAt(b: Uint8Array, at: number, n: number): number {
-  let v = 0;
-  for (let i = at; i < at + n; i++) {
-    const c = b[i]! - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
-}
 
 /**
  * The stamp in bytes [a, z) as parseRfc3339's plain form reads it (`2025-10-02T14:46:19.789-04:00`, `…Z`):
