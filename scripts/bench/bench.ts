@@ -17,17 +17,19 @@ const DUCK = join(ROOT, 'dist', 'scripts', 'bench', 'duckdb-seed1.js');
 const GENERATOR_VERSION = 1;
 const SEED1 = 'Ollama Possible API Endpoint Scan Reconnaissance';
 
-// Wall time and peak RSS of a child process, from getrusage(RUSAGE_CHILDREN): exact for any command.
+// Wall time, CPU time (user + system, every thread) and peak RSS of a child process, from
+// getrusage(RUSAGE_CHILDREN): exact for any command.
 const MEASURE = `
 import resource, subprocess, sys, time, json
 t = time.perf_counter()
 with open(sys.argv[1], 'wb') as out:
     p = subprocess.run(sys.argv[2:], stdout=out, stderr=subprocess.PIPE)
 ms = (time.perf_counter() - t) * 1000
-print(json.dumps({"ms": ms, "rss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "code": p.returncode, "err": p.stderr.decode(errors="replace")[-2000:]}))
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"ms": ms, "cpu_ms": (u.ru_utime + u.ru_stime) * 1000, "rss_kb": u.ru_maxrss, "code": p.returncode, "err": p.stderr.decode(errors="replace")[-2000:]}))
 `;
 
-interface Run { ms: number; rss_kb: number; code: number; err: string; out: string }
+interface Run { ms: number; cpu_ms: number; rss_kb: number; code: number; err: string; out: string }
 
 function measure(cmd: string[], outFile: string): Run {
   const r = spawnSync('python3', ['-c', MEASURE, outFile, ...cmd], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -156,6 +158,9 @@ async function main(): Promise<void> {
     const same = oneText === manyText;
     if (diff || !same) failed = true;
     console.log(`${(lines / 1e6).toFixed(1)} M lines: seed-1 alerts ${diff ? `DIFFER from DuckDB's: ${diff}` : `equal DuckDB's (${duckRows.length})`}${awkHits !== undefined ? ` (mawk: ${awkHits})` : ''}; ${workers}-worker results ${same ? 'identical to' : 'DIFFER from'} the single-threaded run`);
+    // CPU time is the work done, whatever else the machine was running; the ratio above is what a user waits.
+    const cpu = (r: Run) => `${f2(r.cpu_ms / 1000)} s`;
+    console.log(`  CPU time (user + system, all threads): DuckDB ${cpu(duck)}, parse only ${cpu(parse)}, scan ${workers} workers ${cpu(many)}, 1 thread ${cpu(one)}; scan ÷ DuckDB ${f2(many.cpu_ms / duck.cpu_ms)} (${workers} workers), ${f2(one.cpu_ms / duck.cpu_ms)} (1 thread)`);
     worst.ratio = Math.max(worst.ratio, many.ms / duck.ms);
     const parseNet = lines / (Math.max(1, parse.ms - start.ms) / 1000);
     worst.parsePerCore = Math.min(worst.parsePerCore, parseNet);
