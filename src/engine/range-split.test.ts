@@ -1,7 +1,7 @@
 // An input cut between threads by byte ranges: where the cuts fall, and results that are one thread's.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileSearchText } from '../spl/compile.js';
@@ -269,4 +269,35 @@ test('an input is cut into ranges of about the given size, as many for each thre
   assert.equal(rangeCount(10 * MB, 4, 64 * MB), 4, 'at least one a thread');
   assert.equal(rangeCount(300 * MB, 4, 64 * MB), 8);
   assert.equal(rangeCount(0, 2, 64 * MB), 2);
+});
+
+test('the main thread merges nothing until a scan thread has stopped, and each range waits in a file of its own until then', async () => {
+  const lines: string[] = [];
+  for (let s = 0; s < 12 * 3600; s += 3) lines.push(gin(s), ...(s % 600 === 0 ? [slog(s, 'llama runner started in 2.00 seconds')] : []));
+  const file = write(lines);
+  const jobs = [job('binned', 'search line_type=gin | bin _time span=1h | stats count by _time, src'), job('sorted', 'search line_type=gin | sort 0 _time | head 5')];
+  const one = await runJobs([fileSource(file)], jobs, opts);
+  const spools = () => readdirSync(tmpdir()).filter((d) => d.startsWith('ollama-sentinel-ranges-'));
+  const before = spools();
+  // What happens, in order: a thread stopping, and a range's rows reaching the rest of a search here.
+  const seen: string[] = [];
+  const close = ScanThread.prototype.close;
+  const pushAtCut = Pipeline.prototype.pushAtCut;
+  ScanThread.prototype.close = function (this: ScanThread) { seen.push('stop'); return close.call(this); };
+  Pipeline.prototype.pushAtCut = function (this: Pipeline, rows) {
+    seen.push('merge');
+    // The ranges not merged yet wait in files.
+    assert.ok(spools().length > before.length);
+    return pushAtCut.call(this, rows);
+  };
+  try {
+    const split = (await runJobsSplit([{ path: file, mtimeMs: 0 }], jobs, opts, 2, undefined, Math.ceil(statSync(file).size / 8)))!;
+    assert.deepEqual(split.rows, one.rows);
+  } finally {
+    ScanThread.prototype.close = close;
+    Pipeline.prototype.pushAtCut = pushAtCut;
+  }
+  assert.equal(seen.filter((s) => s === 'merge').length, 2 * 8, 'every range of both searches is merged');
+  assert.ok(seen.indexOf('stop') >= 0 && seen.indexOf('stop') < seen.indexOf('merge'), seen.join(' '));
+  assert.deepEqual(spools(), before, 'the files are gone');
 });

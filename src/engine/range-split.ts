@@ -1,14 +1,17 @@
 // Several cores on one input: the files are cut into byte ranges, a thread reads each and runs every search's
 // head over it (split.ts), and this thread runs the rest of each search over the ranges' rows in the input's
-// order. Nothing is read or parsed twice, and every thread does a like share of every search.
+// order. Nothing is read or parsed twice, and every thread does a like share of every search. A range's rows
+// wait in a file until this thread merges them, which it begins once a scan thread has stopped (runSplit).
 //
 // A range starts at a gin line: a gin line carries its own time and ends any panic, so a parser that starts
 // there reads every line after it as one reading the file from its start would (line-parser.ts). The line is
 // also the first of a new bin for every span the searches bin by, so that, in a log written in time order, no
 // bin holds events of two ranges. Whether that held is checked for each search (BinsInOrder, split.ts); one for which it
 // did not is run again over the whole input, so the results are always one thread's.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deserialize } from 'node:v8';
 import { DEFAULT_TRUNCATE } from '../input/lines.js';
 import { LineParser } from '../parse/line-parser.js';
 import { SplError } from '../spl/errors.js';
@@ -17,7 +20,7 @@ import type { TimeZone } from '../util/timezone.js';
 import { binTime } from './ops/bin.js';
 import { collectInto, workerInput, WORKER_HEAP_MB, type WorkerInput } from './parallel.js';
 import { ResultOrder, rowChunks } from './result-order.js';
-import { runOnThread, ScanThread } from './scan-thread.js';
+import { runOnThread, ScanThread, type SpooledResults } from './scan-thread.js';
 import { Pipeline, planSplit } from './pipeline.js';
 import type { InputSummary, Job, JobCost, JobEnd, RunOptions, RunResult } from './runner.js';
 import { BinsInOrder } from './split.js';
@@ -159,6 +162,29 @@ export function rangeCount(total: number, workers: number, rangeBytes: number): 
 }
 
 
+/** A range a thread is done with: its results, read from its spool file when it is merged (readSpool). */
+interface RangeDone {
+  results: Map<string, JobEnd>;
+  costs: Map<string, JobCost>;
+  summary: InputSummary | undefined;
+  warnings: string[];
+  /** The file the thread wrote the range's results to (RangeMessage.spool); undefined once read. */
+  spool: string | undefined;
+}
+
+/** Takes a range's results from its spool file (and removes the file). */
+function readSpool(r: RangeDone): void {
+  if (r.spool === undefined) return;
+  const results = deserialize(readFileSync(r.spool)) as SpooledResults;
+  rmSync(r.spool, { force: true });
+  r.spool = undefined;
+  for (const [key, result, summary, cost] of results) {
+    r.results.set(key, result);
+    if (cost) r.costs.set(key, cost);
+    r.summary = summary;
+  }
+}
+
 /** Where one search stands as the ranges' rows reach it in order. */
 interface Merge {
   job: Job;
@@ -172,8 +198,8 @@ interface Merge {
 
 /**
  * Runs the jobs with the input cut into ranges (see the top of this file), `workers` threads at a time, each
- * range on the next free thread. A range's rows wait only for the ranges before it, and go to the rest of each
- * search as soon as those have. Undefined when the input cannot be cut; then the caller shares the jobs
+ * range on the next free thread. Once a thread has stopped, a range's rows go to the rest of each search as
+ * soon as the ranges before it have. Undefined when the input cannot be cut; then the caller shares the jobs
  * between threads instead (parallel.ts).
  */
 export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOptions, workers: number, heapMb = WORKER_HEAP_MB, rangeBytes = RANGE_BYTES, earlyStartBytes = EARLY_START_BYTES): Promise<RunResult | undefined> {
@@ -217,15 +243,22 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, threa
   // A search whose rest stops (it failed, or it will run again): the rows it gave go.
   const stop = (m: Merge) => { m.pipeline = undefined; order.forget([m.job.key]); };
   const tail = (m: Merge, ctx: StageContext) => new Pipeline(m.job.plan, { ctx, onRow: m.out.push });
-  const done = new Map<number, { results: Map<string, JobEnd>; costs: Map<string, JobCost>; summary?: InputSummary; warnings: string[] }>();
+  const done = new Map<number, RangeDone>();
   const summaries: InputSummary[] = [];
   const warnings: string[] = [];
   let nextToMerge = 0;
   // The ranges done so far, in order, to every search; a range done early waits for the ones before it.
+  // Merging waits until a thread has stopped (its ranges all taken): then its heap is gone before this one's
+  // grows, so the main thread's merging and every scan thread's reading are not all large at once (RSS grows
+  // with the log otherwise), and its work fills the core that thread leaves. Until then each range's results
+  // wait in a file of their own (spool), not in this heap.
+  let stopped = 0;
   const mergeReady = () => {
+    if (stopped === 0) return;
     for (let r = done.get(nextToMerge); r; r = done.get(nextToMerge)) {
       done.delete(nextToMerge++);
       trimHeap(); // the last range's rows are merged: garbage now (see util/heap-trim.ts)
+      readSpool(r);
       if (r.summary) summaries.push(r.summary);
       warnings.push(...r.warnings);
       for (const m of merges) {
@@ -252,20 +285,15 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, threa
   let next = 0;
   const thread = async (t: ScanThread): Promise<void> => {
     const start = (k: number) => {
-      const r = { results: new Map<string, JobEnd>(), costs: new Map<string, JobCost>(), summary: undefined as InputSummary | undefined, warnings: [] as string[] };
-      const running = t.run(ranges[k]!, {
-        end: (key, result, summary, cost) => {
-          r.results.set(key, result);
-          if (cost) r.costs.set(key, cost);
-          r.summary = summary;
-        },
-      }, r.warnings);
+      const r: RangeDone = { results: new Map(), costs: new Map(), summary: undefined, warnings: [], spool: join(spoolDir, `${k}.v8`) };
+      const running = t.run(ranges[k]!, { end: () => { throw new Error('a spooled range posted a result'); } }, r.warnings, r.spool);
       running.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
       return { k, r, running };
     };
     try {
       // The thread is given its next range as soon as it is done with one, and only then are that one's rows
-      // merged here: merging takes the main thread a while, and the scan thread would wait for it.
+      // merged here (once merging has begun): merging takes the main thread a while, and the scan thread would
+      // wait for it.
       let cur = next < ranges.length ? start(next++) : undefined;
       while (cur) {
         await cur.running;
@@ -276,9 +304,16 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, threa
       }
     } finally {
       await t.close();
+      stopped++;
     }
+    mergeReady();
   };
-  await Promise.all(threads.map(thread));
+  const spoolDir = mkdtempSync(join(tmpdir(), 'ollama-sentinel-ranges-'));
+  try {
+    await Promise.all(threads.map(thread));
+  } finally {
+    rmSync(spoolDir, { recursive: true, force: true });
+  }
   const summary = joinSummaries(summaries);
   out.lines = summary.lines;
   out.truncatedLines = summary.truncatedLines;

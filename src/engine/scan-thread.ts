@@ -4,7 +4,7 @@
 // kept thread reuses its heap, whose limit bounds what it holds.
 import { Worker } from 'node:worker_threads';
 import type { WorkerFiles, WorkerInput, WorkerMessage } from './parallel.js';
-import type { ResultSink, RunOptions } from './runner.js';
+import type { InputSummary, JobCost, JobEnd, ResultSink, RunOptions } from './runner.js';
 import type { Row } from './value.js';
 
 /** The most heap a thread is given after running out (see run). */
@@ -18,8 +18,15 @@ const MAX_HEAP_MB = 8192;
  */
 export const WORKER_YOUNG_MB = 24;
 
-/** What the main thread sends a scan thread: the next part of the input to run its jobs over. */
-export interface RangeMessage { kind: 'range'; files: WorkerFiles }
+/**
+ * What the main thread sends a scan thread: the next part of the input to run its jobs over. With `spool`, the
+ * thread writes the part's results to that file (SpooledResults, v8-serialised) instead of posting them, and
+ * the main thread reads them when it is ready to (range-split.ts): until then they take no room in its heap.
+ */
+export interface RangeMessage { kind: 'range'; files: WorkerFiles; spool?: string }
+
+/** A part's results as a thread spools them: each job's end, in the order the jobs ended. */
+export type SpooledResults = Array<[key: string, result: JobEnd, input: InputSummary, cost: JobCost | undefined]>;
 
 /** Where a thread's results go: each job's rows as they come (jobs unordered), and each job's end. */
 export interface ThreadSink {
@@ -48,17 +55,18 @@ export class ScanThread {
   constructor(private readonly base: WorkerInput, private heapMb: number, private readonly opts: RunOptions) {}
 
   /**
-   * Runs the jobs over `files`, handing their results to `sink`, and the warnings to `held` once the range
-   * is done. A thread that runs out of heap is replaced by one with four times as much, which runs the range
-   * again (a job's second end repeats its first: the sink keeps the first; see ResultOrder).
+   * Runs the jobs over `files`, handing their results to `sink` (or, with `spool`, writing them to that file:
+   * see RangeMessage), and the warnings to `held` once the range is done. A thread that runs out of heap is
+   * replaced by one with four times as much, which runs the range again (a job's second end repeats its first:
+   * the sink keeps the first; see ResultOrder; a spool file is written whole when the range is done).
    */
-  async run(files: WorkerFiles, sink: ThreadSink, held: string[]): Promise<void> {
+  async run(files: WorkerFiles, sink: ThreadSink, held: string[], spool?: string): Promise<void> {
     for (;;) {
       const warnings: string[] = [];
       try {
         await new Promise<void>((ok, fail) => {
           this.task = { sink, warnings, ok, fail };
-          const message: RangeMessage = { kind: 'range', files };
+          const message: RangeMessage = { kind: 'range', files, ...(spool !== undefined ? { spool } : {}) };
           this.start();
           this.worker!.postMessage(message);
         });
