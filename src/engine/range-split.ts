@@ -8,10 +8,9 @@
 // also the first of a new bin for every span the searches bin by, so that, in a log written in time order, no
 // bin holds events of two ranges. Whether that held is checked for each search (BinsInOrder, split.ts); one for which it
 // did not is run again over the whole input, so the results are always one thread's.
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deserialize } from 'node:v8';
 import { DEFAULT_TRUNCATE } from '../input/lines.js';
 import { LineParser } from '../parse/line-parser.js';
 import { SplError } from '../spl/errors.js';
@@ -20,7 +19,8 @@ import type { TimeZone } from '../util/timezone.js';
 import { binTime } from './ops/bin.js';
 import { collectInto, workerInput, WORKER_HEAP_MB, type WorkerInput } from './parallel.js';
 import { ResultOrder, rowChunks } from './result-order.js';
-import { runOnThread, ScanThread, type SpooledResults } from './scan-thread.js';
+import { runOnThread, ScanThread } from './scan-thread.js';
+import { readSpool } from './range-spool.js';
 import { Pipeline, planSplit } from './pipeline.js';
 import type { InputSummary, Job, JobCost, JobEnd, RunOptions, RunResult } from './runner.js';
 import { BinsInOrder } from './split.js';
@@ -162,7 +162,14 @@ export function rangeCount(total: number, workers: number, rangeBytes: number): 
 }
 
 
-/** A range a thread is done with: its results, read from its spool file when it is merged (readSpool). */
+/**
+ * How far the main thread's heap may grow while it merges ranges before it is collected: at 8 M lines with
+ * two workers, util/heap-trim.ts's default let the merge's garbage reach 30 MB while a scan thread was still
+ * reading, the scan's peak.
+ */
+const MERGE_SLACK_BYTES = 8 << 20;
+
+/** A range a thread is done with: its results, read from its spool file when it is merged (takeSpool). */
 interface RangeDone {
   results: Map<string, JobEnd>;
   costs: Map<string, JobCost>;
@@ -173,9 +180,9 @@ interface RangeDone {
 }
 
 /** Takes a range's results from its spool file (and removes the file). */
-function readSpool(r: RangeDone): void {
+function takeSpool(r: RangeDone): void {
   if (r.spool === undefined) return;
-  const results = deserialize(readFileSync(r.spool)) as SpooledResults;
+  const results = readSpool(r.spool);
   rmSync(r.spool, { force: true });
   r.spool = undefined;
   for (const [key, result, summary, cost] of results) {
@@ -257,8 +264,10 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, threa
     if (stopped === 0) return;
     for (let r = done.get(nextToMerge); r; r = done.get(nextToMerge)) {
       done.delete(nextToMerge++);
-      trimHeap(); // the last range's rows are merged: garbage now (see util/heap-trim.ts)
-      readSpool(r);
+      // The last range's rows are merged: garbage now (see util/heap-trim.ts). Collected sooner than the
+      // results' garbage later: a scan thread may still be reading (MERGE_SLACK_BYTES).
+      trimHeap(MERGE_SLACK_BYTES);
+      takeSpool(r);
       if (r.summary) summaries.push(r.summary);
       warnings.push(...r.warnings);
       for (const m of merges) {
@@ -300,7 +309,8 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, threa
         const finished = cur;
         cur = next < ranges.length ? start(next++) : undefined;
         done.set(finished.k, finished.r);
-        mergeReady();
+        // A thread with no range left stops before its last one is merged: its heap goes first.
+        if (cur) mergeReady();
       }
     } finally {
       await t.close();

@@ -4,7 +4,7 @@
 // kept thread reuses its heap, whose limit bounds what it holds.
 import { Worker } from 'node:worker_threads';
 import type { WorkerFiles, WorkerInput, WorkerMessage } from './parallel.js';
-import type { InputSummary, JobCost, JobEnd, ResultSink, RunOptions } from './runner.js';
+import type { ResultSink, RunOptions } from './runner.js';
 import type { Row } from './value.js';
 
 /** The most heap a thread is given after running out (see run). */
@@ -20,13 +20,10 @@ export const WORKER_YOUNG_MB = 24;
 
 /**
  * What the main thread sends a scan thread: the next part of the input to run its jobs over. With `spool`, the
- * thread writes the part's results to that file (SpooledResults, v8-serialised) instead of posting them, and
- * the main thread reads them when it is ready to (range-split.ts): until then they take no room in its heap.
+ * thread writes the part's results to that file (range-spool.ts) instead of posting them, and the main thread
+ * reads them when it is ready to (range-split.ts): until then they take no room in its heap.
  */
 export interface RangeMessage { kind: 'range'; files: WorkerFiles; spool?: string }
-
-/** A part's results as a thread spools them: each job's end, in the order the jobs ended. */
-export type SpooledResults = Array<[key: string, result: JobEnd, input: InputSummary, cost: JobCost | undefined]>;
 
 /** Where a thread's results go: each job's rows as they come (jobs unordered), and each job's end. */
 export interface ThreadSink {

@@ -1,14 +1,13 @@
 // A scan worker thread (scan-thread.ts): for each set of files or byte ranges it is sent, one at a time, runs
 // its jobs over them and posts each job's rows back as they become final (a chunk at a time) and its end, so
 // no thread holds every job's rows.
-import { writeFileSync } from 'node:fs';
-import { serialize } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { fileChunks, fileSource, type LogSource } from '../input/sources.js';
 import { TimeZone } from '../util/timezone.js';
 import { prepareSearches, runJobs, type KeptSearches, type RunOptions } from './runner.js';
 import type { WorkerFiles, WorkerInput, WorkerMessage } from './parallel.js';
-import type { RangeMessage, SpooledResults } from './scan-thread.js';
+import type { RangeMessage } from './scan-thread.js';
+import { SpoolWriter } from './range-spool.js';
 
 const input = workerData as WorkerInput;
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
@@ -16,8 +15,8 @@ const tz = TimeZone.resolve(input.tz);
 /** The searches' heads, made once and reset between byte ranges (RunOptions.keep). */
 const keep: KeptSearches = {};
 
-/** The results of the part being run when it is to be spooled (RangeMessage.spool), else undefined. */
-let spooled: SpooledResults | undefined;
+/** Where the results of the part being run go when it is to be spooled (RangeMessage.spool), else undefined. */
+let spooled: SpoolWriter | undefined;
 
 /** The same options for every run: the kept searches' warnings and rows go out through them. */
 const options: RunOptions = {
@@ -26,7 +25,7 @@ const options: RunOptions = {
   ...(input.profile ? { profile: true } : {}), ...(input.head ? { head: true, keep } : {}),
   onRows: (key, rows) => post({ kind: 'rows', key, rows }),
   onResult: (key, result, summary, cost) => {
-    if (spooled) spooled.push([key, result, summary, cost]);
+    if (spooled) spooled.write(key, result, summary, cost);
     else post({ kind: 'result', key, result, input: summary, ...(cost ? { cost } : {}) });
   },
 };
@@ -38,10 +37,11 @@ async function run(files: WorkerFiles, spool: string | undefined): Promise<void>
     if (start === undefined) return { ...fileSource(f.path), mtimeMs: f.mtimeMs };
     return { name: f.path, mtimeMs: f.mtimeMs, open: () => fileChunks(f.path, start, end) };
   });
-  spooled = spool !== undefined ? [] : undefined;
-  await runJobs(sources, input.jobs, options);
-  if (spool !== undefined) {
-    writeFileSync(spool, serialize(spooled));
+  spooled = spool !== undefined ? new SpoolWriter(spool) : undefined;
+  try {
+    await runJobs(sources, input.jobs, options);
+  } finally {
+    spooled?.close();
     spooled = undefined;
   }
   post({ kind: 'done' });

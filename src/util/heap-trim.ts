@@ -15,11 +15,14 @@ const collect = vm.runInNewContext('typeof gc === "function" ? gc : undefined') 
 
 let floor = 0;
 
-/** Runs a full collection when the heap has grown by SLACK_BYTES since the last one (see above). */
-export function trimHeap(): void {
+/**
+ * Runs a full collection when the heap has grown by `slack` bytes (SLACK_BYTES unless given) since the last
+ * one (see above).
+ */
+export function trimHeap(slack = SLACK_BYTES): void {
   if (collect === undefined) return;
   // V8's own figure: process.memoryUsage() also asks the system for the RSS, a cost on every chunk of results.
-  if (v8.getHeapStatistics().used_heap_size < floor + SLACK_BYTES) return;
+  if (v8.getHeapStatistics().used_heap_size < floor + slack) return;
   collect();
   floor = v8.getHeapStatistics().used_heap_size;
 }
