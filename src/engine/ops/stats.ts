@@ -59,7 +59,9 @@ export class StatsStage implements Stage {
   /** The group of the last single-valued event, and its by-values: runs of events in one group (the same
    * bin and host, a burst from one client) skip the lookup. */
   lastGroup: Group | undefined;
-  readonly lastValues: Scalar[] = [];
+  /** As long as `by` from the start and never shorter: a store past an array's end undid the kernel's optimised
+   * code (V8's "out of bounds" deoptimisation), once per stats per byte range when reset() emptied it. */
+  readonly lastValues: Scalar[];
 
   constructor(
     private readonly aggs: AggSpec[],
@@ -70,6 +72,7 @@ export class StatsStage implements Stage {
     private readonly next: Stage,
     having?: Having,
   ) {
+    this.lastValues = Array.from(by, () => '');
     if (having) this.having = having.test;
     this.flushSpan = by[0] === '_time' && reversed && timeBinned !== undefined ? timeBinned : undefined;
     this.index = by.length > 0 ? new GroupIndex<Group>(by.length) : undefined;
@@ -208,7 +211,7 @@ export class StatsStage implements Stage {
     this.groups.restartSeq();
     this.index?.clear();
     this.lastGroup = undefined;
-    this.lastValues.length = 0;
+    this.lastValues.fill('');
     this.placing = [];
     this.maxTime = -Infinity;
     this.nextFlushAt = Infinity;
