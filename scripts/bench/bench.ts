@@ -40,12 +40,24 @@ function measure(cmd: string[], outFile: string): Run {
 
 /** Best of `runs` (the least disturbed by other load on a shared machine). */
 function best(runs: number, cmd: string[], outFile: string): Run {
-  let b: Run | undefined;
+  return bestOfEach(runs, { only: { cmd, out: outFile } }).only;
+}
+
+/**
+ * Each command's best of `runs`, the commands taking turns (every command once, then every command again):
+ * a spell when the shared machine is slow then falls on all of them alike, not on whichever ran through it,
+ * so the ratios between them hold better than with each command's runs back to back. Each writes its own
+ * output file.
+ */
+function bestOfEach<T extends Record<string, { cmd: string[]; out: string }>>(runs: number, cmds: T): { [K in keyof T]: Run } {
+  const bests: Record<string, Run> = {};
   for (let i = 0; i < runs; i++) {
-    const r = measure(cmd, outFile);
-    if (!b || r.ms < b.ms) b = r;
+    for (const [k, c] of Object.entries(cmds)) {
+      const r = measure(c.cmd, c.out);
+      if (!bests[k] || r.ms < bests[k].ms) bests[k] = r;
+    }
   }
-  return b!;
+  return bests as { [K in keyof T]: Run };
 }
 
 function has(cmd: string): boolean {
@@ -142,17 +154,21 @@ async function main(): Promise<void> {
   for (const lines of sizes) {
     const file = await dataset(dir, lines);
     const MB = statSync(file).size / 1e6;
-    const rg = tools.rg ? best(runs, ['rg', '-c', '[GIN]', '--fixed-strings', file], out) : undefined;
-    const awk = tools.mawk ? best(runs, ['mawk', AWK, file], out) : undefined;
-    const awkHits = awk ? readFileSync(out, 'utf8').trim() : undefined;
-    const duck = best(runs, [process.execPath, DUCK, file], out);
-    const duckRows = (JSON.parse(readFileSync(out, 'utf8')) as { rows: Seed1Row[] }).rows;
-    const parse = best(runs, [process.execPath, BIN, 'search', '`ollama_server` | stats count', file, '--tz', 'UTC', '--format', 'json'], out);
-    const one = best(runs, [process.execPath, BIN, 'scan', file, '--set', 'all', '--tz', 'UTC', '--format', 'ndjson', '--workers', '1'], out);
-    const oneText = readFileSync(out, 'utf8');
+    const outOf = (name: string) => join(dir, `out-${name}.txt`);
+    const cmds = {
+      ...(tools.rg ? { rg: { cmd: ['rg', '-c', '[GIN]', '--fixed-strings', file], out: outOf('rg') } } : {}),
+      ...(tools.mawk ? { awk: { cmd: ['mawk', AWK, file], out: outOf('awk') } } : {}),
+      duck: { cmd: [process.execPath, DUCK, file], out: outOf('duck') },
+      parse: { cmd: [process.execPath, BIN, 'search', '`ollama_server` | stats count', file, '--tz', 'UTC', '--format', 'json'], out: outOf('parse') },
+      one: { cmd: [process.execPath, BIN, 'scan', file, '--set', 'all', '--tz', 'UTC', '--format', 'ndjson', '--workers', '1'], out: outOf('one') },
+      many: { cmd: [process.execPath, BIN, 'scan', file, '--set', 'all', '--tz', 'UTC', '--format', 'ndjson', '--workers', workers], out: outOf('many') },
+    };
+    const { rg, awk, duck, parse, one, many } = bestOfEach(runs, cmds);
+    const awkHits = awk ? readFileSync(awk.out, 'utf8').trim() : undefined;
+    const duckRows = (JSON.parse(readFileSync(duck.out, 'utf8')) as { rows: Seed1Row[] }).rows;
+    const oneText = readFileSync(one.out, 'utf8');
     const oneRows = ourSeed1(oneText);
-    const many = best(runs, [process.execPath, BIN, 'scan', file, '--set', 'all', '--tz', 'UTC', '--format', 'ndjson', '--workers', workers], out);
-    const manyText = readFileSync(out, 'utf8');
+    const manyText = readFileSync(many.out, 'utf8');
     for (const r of [one, many, parse]) if (r.code !== 0 && r.code !== 1) throw new Error(`ollama-sentinel failed (${r.code}): ${r.err}`);
     const diff = sameRows(oneRows, duckRows);
     const same = oneText === manyText;
