@@ -301,3 +301,19 @@ test('the main thread merges nothing until a scan thread has stopped, and each r
   assert.ok(seen.indexOf('stop') >= 0 && seen.indexOf('stop') < seen.indexOf('merge'), seen.join(' '));
   assert.deepEqual(spools(), before, 'the files are gone');
 });
+
+test('with no temporary directory to write to, the ranges\' results come by message and the results are one thread\'s', async () => {
+  const lines: string[] = [];
+  for (let s = 0; s < 6 * 3600; s += 5) lines.push(gin(s));
+  const file = write(lines);
+  const jobs = [job('binned', 'search line_type=gin | bin _time span=1h | stats count by _time, src')];
+  const one = await runJobs([fileSource(file)], jobs, opts);
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = join(file, 'not-a-directory');
+  try {
+    const split = (await runJobsSplit([{ path: file, mtimeMs: 0 }], jobs, opts, 2, undefined, Math.ceil(statSync(file).size / 4)))!;
+    assert.deepEqual(split.rows, one.rows);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = saved;
+  }
+});

@@ -175,7 +175,7 @@ interface RangeDone {
   costs: Map<string, JobCost>;
   summary: InputSummary | undefined;
   warnings: string[];
-  /** The file the thread wrote the range's results to (RangeMessage.spool); undefined once read. */
+  /** The file the thread wrote the range's results to (RangeMessage.spool); undefined once read, or when they came by message. */
   spool: string | undefined;
 }
 
@@ -259,9 +259,13 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, threa
   // grows, so the main thread's merging and every scan thread's reading are not all large at once (RSS grows
   // with the log otherwise), and its work fills the core that thread leaves. Until then each range's results
   // wait in a file of their own (spool), not in this heap.
+  // Without a temporary directory (none can be made) the results come by message, and are merged as they come
+  // rather than held in this heap.
+  let spoolDir: string | undefined;
+  try { spoolDir = mkdtempSync(join(tmpdir(), 'ollama-sentinel-ranges-')); } catch { spoolDir = undefined; }
   let stopped = 0;
   const mergeReady = () => {
-    if (stopped === 0) return;
+    if (stopped === 0 && spoolDir !== undefined) return;
     for (let r = done.get(nextToMerge); r; r = done.get(nextToMerge)) {
       done.delete(nextToMerge++);
       // The last range's rows are merged: garbage now (see util/heap-trim.ts). Collected sooner than the
@@ -294,8 +298,15 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, threa
   let next = 0;
   const thread = async (t: ScanThread): Promise<void> => {
     const start = (k: number) => {
-      const r: RangeDone = { results: new Map(), costs: new Map(), summary: undefined, warnings: [], spool: join(spoolDir, `${k}.v8`) };
-      const running = t.run(ranges[k]!, { end: () => { throw new Error('a spooled range posted a result'); } }, r.warnings, r.spool);
+      const r: RangeDone = { results: new Map(), costs: new Map(), summary: undefined, warnings: [], spool: spoolDir !== undefined ? join(spoolDir, `${k}.v8`) : undefined };
+      // Without a spool file the thread posts each job's end here.
+      const running = t.run(ranges[k]!, {
+        end: (key, result, summary, cost) => {
+          r.results.set(key, result);
+          if (cost) r.costs.set(key, cost);
+          r.summary = summary;
+        },
+      }, r.warnings, r.spool);
       running.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
       return { k, r, running };
     };
@@ -318,11 +329,10 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, threa
     }
     mergeReady();
   };
-  const spoolDir = mkdtempSync(join(tmpdir(), 'ollama-sentinel-ranges-'));
   try {
     await Promise.all(threads.map(thread));
   } finally {
-    rmSync(spoolDir, { recursive: true, force: true });
+    if (spoolDir !== undefined) rmSync(spoolDir, { recursive: true, force: true });
   }
   const summary = joinSummaries(summaries);
   out.lines = summary.lines;
