@@ -22,7 +22,7 @@ import { ResultOrder, rowChunks } from './result-order.js';
 import { runOnThread, ScanThread } from './scan-thread.js';
 import { readSpool } from './range-spool.js';
 import { Pipeline, planSplit } from './pipeline.js';
-import type { InputSummary, Job, JobCost, JobEnd, RunOptions, RunResult } from './runner.js';
+import type { InputSummary, Job, JobCost, JobEnd, ResultSink, RunOptions, RunResult } from './runner.js';
 import { BinsInOrder } from './split.js';
 import type { StageContext } from './stage.js';
 import { trimHeap } from '../util/heap-trim.js';
@@ -179,17 +179,23 @@ interface RangeDone {
   spool: string | undefined;
 }
 
+/** Where a range's job ends go, posted by its thread or read from its spool file. */
+function endsInto(r: RangeDone): ResultSink {
+  return (key, result, summary, cost) => {
+    r.results.set(key, result);
+    if (cost) r.costs.set(key, cost);
+    r.summary = summary;
+  };
+}
+
 /** Takes a range's results from its spool file (and removes the file). */
 function takeSpool(r: RangeDone): void {
   if (r.spool === undefined) return;
   const results = readSpool(r.spool);
   rmSync(r.spool, { force: true });
   r.spool = undefined;
-  for (const [key, result, summary, cost] of results) {
-    r.results.set(key, result);
-    if (cost) r.costs.set(key, cost);
-    r.summary = summary;
-  }
+  const end = endsInto(r);
+  for (const [key, result, summary, cost] of results) end(key, result, summary, cost);
 }
 
 /** Where one search stands as the ranges' rows reach it in order. */
@@ -300,13 +306,7 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, threa
     const start = (k: number) => {
       const r: RangeDone = { results: new Map(), costs: new Map(), summary: undefined, warnings: [], spool: spoolDir !== undefined ? join(spoolDir, `${k}.v8`) : undefined };
       // Without a spool file the thread posts each job's end here.
-      const running = t.run(ranges[k]!, {
-        end: (key, result, summary, cost) => {
-          r.results.set(key, result);
-          if (cost) r.costs.set(key, cost);
-          r.summary = summary;
-        },
-      }, r.warnings, r.spool);
+      const running = t.run(ranges[k]!, { end: endsInto(r) }, r.warnings, r.spool);
       running.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
       return { k, r, running };
     };
