@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { PACKAGE_ROOT } from '../detections/loader.js';
 import { ginLine, slogLine } from '../sim/format.js';
 
@@ -232,6 +233,24 @@ test('scan --profile lists every detection once, slowest first, with the events 
   assert.equal(outputs[0], outputs[1]);
   // Without the flag there is no profile.
   assert.doesNotMatch(cli(['scan', SAMPLE, '--tz', 'UTC', '--format', 'ndjson']).err, /detection time/);
+});
+
+test('scan --workers N: threads that each read part of the file run every detection, so one detection gets N of them too', () => {
+  const outs: string[] = [];
+  for (const workers of ['1', '2', '3']) {
+    const r = cli(['scan', SAMPLE, '--only', 'Ollama Possible API Endpoint Scan Reconnaissance', '--tz', 'UTC', '--host', 'h', '--format', 'ndjson', '--profile', '--workers', workers]);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /with 1 detection;/);
+    if (workers === '1') assert.match(r.err, /^read in the main thread$/m);
+    else assert.match(r.err, new RegExp(`^read by ${workers} scan threads, in ${workers} byte ranges of the input, every detection over each$`, 'm'));
+    outs.push(r.out);
+  }
+  assert.equal(outs[1], outs[0]);
+  assert.equal(outs[2], outs[0]);
+  // A compressed file cannot be cut: its threads share the detections out, never more threads than detections.
+  const gz = tmp('server.log.gz', gzipSync(readFileSync(SAMPLE)));
+  const r = cli(['scan', gz, '--only', 'Ollama Possible API Endpoint Scan Reconnaissance,Ollama Excessive API Requests', '--tz', 'UTC', '--host', 'h', '--format', 'ndjson', '--profile', '--workers', '3']);
+  assert.match(r.err, /^read by 2 scan threads, each over the whole input with a share of the detections$/m);
 });
 
 test('a reader that closes the pipe early (scan | head) stops the command quietly, with status 141', async () => {

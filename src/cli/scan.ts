@@ -3,7 +3,7 @@ import { COMMON_OPTIONS, SELECT_OPTIONS, RISK_OPTIONS, parse, readCommon, readSe
 import { loadContent, compileJob } from './content.js';
 import { resolveInputs } from './inputs.js';
 import type { Io } from './io.js';
-import { runJobs, type InputSummary, type JobCost, type ResultSink } from '../engine/runner.js';
+import { runJobs, type InputSummary, type JobCost, type ResultSink, type RunResult } from '../engine/runner.js';
 import { runJobsParallel } from '../engine/parallel.js';
 import { runJobsSplit } from '../engine/range-split.js';
 import { statSync } from 'node:fs';
@@ -81,11 +81,20 @@ export async function scanCommand(args: string[], io: Io): Promise<number> {
     for (const c of incidents) io.out(renderIncident(c.incident, c.stages, c.rule_names, timeText));
   }
   scan.store.close();
-  io.err(`scanned ${res.lines} line${res.lines === 1 ? '' : 's'} from ${sources.length} source${sources.length === 1 ? '' : 's'} with ${detections.length} detections; gin timestamps read in time zone ${common.tz.name}; ${count} risk event${count === 1 ? '' : 's'} from ${withFindings.size} detection${withFindings.size === 1 ? '' : 's'}; ${incidents.length} risk incident${incidents.length === 1 ? '' : 's'}${res.truncatedLines ? `; ${res.truncatedLines} over-long line${res.truncatedLines === 1 ? '' : 's'} truncated` : ''}\n`);
-  if (scan.costs) io.err(renderProfile(scan.costs));
+  io.err(`scanned ${res.lines} line${res.lines === 1 ? '' : 's'} from ${sources.length} source${sources.length === 1 ? '' : 's'} with ${detections.length} detection${detections.length === 1 ? "" : "s"}; gin timestamps read in time zone ${common.tz.name}; ${count} risk event${count === 1 ? '' : 's'} from ${withFindings.size} detection${withFindings.size === 1 ? '' : 's'}; ${incidents.length} risk incident${incidents.length === 1 ? '' : 's'}${res.truncatedLines ? `; ${res.truncatedLines} over-long line${res.truncatedLines === 1 ? '' : 's'} truncated` : ''}\n`);
+  if (scan.costs) io.err(renderReading(res.threads) + renderProfile(scan.costs));
   for (const [name, msg] of res.failures) io.err(`error: detection "${terminalSafe(name)}" stopped: ${terminalSafe(msg)}\n`);
   if (res.failures.size > 0) return 2;
   return count > 0 ? 1 : 0;
+}
+
+/** `--profile`: how the input was read (RunResult.threads). */
+export function renderReading(threads: RunResult['threads']): string {
+  if (!threads) return 'read in the main thread\n';
+  const n = `${threads.count} scan thread${threads.count === 1 ? '' : 's'}`;
+  return threads.ranges !== undefined
+    ? `read by ${n}, in ${threads.ranges} byte range${threads.ranges === 1 ? '' : 's'} of the input, every detection over each\n`
+    : `read by ${n}, each over the whole input with a share of the detections\n`;
 }
 
 /** `--profile`: each detection's time and events, slowest first, with its share of all detections' time. */
@@ -102,15 +111,20 @@ export function renderProfile(costs: Map<string, JobCost>): string {
   return lines.join('\n') + '\n';
 }
 
-/** --workers, or by default one per core (at most 4) when the files are big enough to repay starting threads. */
-function workerCount(given: string | undefined, files: Array<{ path: string }> | undefined, big: boolean, jobs: number): number {
+/**
+ * --workers, or by default one per core (at most 4) when the files are big enough to repay starting threads.
+ * Not capped by the number of detections: threads that each read a part of the files all run every detection,
+ * so one detection uses them as well as thirty (runJobsParallel, which shares the detections out instead, takes
+ * no more threads than there are detections).
+ */
+function workerCount(given: string | undefined, files: Array<{ path: string }> | undefined, big: boolean): number {
   if (given !== undefined) {
     const n = Number(given);
     if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError('--workers must be a whole number from 1 to 64');
-    return files ? Math.min(n, jobs) : 1;
+    return files ? n : 1;
   }
   if (!files) return 1;
-  return big ? Math.min(availableParallelism(), 4, jobs) : 1;
+  return big ? Math.min(availableParallelism(), 4) : 1;
 }
 
 /** Inputs big enough to repay starting threads (8 MB, some 80,000 lines). */
@@ -175,7 +189,7 @@ export async function runScan(values: ScanValues, positionals: string[], io: Io,
   // Threads read files again and in parts: only regular files can be (a pipe would hand each thread some of its lines).
   const files = sources.every((s) => s.regularFile === true) ? sources.map((s) => ({ path: s.name, mtimeMs: s.mtimeMs })) : undefined;
   const big = files !== undefined && bigInput(files);
-  const workers = workerCount(values.workers, files, big, jobs.length);
+  const workers = workerCount(values.workers, files, big);
   // Big files go to worker threads even with one worker: a worker's heap can be capped (see parallel.ts).
   // With several, each thread reads a part of the input if it can be cut (range-split.ts), else a share of the detections.
   const res = !files || (workers === 1 && !big) ? await runJobs(sources, jobs, runOpts)

@@ -65,7 +65,7 @@ export const WORKER_HEAP_MB = 128;
 export async function runJobsParallel(files: Array<{ path: string; mtimeMs: number }>, jobs: Job[], opts: RunOptions, workers: number, heapMb = WORKER_HEAP_MB): Promise<RunResult> {
   const n = Math.max(1, Math.min(workers, jobs.length));
   const parts = partition(jobs, n, n > 1 ? await sampleCosts(files, jobs, opts) : undefined);
-  const out: RunResult = { rows: new Map(), failures: new Map(), lines: 0, truncatedLines: 0 };
+  const out: RunResult = { rows: new Map(), failures: new Map(), lines: 0, truncatedLines: 0, threads: { count: parts.length } };
   let summary: InputSummary | undefined;
   // Every thread reads the whole input, so the jobs all end near the end. Their results are handed on once
   // the threads have stopped: then turning rows into findings does not add to the threads' heaps.

@@ -235,7 +235,9 @@ export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOpt
     const out: RunResult = { rows: new Map(), failures: new Map(), lines: 0, truncatedLines: 0 };
     const order = new ResultOrder(jobs.map((j) => j.key), opts.onResult ?? collectInto(out), opts.warn ? { warn: opts.warn } : {});
     try {
-      return await runSplit(files, jobs, opts, threads.slice(0, Math.min(workers, ranges.length)), heapMb, ranges, order, out);
+      const used = threads.slice(0, Math.min(workers, ranges.length));
+      out.threads = { count: used.length, ranges: ranges.length };
+      return await runSplit(files, jobs, opts, used, heapMb, ranges, order, out);
     } finally {
       order.close();
     }

@@ -101,6 +101,12 @@ export interface RunResult {
   /** Epoch seconds of the newest event read (undefined when there were none). */
   lastEventTime?: number;
   firstEventTime?: number;
+  /**
+   * The scan threads that read the input, and how many byte ranges of it they took turns on (range-split.ts;
+   * without `ranges`, each read all of it for a share of the jobs: parallel.ts). Undefined when it was read
+   * in the calling thread.
+   */
+  threads?: { count: number; ranges?: number };
 }
 
 /**
