@@ -45,8 +45,9 @@ Options:
   --workers N        threads (default: one per core, up to 4, for files over 8 MB; 1 for stdin and pipes). Each
                      reads a part of the files and runs every detection over it; compressed files are
                      not cut, and the threads share the detections instead. Results are one thread's
-  --profile          after the scan, list on stderr the time each detection took and the events it was
-                     handed, slowest first (to find the detection that makes a scan slow)
+  --profile          after the scan, say on stderr how the input was read (by how many threads) and list
+                     the time each detection took and the events it was handed, slowest first (to find
+                     the detection that makes a scan slow)
   --state DIR        keep the findings, risk events and incidents in DIR (for findings, risk, incidents,
                      drilldown); scanning the same log again adds nothing twice
   -h, --help         this help
