@@ -32,10 +32,7 @@ export function compileSearchText(search: string, macros: MacroTable, opts: Plan
   }
 }
 
-/** Describes an error found at run time (e.g. eval assigning a boolean) against the expanded search. */
-export function explainRuntimeError(e: SplError, expanded: string): string {
-  return describeSplError(e, expanded);
-}
+export { explainRuntimeError } from './errors.js';
 
 function explain(e: SplError, authored: string, expanded: string, expansion: ReturnType<typeof expandMacros> | undefined): string {
   if (!expansion) return describeSplError(e, authored);

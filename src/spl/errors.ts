@@ -30,3 +30,11 @@ export function describeSplError(err: SplError, text: string): string {
   }
   return `${err.message} (line ${line}, column ${col})\n  ${shown}\n  ${' '.repeat(caretCol)}^`;
 }
+
+/**
+ * Describes an error found at run time (e.g. eval assigning a boolean) against the expanded search. Here, not
+ * in compile.ts, so that a scan thread, which runs searches compiled elsewhere, does not load the SPL parser.
+ */
+export function explainRuntimeError(e: SplError, expanded: string): string {
+  return describeSplError(e, expanded);
+}
