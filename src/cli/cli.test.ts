@@ -235,6 +235,25 @@ test('scan --profile lists every detection once, slowest first, with the events 
   assert.doesNotMatch(cli(['scan', SAMPLE, '--tz', 'UTC', '--format', 'ndjson']).err, /detection time/);
 });
 
+/** The project modules a command loads, as a module resolution hook sees them. */
+function modulesLoadedBy(args: string[]): string[] {
+  const hook = tmp('hook.mjs', `import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(\`export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.startsWith('file:')) process.stderr.write('LOADED ' + r.url + '\\\\n'); return r; }\`));
+`);
+  const r = spawnSync(process.execPath, ['--import', hook, BIN, ...args], { encoding: 'utf8', timeout: 60000 });
+  return r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7));
+}
+
+test('a command loads its own modules only: a scan leaves the watch service, the HEC server and the simulator unloaded', () => {
+  const scan = modulesLoadedBy(['scan', tmp('empty.log', ''), '--tz', 'UTC']);
+  assert.ok(scan.some((u) => u.endsWith('/cli/scan.js')), scan.join('\n'));
+  for (const other of ['/cli/watch-cmd.js', '/watch/engine.js', '/input/hec-server.js', '/cli/simulate-cmd.js', '/sim/scenarios.js', '/cli/replay-cmd.js', '/cli/drilldown-cmd.js']) {
+    assert.ok(!scan.some((u) => u.endsWith(other)), `a scan loaded ${other}`);
+  }
+  const watch = modulesLoadedBy(['watch', '--help']);
+  assert.ok(watch.some((u) => u.endsWith('/cli/watch-cmd.js')), watch.join('\n'));
+});
+
 test('scan --workers N: threads that each read part of the file run every detection, so one detection gets N of them too', () => {
   const outs: string[] = [];
   for (const workers of ['1', '2', '3']) {

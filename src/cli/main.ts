@@ -1,21 +1,11 @@
 // The ollama-sentinel command line: dispatch, and the one place that turns errors into exit codes.
 import { processIo, type Io } from './io.js';
 import { UsageError } from './options.js';
-import { scanCommand, SCAN_HELP } from './scan.js';
-import { searchCommand, SEARCH_HELP } from './search.js';
-import { detectionsCommand, DETECTIONS_HELP } from './detections-cmd.js';
-import { testCommand, TEST_HELP } from './test-cmd.js';
-import { replayCommand, REPLAY_HELP } from './replay-cmd.js';
-import { simulateCommand, SIMULATE_HELP } from './simulate-cmd.js';
-import { watchCommand, WATCH_HELP } from './watch-cmd.js';
-import { findingsCommand, FINDINGS_HELP } from './findings-cmd.js';
-import { riskCommand, RISK_HELP, incidentsCommand, INCIDENTS_HELP } from './risk-cmd.js';
-import { drilldownCommand, DRILLDOWN_HELP } from './drilldown-cmd.js';
 import { ContentError } from '../detections/yaml-source.js';
 import { InputError } from '../input/sources.js';
 import { DetectionCompileError } from './content.js';
 import { terminalSafe } from '../outputs/sanitize.js';
-import { ScheduleError } from '../watch/engine.js';
+import { ScheduleError } from '../watch/schedule-error.js';
 
 export const HELP = `ollama-sentinel: threat detection for Ollama servers, from Ollama's own logs.
 
@@ -35,27 +25,38 @@ Usage:
 Run "ollama-sentinel COMMAND --help" for a command's options.
 `;
 
+/** A command: what runs it and its --help text. */
+interface Command { run: (args: string[], io: Io) => number | Promise<number>; help: string }
+
+// Each command's module is loaded when it is run: a scan does not load the watch service, the HEC server or the
+// simulator (a tenth of the start-up of every command).
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  scan: async () => { const m = await import('./scan.js'); return { run: m.scanCommand, help: m.SCAN_HELP }; },
+  search: async () => { const m = await import('./search.js'); return { run: m.searchCommand, help: m.SEARCH_HELP }; },
+  detections: async () => { const m = await import('./detections-cmd.js'); return { run: m.detectionsCommand, help: m.DETECTIONS_HELP }; },
+  test: async () => { const m = await import('./test-cmd.js'); return { run: m.testCommand, help: m.TEST_HELP }; },
+  replay: async () => { const m = await import('./replay-cmd.js'); return { run: m.replayCommand, help: m.REPLAY_HELP }; },
+  simulate: async () => { const m = await import('./simulate-cmd.js'); return { run: m.simulateCommand, help: m.SIMULATE_HELP }; },
+  watch: async () => { const m = await import('./watch-cmd.js'); return { run: m.watchCommand, help: m.WATCH_HELP }; },
+  findings: async () => { const m = await import('./findings-cmd.js'); return { run: m.findingsCommand, help: m.FINDINGS_HELP }; },
+  risk: async () => { const m = await import('./risk-cmd.js'); return { run: m.riskCommand, help: m.RISK_HELP }; },
+  incidents: async () => { const m = await import('./risk-cmd.js'); return { run: m.incidentsCommand, help: m.INCIDENTS_HELP }; },
+  drilldown: async () => { const m = await import('./drilldown-cmd.js'); return { run: m.drilldownCommand, help: m.DRILLDOWN_HELP }; },
+};
+
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
-    switch (cmd) {
-      case 'scan': return await scanCommand(rest, io);
-      case 'search': return await searchCommand(rest, io);
-      case 'detections': return detectionsCommand(rest, io);
-      case 'test': return await testCommand(rest, io);
-      case 'replay': return await replayCommand(rest, io);
-      case 'simulate': return simulateCommand(rest, io);
-      case 'watch': return await watchCommand(rest, io);
-      case 'findings': return findingsCommand(rest, io);
-      case 'risk': return await riskCommand(rest, io);
-      case 'incidents': return await incidentsCommand(rest, io);
-      case 'drilldown': return await drilldownCommand(rest, io);
-      case undefined: case '-h': case '--help': case 'help':
-        io.out(({ scan: SCAN_HELP, search: SEARCH_HELP, detections: DETECTIONS_HELP, test: TEST_HELP, replay: REPLAY_HELP, simulate: SIMULATE_HELP, watch: WATCH_HELP, findings: FINDINGS_HELP, risk: RISK_HELP, incidents: INCIDENTS_HELP, drilldown: DRILLDOWN_HELP } as Record<string, string>)[rest[0] ?? ''] ?? HELP);
-        return cmd === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${cmd}" (scan, search, detections, watch, findings, risk, incidents, drilldown, test, simulate, replay)`);
+    if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') {
+      const about = rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0]) ? await COMMANDS[rest[0]]!() : undefined;
+      io.out(about?.help ?? HELP);
+      return cmd === undefined ? 2 : 0;
     }
+    if (!Object.hasOwn(COMMANDS, cmd)) {
+      throw new UsageError(`unknown command "${cmd}" (scan, search, detections, watch, findings, risk, incidents, drilldown, test, simulate, replay)`);
+    }
+    const command = await COMMANDS[cmd]!();
+    return await command.run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) { io.err(`error: ${terminalSafe(e.message)}\n`); return 2; }
     if (e instanceof ContentError || e instanceof InputError || e instanceof DetectionCompileError || e instanceof ScheduleError) {

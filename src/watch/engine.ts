@@ -15,11 +15,12 @@ import type { TimeZone } from '../util/timezone.js';
 import { parseCron, cronMatches, type Cron } from './cron.js';
 import type { AlertBook } from '../risk/alert-book.js';
 import type { StateStore } from './store.js';
+import { ScheduleError } from './schedule-error.js';
 
 /** Missed scheduled runs older than this are skipped, not caught up. */
 export const MAX_CATCH_UP_MINUTES = 24 * 60;
 
-export class ScheduleError extends Error {}
+export { ScheduleError };
 
 interface Job { d: Detection; cron: Cron; lookback: number }
 
