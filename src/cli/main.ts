@@ -29,7 +29,7 @@ Run "ollama-sentinel COMMAND --help" for a command's options.
 interface Command { run: (args: string[], io: Io) => number | Promise<number>; help: string }
 
 // Each command's module is loaded when it is run: a scan does not load the watch service, the HEC server or the
-// simulator (a tenth of the start-up of every command).
+// simulator (about 50 ms of every command's start).
 const COMMANDS: Record<string, () => Promise<Command>> = {
   scan: async () => { const m = await import('./scan.js'); return { run: m.scanCommand, help: m.SCAN_HELP }; },
   search: async () => { const m = await import('./search.js'); return { run: m.searchCommand, help: m.SEARCH_HELP }; },

@@ -82,7 +82,7 @@ export async function scanCommand(args: string[], io: Io): Promise<number> {
     for (const c of incidents) io.out(renderIncident(c.incident, c.stages, c.rule_names, timeText));
   }
   scan.store.close();
-  io.err(`scanned ${res.lines} line${res.lines === 1 ? '' : 's'} from ${sources.length} source${sources.length === 1 ? '' : 's'} with ${detections.length} detection${detections.length === 1 ? "" : "s"}; gin timestamps read in time zone ${common.tz.name}; ${count} risk event${count === 1 ? '' : 's'} from ${withFindings.size} detection${withFindings.size === 1 ? '' : 's'}; ${incidents.length} risk incident${incidents.length === 1 ? '' : 's'}${res.truncatedLines ? `; ${res.truncatedLines} over-long line${res.truncatedLines === 1 ? '' : 's'} truncated` : ''}\n`);
+  io.err(`scanned ${res.lines} line${res.lines === 1 ? '' : 's'} from ${sources.length} source${sources.length === 1 ? '' : 's'} with ${detections.length} detection${detections.length === 1 ? '' : 's'}; gin timestamps read in time zone ${common.tz.name}; ${count} risk event${count === 1 ? '' : 's'} from ${withFindings.size} detection${withFindings.size === 1 ? '' : 's'}; ${incidents.length} risk incident${incidents.length === 1 ? '' : 's'}${res.truncatedLines ? `; ${res.truncatedLines} over-long line${res.truncatedLines === 1 ? '' : 's'} truncated` : ''}\n`);
   if (scan.costs) io.err(renderReading(res.threads) + renderProfile(scan.costs));
   for (const [name, msg] of res.failures) io.err(`error: detection "${terminalSafe(name)}" stopped: ${terminalSafe(msg)}\n`);
   if (res.failures.size > 0) return 2;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileSearchText, explainRuntimeError } from '../spl/compile.js';
+import { compileSearchText } from '../spl/compile.js';
+import { explainRuntimeError } from '../spl/errors.js';
 import { MacroTable } from '../spl/macros.js';
 import { SplError } from '../spl/errors.js';
 import { TimeZone } from '../util/timezone.js';

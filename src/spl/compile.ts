@@ -32,8 +32,6 @@ export function compileSearchText(search: string, macros: MacroTable, opts: Plan
   }
 }
 
-export { explainRuntimeError } from './errors.js';
-
 function explain(e: SplError, authored: string, expanded: string, expansion: ReturnType<typeof expandMacros> | undefined): string {
   if (!expansion) return describeSplError(e, authored);
   const macro = expansion.macroAt(e.pos);

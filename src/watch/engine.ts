@@ -20,8 +20,6 @@ import { ScheduleError } from './schedule-error.js';
 /** Missed scheduled runs older than this are skipped, not caught up. */
 export const MAX_CATCH_UP_MINUTES = 24 * 60;
 
-export { ScheduleError };
-
 interface Job { d: Detection; cron: Cron; lookback: number }
 
 export interface EngineOptions {
