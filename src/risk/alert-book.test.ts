@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { RiskStore } from './store.js';
 import { AlertBook, type OutputRecord } from './alert-book.js';
 import { DEFAULT_SCHEDULE, type Detection } from '../detections/types.js';
+import type { Row } from '../engine/value.js';
 
 const T = Date.UTC(2025, 5, 16, 0, 0, 0) / 1000;
 
@@ -50,4 +51,45 @@ test('a finding seen again: its row updated, its risk event rewritten in place, 
   // Without a window, the window stays as it was.
   assert.deepEqual([store.finding(String(first.ident))!.window_start, store.finding(String(first.ident))!.window_end], [T - 1200, T + 300]);
   assert.equal(store.finding('no such finding'), undefined);
+});
+
+/** Every table of the ledger, every column, in id order: what a run leaves behind. */
+function dump(store: RiskStore): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const t of ['findings', 'risk_events', 'notes', 'incidents', 'suppressions']) out[t] = store.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all();
+  return out;
+}
+
+test('coalescing runs of one finding leaves the ledger as writing their rows one by one does', () => {
+  const two: Detection = { ...d, name: 'Two objects', id: 'id-two', rba: { ...d.rba!, message: '$src$ and $dest$: $count$', risk_objects: [{ field: 'src', type: 'system', score: 40 }, { field: 'dest', type: 'system', score: 25 }] } };
+  const row = (src: string, count: number, extra: Row = {}): Row => ({ _time: T, src, dest: 'gpu-1', count, ...extra });
+  // Runs that change on every row, that repeat a row, that come back to an earlier row, single rows, a finding
+  // already in the ledger (unchanged, then changed), a closed one that grows, and the same finding again after another.
+  const batches: Array<[Detection, Row[], number, [number, number] | undefined]> = [
+    [d, [row('a', 1), row('a', 2), row('a', 2), row('a', 3), row('b', 1), row('c', 1), row('c', 1)], T + 10, [T - 600, T]],
+    [two, [row('a', 5, { methods: ['GET'] }), row('a', 5, { methods: ['POST'] }), row('a', 5, { methods: ['GET'] }), row('d', 1)], T + 20, [T - 300, T + 60]],
+    [d, [row('a', 3), row('a', 3), row('b', 1), row('b', 2), row('e', 9), row('a', 4)], T + 30, undefined],
+    [two, [row('d', 1), row('d', 2), row('d', 3)], T + 40, [T - 900, T + 30]],
+  ];
+  const run = (coalesce: boolean) => {
+    const store = RiskStore.open();
+    const sent: OutputRecord[] = [];
+    const book = new AlertBook(store, (a) => sent.push(a), { throttle: false, sources: ['/var/log/ollama/server.log'], coalesce });
+    for (const [k, [det, rows, now, window]] of batches.entries()) {
+      if (k === 3) store.db.prepare("UPDATE findings SET status = 'closed' WHERE detection = ?").run(two.name);
+      store.db.transaction(() => book.record(det, rows, now, window))();
+    }
+    return { store, sent };
+  };
+  const one = run(false);
+  const many = run(true);
+  assert.deepEqual(dump(many.store), dump(one.store));
+  // The same findings are alerted; the runs send fewer updates.
+  const alerts = (s: OutputRecord[]) => s.flatMap((r) => (r.type === 'alert' ? [[r.detection, r.fields.src]] : []));
+  assert.deepEqual(alerts(many.sent), alerts(one.sent));
+  assert.ok(many.sent.length < one.sent.length, `${many.sent.length} records against ${one.sent.length}`);
+  // What was checked is not nothing: updates were counted, a closed finding reopened with a note.
+  const f = dump(one.store).findings as Array<{ ident: string; updates: number; status: string }>;
+  assert.ok(f.some((x) => x.updates >= 3), JSON.stringify(f.map((x) => x.updates)));
+  assert.ok((dump(one.store).notes as unknown[]).length > 0);
 });

@@ -40,6 +40,14 @@ export interface BookOptions {
   incidents?: IncidentConfig;
   /** Where a finding's events came from (files), for drilldowns. */
   sources?: string[];
+  /**
+   * Rows of one finding that follow each other in a call are written once, as the last of them, with the
+   * updates they add counted (a scan: Splunk's Endpoint Scan gives one row for each combination of its
+   * multivalue fields, all one finding). The ledger ends as writing them one by one leaves it; the records
+   * sent are the run's first (an alert, or an update) and, when the run changed it further, one update for
+   * the rest. Only without throttling and incident rules, which look at each row as it is written.
+   */
+  coalesce?: boolean;
 }
 
 
@@ -74,51 +82,79 @@ export class AlertBook {
     const db = this.store.db;
     const tactics = JSON.stringify(tacticsFor(d.tags.mitre_attack_id));
     const sources = JSON.stringify(this.opts.sources ?? []);
-    for (let k = 0; k < rows.length; k++) {
-      const row = rows[k]!;
-      const ident = identityOf(d, row);
-      const rowText = JSON.stringify(row);
+    const coalesce = this.opts.coalesce === true && this.opts.throttle === false && !this.incidents;
+    const send = (rec: AlertRecord) => { sent.push(rec); this.listener(rec); };
+    const eventsOf = (k: number, time: number) => built?.[k] ?? riskEventsFor(d, rows[k]!, time);
+    let next = rows.length > 0 ? identityOf(d, rows[0]!) : '';
+    let nextText = rows.length > 0 ? JSON.stringify(rows[0]) : '';
+    for (let first = 0; first < rows.length;) {
+      // A run: rows[first..last] of one finding (a single row unless coalescing). `changes`: how many of its rows
+      // differ from the row before them in it, each of which would have been an update.
+      const ident = next;
+      const texts = [nextText];
+      let last = first;
+      let changes = 0;
+      for (;;) {
+        if (last + 1 >= rows.length) { next = ''; break; }
+        next = identityOf(d, rows[last + 1]!);
+        nextText = JSON.stringify(rows[last + 1]);
+        if (!coalesce || next !== ident) break;
+        if (nextText !== texts[texts.length - 1]) changes++;
+        texts.push(nextText);
+        last++;
+      }
+      const row = rows[last]!;
+      const rowText = texts[texts.length - 1]!;
       const time = asNumber(row._time) ?? now;
-      const events = built?.[k] ?? riskEventsFor(d, row, time);
+      const events = eventsOf(last, time);
       // Every event of a row carries the row's message (riskEventsFor makes at least one).
       const message = events[0]!.risk_message;
       const score = events.reduce((m, e) => Math.max(m, e.risk_score), 0);
       const old = this.store.finding(ident);
-      let rec: AlertRecord | undefined;
+      const recs: AlertRecord[] = [];
       const write = () => {
         if (!old) {
-          const suppressed = this.suppressed(d, row, now);
-          const info = this.stmt(`INSERT INTO findings (ident, detection, detection_id, event_time, first_seen, last_seen, risk_objects, score, message, row, suppressed, window_start, window_end, sources)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(ident, d.name, d.id, time, now, now, JSON.stringify(events.map((e) => e.risk_object)), score, message, rowText, suppressed ? 1 : 0, window?.[0] ?? null, window?.[1] ?? null, sources);
+          const suppressed = this.suppressed(d, rows[first]!, now);
+          const info = this.stmt(`INSERT INTO findings (ident, detection, detection_id, event_time, first_seen, last_seen, risk_objects, score, message, row, suppressed, window_start, window_end, sources, updates)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(ident, d.name, d.id, time, now, now, JSON.stringify(events.map((e) => e.risk_object)), score, message, rowText, suppressed ? 1 : 0, window?.[0] ?? null, window?.[1] ?? null, sources, changes);
           const id = Number(info.lastInsertRowid);
           for (const e of events) { const r = this.insertRisk(id, d, e, JSON.stringify(e), tactics); if (r && !suppressed) fresh.push(r); }
-          if (!suppressed) rec = { type: 'alert', finding_id: id, detection: d.name, detection_id: d.id, time, triggered_at: now, updates: 0, risk_score: score, risk_message: message, risk_events: events, fields: row };
-        } else if (old.row !== rowText) {
-          if (window) {
-            this.stmt(`UPDATE findings SET row = ?, message = ?, score = ?, last_seen = ?, updates = updates + 1,
-              window_start = min(coalesce(window_start, ?), ?), window_end = max(coalesce(window_end, ?), ?) WHERE id = ?`).run(rowText, message, score, now, window[0], window[0], window[1], window[1], old.id);
-          } else this.stmt('UPDATE findings SET row = ?, message = ?, score = ?, last_seen = ?, updates = updates + 1 WHERE id = ?').run(rowText, message, score, now, old.id);
-          const up = this.stmt('UPDATE risk_events SET risk_message = ?, risk_score = ?, event = ? WHERE finding_id = ? AND risk_object = ?');
-          for (const e of events) {
-            const text = JSON.stringify(e);
-            // An event the finding had is rewritten; one it did not (a new risk object) is added.
-            if (up.run(e.risk_message, e.risk_score, text, old.id, e.risk_object ?? '').changes > 0) continue;
-            const r = this.insertRisk(old.id, d, e, text, tactics);
-            if (r && !old.suppressed) fresh.push(r);
+          if (!suppressed) {
+            // As if the run's rows were written one by one: the first an alert, the rest updates of it.
+            const firstEvents = first === last ? events : eventsOf(first, time);
+            const firstScore = firstEvents.reduce((m, e) => Math.max(m, e.risk_score), 0);
+            recs.push({ type: 'alert', finding_id: id, detection: d.name, detection_id: d.id, time, triggered_at: now, updates: 0, risk_score: firstScore, risk_message: firstEvents[0]!.risk_message, risk_events: firstEvents, fields: rows[first]! });
+            if (changes > 0) recs.push({ type: 'update', finding_id: id, detection: d.name, detection_id: d.id, time, triggered_at: now, updates: changes, risk_score: score, risk_message: message, risk_events: events, fields: row });
           }
-          if (old.status === 'closed') {
-            // New evidence reopens a closed finding, with a note saying why.
-            this.stmt("UPDATE findings SET status = 'new' WHERE id = ?").run(old.id);
-            this.store.addNote('finding', old.id, 'new', 'reopened: the finding grew after it was closed', 'ollama-sentinel', now);
-          }
-          if (!old.suppressed) rec = { type: 'update', finding_id: old.id, detection: d.name, detection_id: d.id, time, triggered_at: now, updates: old.updates + 1, risk_score: score, risk_message: message, risk_events: events, fields: row };
+          return;
         }
+        const updates = (old.row !== texts[0] ? 1 : 0) + changes;
+        if (updates === 0) return;
+        if (window) {
+          this.stmt(`UPDATE findings SET row = ?, message = ?, score = ?, last_seen = ?, updates = updates + ?,
+            window_start = min(coalesce(window_start, ?), ?), window_end = max(coalesce(window_end, ?), ?) WHERE id = ?`).run(rowText, message, score, now, updates, window[0], window[0], window[1], window[1], old.id);
+        } else this.stmt('UPDATE findings SET row = ?, message = ?, score = ?, last_seen = ?, updates = updates + ? WHERE id = ?').run(rowText, message, score, now, updates, old.id);
+        const up = this.stmt('UPDATE risk_events SET risk_message = ?, risk_score = ?, event = ? WHERE finding_id = ? AND risk_object = ?');
+        for (const e of events) {
+          const text = JSON.stringify(e);
+          // An event the finding had is rewritten; one it did not (a new risk object) is added.
+          if (up.run(e.risk_message, e.risk_score, text, old.id, e.risk_object ?? '').changes > 0) continue;
+          const r = this.insertRisk(old.id, d, e, text, tactics);
+          if (r && !old.suppressed) fresh.push(r);
+        }
+        if (old.status === 'closed') {
+          // New evidence reopens a closed finding, with a note saying why.
+          this.stmt("UPDATE findings SET status = 'new' WHERE id = ?").run(old.id);
+          this.store.addNote('finding', old.id, 'new', 'reopened: the finding grew after it was closed', 'ollama-sentinel', now);
+        }
+        if (!old.suppressed) recs.push({ type: 'update', finding_id: old.id, detection: d.name, detection_id: d.id, time, triggered_at: now, updates: old.updates + updates, risk_score: score, risk_message: message, risk_events: events, fields: row });
       };
-      // Each row is atomic. Inside a caller's transaction (a scan records a batch of rows in one) that needs
-      // no savepoint per row: an error rolls the caller's whole transaction back.
+      // Each run is atomic. Inside a caller's transaction (a scan records a batch of rows in one) that needs
+      // no savepoint per run: an error rolls the caller's whole transaction back.
       if (db.inTransaction) write();
       else db.transaction(write)();
-      if (rec) { sent.push(rec); this.listener(rec); }
+      for (const rec of recs) send(rec);
+      first = last + 1;
     }
     if (this.incidents && fresh.length) {
       for (const c of this.considerIncidents(this.store.riskRecords({ ids: fresh }))) {

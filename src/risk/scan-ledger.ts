@@ -28,7 +28,7 @@ export class ScanRecorder {
 
   constructor(private readonly store: RiskStore, private readonly o: ScanLedgerOptions) {
     this.before = (store.db.prepare('SELECT coalesce(max(id), 0) AS n FROM risk_events').get() as { n: number }).n;
-    this.book = new AlertBook(store, (a) => { if (a.type === 'alert') this.findings++; }, { throttle: false, sources: o.sources });
+    this.book = new AlertBook(store, (a) => { if (a.type === 'alert') this.findings++; }, { throttle: false, sources: o.sources, coalesce: true });
   }
 
   /** `built`: the rows' risk events when the caller has built them already (AlertBook.record). */
