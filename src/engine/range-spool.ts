@@ -31,12 +31,11 @@ export class SpoolWriter {
   /** Appends one job's end: its head record (with its first rows), then its other rows a record at a time. */
   write(key: string, result: JobEnd, input: InputSummary, cost: JobCost | undefined): void {
     const rows = 'rows' in result ? result.rows : [];
-    let from = 0;
     let to = recordEnd(rows, 0);
     const first: JobEnd = 'rows' in result ? { ...result, rows: rows.slice(0, to) } : result;
     const head: Head = [key, first, input, cost, rows.length - to];
     this.record(serialize(head));
-    for (from = to; from < rows.length; from = to) {
+    for (let from = to; from < rows.length; from = to) {
       to = recordEnd(rows, from);
       this.record(serialize(rows.slice(from, to)));
     }
@@ -56,7 +55,12 @@ export class SpoolWriter {
 /** Where the record of rows from `from` ends: at least one row, and rows while they fit in RECORD_BYTES. */
 function recordEnd(rows: readonly Row[], from: number): number {
   let to = from, bytes = 0;
-  while (to < rows.length && (to === from || bytes + approxBytes(rows[to]!) <= RECORD_BYTES)) bytes += approxBytes(rows[to++]!);
+  while (to < rows.length) {
+    const n = approxBytes(rows[to]!);
+    if (to > from && bytes + n > RECORD_BYTES) break;
+    bytes += n;
+    to++;
+  }
   return to;
 }
 

@@ -83,7 +83,7 @@ export class AlertBook {
     const tactics = JSON.stringify(tacticsFor(d.tags.mitre_attack_id));
     const sources = JSON.stringify(this.opts.sources ?? []);
     const coalesce = this.opts.coalesce === true && this.opts.throttle === false && !this.incidents;
-    const send = (rec: AlertRecord) => { sent.push(rec); this.listener(rec); };
+    const send = (rec: OutputRecord) => { sent.push(rec); this.listener(rec); };
     const eventsOf = (k: number, time: number) => built?.[k] ?? riskEventsFor(d, rows[k]!, time);
     let next = rows.length > 0 ? identityOf(d, rows[0]!) : '';
     let nextText = rows.length > 0 ? JSON.stringify(rows[0]) : '';
@@ -157,11 +157,7 @@ export class AlertBook {
       first = last + 1;
     }
     if (this.incidents && fresh.length) {
-      for (const c of this.considerIncidents(this.store.riskRecords({ ids: fresh }))) {
-        const rec = incidentRecord(c, now);
-        sent.push(rec);
-        this.listener(rec);
-      }
+      for (const c of this.considerIncidents(this.store.riskRecords({ ids: fresh }))) send(incidentRecord(c, now));
     }
     return sent;
   }
