@@ -16,6 +16,8 @@ const BIN = join(ROOT, 'bin', 'ollama-sentinel.js');
 const DUCK = join(ROOT, 'dist', 'scripts', 'bench', 'duckdb-seed1.js');
 const GENERATOR_VERSION = 1;
 const SEED1 = 'Ollama Possible API Endpoint Scan Reconnaissance';
+const ARENA_ENV = { MALLOC_ARENA_MAX: '1' };
+const ARENA_TEXT = 'MALLOC_ARENA_MAX=1';
 
 // Wall time, CPU time (user + system, every thread) and peak RSS of a child process, from
 // getrusage(RUSAGE_CHILDREN): exact for any command.
@@ -31,8 +33,8 @@ print(json.dumps({"ms": ms, "cpu_ms": (u.ru_utime + u.ru_stime) * 1000, "rss_kb"
 
 interface Run { ms: number; cpu_ms: number; rss_kb: number; code: number; err: string; out: string }
 
-function measure(cmd: string[], outFile: string): Run {
-  const r = spawnSync('python3', ['-c', MEASURE, outFile, ...cmd], { encoding: 'utf8', maxBuffer: 1 << 26 });
+function measure(cmd: string[], outFile: string, env?: Record<string, string>): Run {
+  const r = spawnSync('python3', ['-c', MEASURE, outFile, ...cmd], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, ...env } });
   if (r.status !== 0) throw new Error(`measuring ${cmd.join(' ')} failed: ${r.stderr}`);
   const m = JSON.parse(r.stdout) as Omit<Run, 'out'>;
   return { ...m, out: outFile };
@@ -49,11 +51,11 @@ function best(runs: number, cmd: string[], outFile: string): Run {
  * so the ratios between them hold better than with each command's runs back to back. Each writes its own
  * output file.
  */
-function bestOfEach<T extends Record<string, { cmd: string[]; out: string }>>(runs: number, cmds: T): { [K in keyof T]: Run } {
+function bestOfEach<T extends Record<string, { cmd: string[]; out: string; env?: Record<string, string> }>>(runs: number, cmds: T): { [K in keyof T]: Run } {
   const bests: Record<string, Run> = {};
   for (let i = 0; i < runs; i++) {
     for (const [k, c] of Object.entries(cmds)) {
-      const r = measure(c.cmd, c.out);
+      const r = measure(c.cmd, c.out, c.env);
       if (!bests[k] || r.ms < bests[k].ms) bests[k] = r;
     }
   }
@@ -150,7 +152,7 @@ async function main(): Promise<void> {
   const table: string[][] = [['lines', 'MB', 'rg -c', 'mawk seed 1', 'DuckDB seed 1', 'parse only', `scan all (${workers} workers)`, 'scan all (1 thread)', 'ratio scan/DuckDB', 'parse lines/s (net of start-up)', 'scan lines/s', 'scan MB/s', 'peak RSS']];
   let failed = false;
   const worst = { ratio: 0, parsePerCore: Infinity, rssMb: 0, sameWork: 0 };
-  const rssBySize: Array<{ lines: number; many: number; one: number }> = [];
+  const rssBySize: Array<{ lines: number; many: number; one: number; arena: number }> = [];
   for (const lines of sizes) {
     const file = await dataset(dir, lines);
     const MB = statSync(file).size / 1e6;
@@ -164,16 +166,19 @@ async function main(): Promise<void> {
       many: { cmd: [process.execPath, BIN, 'scan', file, '--set', 'all', '--tz', 'UTC', '--format', 'ndjson', '--workers', workers], out: outOf('many') },
       // The same work as DuckDB's: seed detection 1 alone (with its risk events, findings and incident rules).
       seed1: { cmd: [process.execPath, BIN, 'scan', file, '--set', 'all', '--only', SEED1, '--tz', 'UTC', '--format', 'ndjson', '--workers', workers], out: outOf('seed1') },
+      // The full scan again with glibc's malloc keeping one arena (docs/performance.md, memory): what a user
+      // short of memory can set. Only where glibc reads it (Linux); elsewhere it is the same command twice.
+      arena: { cmd: [process.execPath, BIN, 'scan', file, '--set', 'all', '--tz', 'UTC', '--format', 'ndjson', '--workers', workers], out: outOf('arena'), env: ARENA_ENV },
     };
-    const { rg, awk, duck, parse, one, many, seed1 } = bestOfEach(runs, cmds);
+    const { rg, awk, duck, parse, one, many, seed1, arena } = bestOfEach(runs, cmds);
     const awkHits = awk ? readFileSync(awk.out, 'utf8').trim() : undefined;
     const duckRows = (JSON.parse(readFileSync(duck.out, 'utf8')) as { rows: Seed1Row[] }).rows;
     const oneText = readFileSync(one.out, 'utf8');
     const oneRows = ourSeed1(oneText);
     const manyText = readFileSync(many.out, 'utf8');
-    for (const r of [one, many, parse, seed1]) if (r.code !== 0 && r.code !== 1) throw new Error(`ollama-sentinel failed (${r.code}): ${r.err}`);
+    for (const r of [one, many, parse, seed1, arena]) if (r.code !== 0 && r.code !== 1) throw new Error(`ollama-sentinel failed (${r.code}): ${r.err}`);
     const diff = sameRows(oneRows, duckRows) ?? sameRows(ourSeed1(readFileSync(seed1.out, 'utf8')), duckRows);
-    const same = oneText === manyText;
+    const same = oneText === manyText && oneText === readFileSync(arena.out, 'utf8');
     if (diff || !same) failed = true;
     console.log(`${(lines / 1e6).toFixed(1)} M lines: seed-1 alerts ${diff ? `DIFFER from DuckDB's: ${diff}` : `equal DuckDB's (${duckRows.length})`}${awkHits !== undefined ? ` (mawk: ${awkHits})` : ''}; ${workers}-worker results ${same ? 'identical to' : 'DIFFER from'} the single-threaded run`);
     // CPU time is the work done, whatever else the machine was running; the ratio above is what a user waits.
@@ -185,7 +190,8 @@ async function main(): Promise<void> {
     const parseNet = lines / (Math.max(1, parse.ms - start.ms) / 1000);
     worst.parsePerCore = Math.min(worst.parsePerCore, parseNet);
     worst.rssMb = Math.max(worst.rssMb, mb(many.rss_kb), mb(one.rss_kb));
-    rssBySize.push({ lines, many: mb(many.rss_kb), one: mb(one.rss_kb) });
+    rssBySize.push({ lines, many: mb(many.rss_kb), one: mb(one.rss_kb), arena: mb(arena.rss_kb) });
+    console.log(`  with ${ARENA_TEXT}: scan ${workers} workers ${f2(arena.ms / 1000)} s, CPU ${cpu(arena)}, peak RSS ${mb(arena.rss_kb)} MB (without: ${mb(many.rss_kb)} MB)`);
     table.push([
       `${(lines / 1e6).toFixed(1)} M`, f1(MB), rg ? `${f2(rg.ms / 1000)} s` : '–', awk ? `${f2(awk.ms / 1000)} s` : '–', `${f2(duck.ms / 1000)} s`,
       `${f2(parse.ms / 1000)} s`, `${f2(many.ms / 1000)} s`, `${f2(one.ms / 1000)} s`, f2(many.ms / duck.ms),
@@ -214,6 +220,8 @@ async function main(): Promise<void> {
     const growth = Math.max(large.many / small.many, large.one / small.one);
     const sz = (n: number) => `${n / 1e6} M`;
     goal(growth <= RSS_FLAT, `peak RSS flat as the log grows: at most ${RSS_FLAT}× from ${sz(small.lines)} to ${sz(large.lines)} lines (${f2(growth)}×: ${workers} workers ${small.many} → ${large.many} MB, 1 thread ${small.one} → ${large.one} MB)`);
+    const withArena = Math.max(large.arena / small.arena, large.one / small.one);
+    goal(withArena <= RSS_FLAT, `the same with ${ARENA_TEXT} (${f2(withArena)}×: ${workers} workers ${small.arena} → ${large.arena} MB)`);
   }
   goal(!failed, 'seed-1 alerts equal DuckDB\'s and worker results equal the single-threaded run');
   if (failed) { console.log('FAILED: results differ (see above)'); process.exitCode = 1; }
