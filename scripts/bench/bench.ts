@@ -157,18 +157,19 @@ async function main(): Promise<void> {
     const file = await dataset(dir, lines);
     const MB = statSync(file).size / 1e6;
     const outOf = (name: string) => join(dir, `out-${name}.txt`);
+    const scanAll = [process.execPath, BIN, 'scan', file, '--set', 'all', '--tz', 'UTC', '--format', 'ndjson', '--workers', workers];
     const cmds = {
       ...(tools.rg ? { rg: { cmd: ['rg', '-c', '[GIN]', '--fixed-strings', file], out: outOf('rg') } } : {}),
       ...(tools.mawk ? { awk: { cmd: ['mawk', AWK, file], out: outOf('awk') } } : {}),
       duck: { cmd: [process.execPath, DUCK, file], out: outOf('duck') },
       parse: { cmd: [process.execPath, BIN, 'search', '`ollama_server` | stats count', file, '--tz', 'UTC', '--format', 'json'], out: outOf('parse') },
       one: { cmd: [process.execPath, BIN, 'scan', file, '--set', 'all', '--tz', 'UTC', '--format', 'ndjson', '--workers', '1'], out: outOf('one') },
-      many: { cmd: [process.execPath, BIN, 'scan', file, '--set', 'all', '--tz', 'UTC', '--format', 'ndjson', '--workers', workers], out: outOf('many') },
+      many: { cmd: scanAll, out: outOf('many') },
       // The same work as DuckDB's: seed detection 1 alone (with its risk events, findings and incident rules).
       seed1: { cmd: [process.execPath, BIN, 'scan', file, '--set', 'all', '--only', SEED1, '--tz', 'UTC', '--format', 'ndjson', '--workers', workers], out: outOf('seed1') },
       // The full scan again with glibc's malloc keeping one arena (docs/performance.md, memory): what a user
       // short of memory can set. Only where glibc reads it (Linux); elsewhere it is the same command twice.
-      arena: { cmd: [process.execPath, BIN, 'scan', file, '--set', 'all', '--tz', 'UTC', '--format', 'ndjson', '--workers', workers], out: outOf('arena'), env: ARENA_ENV },
+      arena: { cmd: scanAll, out: outOf('arena'), env: ARENA_ENV },
     };
     const { rg, awk, duck, parse, one, many, seed1, arena } = bestOfEach(runs, cmds);
     const awkHits = awk ? readFileSync(awk.out, 'utf8').trim() : undefined;
