@@ -14,7 +14,7 @@ import { withEvalsFused } from './fuse.js';
 import { withWhereEarly } from './where-early.js';
 import { fieldAlternatives, residualForShape, type EventShape, type Residual } from './search-gate.js';
 import type { DispatchCondition, DispatchRule } from './field-dispatch.js';
-import { asNumber, type Row } from './value.js';
+import type { Row } from './value.js';
 import { FilterStage } from './ops/filter.js';
 import { EvalStage } from './ops/eval.js';
 import { BinStage } from './ops/bin.js';

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { LINE_FIELDS_NOT_FROM_TEXT, LineParser, parseRfc3339, parseRfc3339Any } from './line-parser.js';
+import { LINE_FIELDS_NOT_FROM_TEXT, LineParser } from './line-parser.js';
+import { parseRfc3339, parseRfc3339Any } from './rfc3339.js';
 import { cleanKey, readPairs } from './kv.js';
 import { TimeZone } from '../util/timezone.js';
 import { parseGoDuration, formatGinLatency } from './duration.js';

@@ -2,7 +2,7 @@
 // pairs slog's TextHandler starts every line with. The stamp is read as digits in place, and the level, the
 // source and the message (which repeat from line to line) come from caches keyed by their bytes, so the
 // pairs that cost most to cut out of the string cost nothing on most lines. It accepts only what readPairs
-// (kv.ts) and parseRfc3339 (line-parser.ts) read the same way, and declines everything else (a quoted key or
+// (kv.ts) and parseRfc3339 (rfc3339.ts) read the same way, and declines everything else (a quoted key or
 // time, a backslash in a value, a byte outside ASCII in the head, a stamp in any other form, doubled spaces),
 // so that the caller falls back to the string reader. Declining is always safe; a test holds it to the string
 // reader on generated and mangled lines.

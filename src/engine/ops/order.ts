@@ -50,7 +50,7 @@ export class SortStage implements Stage {
    * `selectOnly`: pass on the rows the sort would keep, but in the order they came (for a range of a split
    * input, split.ts: the sort that gets every range's rows then orders them as it would have all of them).
    */
-  constructor(private readonly keys: SortKey[], private readonly limit: number, private readonly reversed: boolean, private readonly next: Stage, private readonly selectOnly = false, private readonly runRows = RUN_ROWS, private readonly warn?: (message: string) => void) {
+  constructor(private readonly keys: SortKey[], private readonly limit: number, reversed: boolean, private readonly next: Stage, private readonly selectOnly = false, private readonly runRows = RUN_ROWS, private readonly warn?: (message: string) => void) {
     this.tie = reversed ? -1 : 1;
   }
 

@@ -64,9 +64,9 @@ export class StatsStage implements Stage {
   readonly lastValues: Scalar[];
 
   constructor(
-    private readonly aggs: AggSpec[],
+    aggs: AggSpec[],
     private readonly by: string[],
-    private readonly reversed: boolean,
+    reversed: boolean,
     timeBinned: number | undefined,
     private readonly ctx: StageContext,
     private readonly next: Stage,
