@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PACKAGE_ROOT } from '../detections/loader.js';
 import { ginLine, slogLine } from '../sim/format.js';
+import { defaultThreads } from './scan.js';
+import { SPLIT_MIN_BYTES } from '../engine/range-split.js';
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'ollama-sentinel.js');
 const SAMPLE = join(PACKAGE_ROOT, 'samples', 'server.log');
@@ -270,6 +272,28 @@ test('scan --workers N: threads that each read part of the file run every detect
   const gz = tmp('server.log.gz', gzipSync(readFileSync(SAMPLE)));
   const r = cli(['scan', gz, '--only', 'Ollama Possible API Endpoint Scan Reconnaissance,Ollama Excessive API Requests', '--tz', 'UTC', '--host', 'h', '--format', 'ndjson', '--profile', '--workers', '3']);
   assert.match(r.err, /^read by 2 scan threads, each over the whole input with a share of the detections$/m);
+});
+
+test('scan without --workers: the main thread under 8 MB, one thread under 64 MB of plain files, one per core from there', () => {
+  // As the rule reads: not big (under 8 MB), the main thread; big and cut into ranges only from SPLIT_MIN_BYTES;
+  // compressed input (never cut) shares the detections out as soon as it is big.
+  assert.equal(defaultThreads(false, 1 << 20, 4), 1);
+  assert.equal(defaultThreads(true, 9 << 20, 4), 1);
+  assert.equal(defaultThreads(true, SPLIT_MIN_BYTES - 1, 2), 1);
+  assert.equal(defaultThreads(true, SPLIT_MIN_BYTES, 2), 2);
+  assert.equal(defaultThreads(true, SPLIT_MIN_BYTES * 3, 4), 4);
+  assert.equal(defaultThreads(true, undefined, 2), 2);
+  // A 9 MB log: read by one thread, not cut into ranges, with the output of the main thread's reading.
+  const lines: string[] = [];
+  for (let i = 0; lines.length * 100 < (9 << 20); i++) lines.push(ginLine(T + i * 50, 200, 1_200_000, `10.0.0.${i & 3}`, 'POST', '/api/chat'));
+  const log = tmp('server.log', lines.join('\n') + '\n');
+  const args = [log, '--only', 'Ollama Possible API Endpoint Scan Reconnaissance', '--tz', 'UTC', '--host', 'h', '--format', 'ndjson', '--profile'];
+  const r = cli(['scan', ...args]);
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, /^read by 1 scan thread, each over the whole input with a share of the detections$/m);
+  const split = cli(['scan', ...args, '--workers', '2']);
+  assert.match(split.err, /^read by 2 scan threads, in 2 byte ranges of the input, every detection over each$/m);
+  assert.equal(split.out, r.out);
 });
 
 test('a reader that closes the pipe early (scan | head) stops the command quietly, with status 141', async () => {

@@ -5,7 +5,7 @@ import { resolveInputs } from './inputs.js';
 import type { Io } from './io.js';
 import { runJobs, type InputSummary, type JobCost, type ResultSink, type RunResult } from '../engine/runner.js';
 import { runJobsParallel } from '../engine/parallel.js';
-import { runJobsSplit } from '../engine/range-split.js';
+import { cuttableSizes, runJobsSplit, SPLIT_MIN_BYTES } from '../engine/range-split.js';
 import { statSync } from 'node:fs';
 import { trimHeap } from '../util/heap-trim.js';
 import { availableParallelism } from 'node:os';
@@ -42,9 +42,10 @@ Options:
   --now TIME         the time relative times are measured from (default: now)
   --truncate BYTES   longest line kept, as Splunk's TRUNCATE (default 10000)
   --risk-rules FILE  risk incident rules (default config/risk.yml, or $OLLAMA_SENTINEL_RISK_RULES)
-  --workers N        threads (default: one per core, up to 4, for files over 8 MB; 1 for stdin and pipes). Each
-                     reads a part of the files and runs every detection over it; compressed files are
-                     not cut, and the threads share the detections instead. Results are one thread's
+  --workers N        threads (default: one per core, up to 4, for files of 64 MB or more, or compressed
+                     files over 8 MB; one thread from 8 MB; none for stdin and pipes). Each reads a part of
+                     the files and runs every detection over it; compressed files are not cut, and the
+                     threads share the detections instead. Results are one thread's
   --profile          after the scan, say on stderr how the input was read (by how many threads) and list
                      the time each detection took and the events it was handed, slowest first (to find
                      the detection that makes a scan slow)
@@ -113,7 +114,7 @@ export function renderProfile(costs: Map<string, JobCost>): string {
 }
 
 /**
- * --workers, or by default one per core (at most 4) when the files are big enough to repay starting threads.
+ * --workers, or by default as defaultThreads says for the files' size.
  * Not capped by the number of detections: threads that each read a part of the files all run every detection,
  * so one detection uses them as well as thirty (runJobsParallel, which shares the detections out instead, takes
  * no more threads than there are detections).
@@ -125,10 +126,23 @@ function workerCount(given: string | undefined, files: Array<{ path: string }> |
     return files ? n : 1;
   }
   if (!files) return 1;
-  return big ? Math.min(availableParallelism(), 4) : 1;
+  return defaultThreads(big, cuttableSizes(files)?.reduce((a, b) => a + b, 0), Math.min(availableParallelism(), 4));
 }
 
-/** Inputs big enough to repay starting threads (8 MB, some 80,000 lines). */
+/**
+ * Threads when --workers is not given, for input that is `big` (bigInput), of `cuttableBytes` when it can be
+ * cut into byte ranges (undefined when it cannot: compressed), on a machine of `cores` (at most 4): one per
+ * core for input that cannot be cut (the threads share the detections out) and for input that can once it
+ * holds SPLIT_MIN_BYTES; one below that (each thread compiles every search for itself, which a small input
+ * does not repay: at 100,000 to 500,000 lines of the bench's log on two cores, one thread took 1.35–3.03 s
+ * and two 1.73–4.06 s).
+ */
+export function defaultThreads(big: boolean, cuttableBytes: number | undefined, cores: number): number {
+  if (!big) return 1;
+  return cuttableBytes !== undefined && cuttableBytes < SPLIT_MIN_BYTES ? 1 : cores;
+}
+
+/** Inputs big enough to repay starting a thread (8 MB, some 80,000 lines). */
 function bigInput(files: Array<{ path: string }>): boolean {
   const bytes = files.reduce((s, f) => { try { return s + statSync(f.path).size; } catch { return s; } }, 0);
   return bytes >= 8 << 20;

@@ -135,7 +135,7 @@ export function planRanges(files: readonly InputFile[], n: number, spans: readon
 }
 
 /** The files' sizes, or undefined when one cannot be cut (compressed, not a regular file, gone). */
-function cuttableSizes(files: readonly InputFile[]): number[] | undefined {
+export function cuttableSizes(files: ReadonlyArray<{ path: string }>): number[] | undefined {
   const sizes: number[] = [];
   for (const f of files) {
     if (f.path.endsWith('.gz')) return undefined;
@@ -150,6 +150,13 @@ function cuttableSizes(files: readonly InputFile[]): number[] | undefined {
 
 /** Bytes a range is cut at about, so that what waits for the ranges before it stays small whatever the input's size. */
 export const RANGE_BYTES = 64 << 20;
+
+/**
+ * Input that can be cut is read by one thread unless it holds at least this much, when the threads are not
+ * chosen (scan --workers): each scan thread compiles every search's code for itself, and below about this
+ * size a second thread on two cores cost more than it saved (docs/performance.md, the eleventh round).
+ */
+export const SPLIT_MIN_BYTES = 64 << 20;
 
 /**
  * How many ranges to cut `total` bytes into: about `rangeBytes` each, and a multiple of the threads, so that
