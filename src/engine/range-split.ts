@@ -149,7 +149,7 @@ export function cuttableSizes(files: ReadonlyArray<{ path: string }>): number[] 
 }
 
 /** Bytes a range is cut at about, so that what waits for the ranges before it stays small whatever the input's size. */
-export const RANGE_BYTES = 64 << 20;
+export const RANGE_BYTES = 32 << 20;
 
 /**
  * Input that can be cut is read by one thread unless it holds at least this much, when the threads are not
