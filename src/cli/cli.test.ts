@@ -283,7 +283,7 @@ test('scan without --workers: the main thread under 8 MB, one thread under 64 MB
   assert.equal(defaultThreads(true, SPLIT_MIN_BYTES, 2), 2);
   assert.equal(defaultThreads(true, SPLIT_MIN_BYTES * 3, 4), 4);
   assert.equal(defaultThreads(true, undefined, 2), 2);
-  // A 9 MB log: read by one thread, not cut into ranges, with the output of the main thread's reading.
+  // A 9 MB log: read by one thread, not cut into ranges, with the output two threads give cutting it in two.
   const lines: string[] = [];
   for (let i = 0; lines.length * 100 < (9 << 20); i++) lines.push(ginLine(T + i * 50, 200, 1_200_000, `10.0.0.${i & 3}`, 'POST', '/api/chat'));
   const log = tmp('server.log', lines.join('\n') + '\n');
