@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PACKAGE_ROOT } from '../detections/loader.js';
 import { ginLine, slogLine } from '../sim/format.js';
-import { defaultThreads } from './scan.js';
+import { defaultThreads } from './threads.js';
 import { SPLIT_MIN_BYTES } from '../engine/range-split.js';
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'ollama-sentinel.js');
@@ -294,6 +294,24 @@ test('scan without --workers: the main thread under 8 MB, one thread under 64 MB
   const split = cli(['scan', ...args, '--workers', '2']);
   assert.match(split.err, /^read by 2 scan threads, in 2 byte ranges of the input, every detection over each$/m);
   assert.equal(split.out, r.out);
+});
+
+test('search --workers N: the file cut into ranges for N threads gives the rows one thread gives', () => {
+  for (const spl of ['`ollama_access` | stats count by src, uri_path | sort - count', '`ollama_server` | table _time line_type msg uri_path | head 50',
+    '`ollama_access` | bin _time span=1h | stats count, dc(src) as clients by _time']) {
+    const one = cli(['search', spl, SAMPLE, '--tz', 'UTC', '--format', 'ndjson', '--workers', '1']);
+    assert.equal(one.code, 0, one.err);
+    assert.ok(one.out.length > 0);
+    assert.doesNotMatch(one.err, /read by/);
+    for (const workers of ['2', '3']) {
+      const many = cli(['search', spl, SAMPLE, '--tz', 'UTC', '--format', 'ndjson', '--workers', workers]);
+      assert.match(many.err, new RegExp(`, read by ${workers} threads in ${workers} byte ranges;`));
+      assert.equal(many.out, one.out, `${spl}, ${workers} workers`);
+    }
+  }
+  const bad = cli(['search', '`ollama_server`', SAMPLE, '--workers', '0']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--workers must be a whole number from 1 to 64/);
 });
 
 test('a reader that closes the pipe early (scan | head) stops the command quietly, with status 141', async () => {
