@@ -6,7 +6,7 @@ import type { Io } from './io.js';
 import { runJobs, type InputSummary, type JobCost, type ResultSink, type RunResult } from '../engine/runner.js';
 import { runJobsParallel } from '../engine/parallel.js';
 import { runJobsSplit } from '../engine/range-split.js';
-import { bigInput, workerCount } from './threads.js';
+import { readingFor } from './threads.js';
 import { trimHeap } from '../util/heap-trim.js';
 import { riskEventsFor, type RiskEvent } from '../risk/risk-events.js';
 import { asNumber } from '../engine/value.js';
@@ -165,10 +165,7 @@ export async function runScan(values: ScanValues, positionals: string[], io: Io,
     tz: common.tz, now: common.now, ...(common.host ? { host: common.host } : {}), ...(common.truncate ? { truncate: common.truncate } : {}),
     warn: (m: string) => io.err(`warning: ${terminalSafe(m)}\n`), onResult, ...(costs ? { profile: true } : {}),
   };
-  // Threads read files again and in parts: only regular files can be (a pipe would hand each thread some of its lines).
-  const files = sources.every((s) => s.regularFile === true) ? sources.map((s) => ({ path: s.name, mtimeMs: s.mtimeMs })) : undefined;
-  const big = files !== undefined && bigInput(files);
-  const workers = workerCount(values.workers, files, big);
+  const { files, big, workers } = readingFor(sources, values.workers);
   // Big files go to worker threads even with one worker: a worker's heap can be capped (see parallel.ts).
   // With several, each thread reads a part of the input if it can be cut (range-split.ts), else a share of the detections.
   const res = !files || (workers === 1 && !big) ? await runJobs(sources, jobs, runOpts)

@@ -6,7 +6,7 @@ import { resolveInputs } from './inputs.js';
 import type { Io } from './io.js';
 import { runJobs, type RunOptions } from '../engine/runner.js';
 import { runJobsSplit } from '../engine/range-split.js';
-import { bigInput, workerCount } from './threads.js';
+import { readingFor } from './threads.js';
 import { renderRows } from '../outputs/rows.js';
 import { strftime } from '../util/timeformat.js';
 import { explainPlan } from '../plan/plan.js';
@@ -42,10 +42,9 @@ export async function searchCommand(args: string[], io: Io): Promise<number> {
     tz: common.tz, now: common.now, ...(common.host ? { host: common.host } : {}), ...(common.truncate ? { truncate: common.truncate } : {}),
     warn: (m) => io.err(`warning: ${terminalSafe(m)}\n`),
   };
-  // Regular files can be cut into byte ranges, each read by a thread (range-split.ts; the rows are one
+  // Files that can be cut into byte ranges are read by a thread each (range-split.ts; the rows are one
   // thread's); anything else, or one thread, is read here.
-  const paths = sources.every((s) => s.regularFile === true) ? sources.map((s) => ({ path: s.name, mtimeMs: s.mtimeMs })) : undefined;
-  const workers = workerCount(values.workers, paths, paths !== undefined && bigInput(paths));
+  const { files: paths, workers } = readingFor(sources, values.workers);
   const res = (paths && workers > 1 ? await runJobsSplit(paths, [job], opts, workers) : undefined) ?? await runJobs(sources, [job], opts);
   const failure = res.failures.get('search');
   if (failure) { io.err(`error: ${terminalSafe(failure)}\n`); return 2; }
