@@ -162,6 +162,33 @@ test('stats groups: runs of one group, interrupted by multivalue, missing and nu
   for (const [k, g] of want) assert.deepEqual(got.get(k), g, k);
 });
 
+test('stats groups: a group filled again after its bin was passed on answers as a new one, for every function', () => {
+  // Three days of hourly bins: each bin's groups are passed on an hour after it ends and kept to be filled
+  // for later bins' groups (StatsStage.spare). Each group's row must be what a stats given only that group's
+  // events makes, where every group is new.
+  let seed = 11;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const evs: Row[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const e: Row = { _time: NOW - 72 * 3600 + i * 86, _raw: `r${i}`, sourcetype: 'ollama:server', host: 'h', src: `c${rnd(6)}` };
+    if (rnd(4) !== 0) e.k = `k${rnd(5)}`;
+    if (rnd(3) !== 0) e.n = rnd(7) === 0 ? 'text' : rnd(100) / 4;
+    evs.push(e);
+  }
+  const q = '* | bin _time span=1h | stats count, count(n) as cn, dc(k) as dk, values(k) as vk, list(k) as lk, sum(n) as sn, avg(n) as an, '
+    + 'min(n) as mn, max(n) as xn, first(k) as fk, last(k) as zk, earliest(k) as ek, latest(k) as tk, range(n) as rn, stdev(n) as dn by _time, src';
+  const rows = run(q, evs);
+  const groups = new Map<string, Row[]>();
+  for (const e of evs) {
+    const key = `${Math.floor((e._time as number) / 3600)}|${e.src}`;
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  }
+  const alone = [...groups.values()].flatMap((g) => run(q, g));
+  const order = (r: Row) => `${r._time}|${r.src}`;
+  assert.equal(rows.length, groups.size);
+  assert.deepEqual(rows, alone.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0)));
+});
+
 test('values() sorts lexicographically; dc() counts distinct strings ("1" ≠ "1.0")', () => {
   const rows = run('* | stats values(x) as v, dc(x) as d', [ev('a', { x: '9' }), ev('b', { x: '10' }), ev('c', { x: '1.0' }), ev('d', { x: '1' })]);
   assert.deepEqual(rows, [{ v: ['1', '1.0', '10', '9'], d: 4 }]);

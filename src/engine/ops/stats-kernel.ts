@@ -77,18 +77,23 @@ export function statsKernel<G extends Slotted>(host: StatsHost<G>, by: readonly 
 }
 
 /**
- * Makes a stats command's groups: `{ keys, s, seq }` with its by-values and slots written as literals. A
- * group lives through its bin and the hour after. Made at literals of their own command, its three objects
- * are allocated together, and where a command's groups mostly outlive the young generation V8 sees it at
- * those literals and allocates them in the old generation from the start (allocation-site pretenuring),
- * instead of copying each group on every young collection until it is promoted.
+ * Makes a stats command's groups: `{ keys, s, seq }` with its by-values and slots written as literals; `old`,
+ * when given, is a group whose rows have been made, filled again in place instead (StatsStage keeps a few
+ * for this). A group lives through its bin and the hour after, long enough for the young generation to copy
+ * it and promote it to the old one: a group made anew for every (bin, client) was most of what a scan's
+ * young collections copied, where one filled again is in the old generation already.
  */
-export function groupMaker<G>(width: number, slots: readonly SlotAccumulator[], offsets: readonly number[], size: number): (values: readonly Scalar[], seq: number) => G {
+export function groupMaker<G>(width: number, slots: readonly SlotAccumulator[], offsets: readonly number[], size: number): (values: readonly Scalar[], seq: number, old: G | undefined) => G {
   const keys = Array.from({ length: width }, (_, i) => `values[${i}]`).join(', ');
+  const refill = Array.from({ length: width }, (_, i) => `k[${i}] = values[${i}];`).join(' ');
   const empty = Array.from({ length: size }, () => 'undefined').join(', ');
+  const clear = Array.from({ length: size }, (_, i) => `s[${i}] = undefined;`).join(' ');
   const inits = slots.map((_, i) => `init${i}(s, ${offsets[i]});`).join(' ');
-  const make = generated<(...inits: unknown[]) => (values: readonly Scalar[], seq: number) => G>(slots.map((_, i) => `init${i}`),
-    `return (values, seq) => { const s = [${empty}]; ${inits} return { keys: [${keys}], s, seq }; };`);
+  const make = generated<(...inits: unknown[]) => (values: readonly Scalar[], seq: number, old: G | undefined) => G>(slots.map((_, i) => `init${i}`),
+    `return (values, seq, old) => {
+      if (old !== undefined) { const k = old.keys; ${refill} const s = old.s; ${clear} ${inits} old.seq = seq; return old; }
+      const s = [${empty}]; ${inits} return { keys: [${keys}], s, seq };
+    };`);
   return make(...slots.map((k) => k.init));
 }
 

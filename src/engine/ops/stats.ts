@@ -33,6 +33,12 @@ function objectSlots(fn: StatsFunction, reversed: boolean): SlotAccumulator {
  */
 export interface Having { test: (row: Row) => boolean; reads: ReadonlySet<string> }
 
+/**
+ * Groups kept to be filled again (StatsStage.spare): about a bin's worth for a detection grouped by bin and
+ * client, and a bound on what a bin of a great many clients leaves behind.
+ */
+const SPARE_GROUPS = 4096;
+
 /** How long after a bin ends we keep it open for stragglers before passing its results on. */
 export const LATE_HORIZON_SECONDS = 3600;
 
@@ -95,7 +101,9 @@ export class StatsStage implements Stage {
   /** Each aggregate's state, at its offset in a group's array of `size` slots. */
   private readonly slots: SlotAccumulator[];
   private readonly offsets: number[];
-  private readonly newGroup: (values: readonly Scalar[], seq: number) => Group;
+  private readonly newGroup: (values: readonly Scalar[], seq: number, old: Group | undefined) => Group;
+  /** Groups whose rows have been made, to be filled again for new ones (see groupMaker); at most SPARE_GROUPS. */
+  private spare: Group[] = [];
 
   private readonly having: ((row: Row) => boolean) | undefined;
 
@@ -131,7 +139,7 @@ export class StatsStage implements Stage {
         this.ctx.warn(`an event for the ${new Date(t * 1000).toISOString()} window arrived after that window's results were passed on; that window may be reported twice (is the log out of order?)`);
       }
     }
-    const g = this.newGroup(values, this.groups.nextSeq());
+    const g = this.newGroup(values, this.groups.nextSeq(), this.spare.pop());
     this.groups.add(g);
     return g;
   };
@@ -193,11 +201,14 @@ export class StatsStage implements Stage {
     const kept = this.having ? groups.filter((g) => this.having!(this.havingRow!(g))) : groups;
     sortByValues(kept);
     for (const g of kept) this.next.push(this.rowOf(g));
+    // Their rows hold their values, not the groups: each may be filled again for a new group.
+    const spare = this.spare;
+    for (let i = 0; i < groups.length && spare.length < SPARE_GROUPS; i++) spare.push(groups[i]!);
   }
 
   end(): void {
     if (this.by.length === 0 && this.groups.size === 0) {
-      this.groups.add(this.newGroup([], this.groups.nextSeq()));
+      this.groups.add(this.newGroup([], this.groups.nextSeq(), undefined));
     }
     this.emit(this.groups.takeAll());
     this.index?.clear();
