@@ -77,24 +77,29 @@ export function statsKernel<G extends Slotted>(host: StatsHost<G>, by: readonly 
 }
 
 /**
- * Makes a stats command's groups: `{ keys, s, seq }` with its by-values and slots written as literals; `old`,
- * when given, is a group whose rows have been made, filled again in place instead (StatsStage keeps a few
- * for this). A group lives through its bin and the hour after, long enough for the young generation to copy
- * it and promote it to the old one: a group made anew for every (bin, client) was most of what a scan's
- * young collections copied, where one filled again is in the old generation already.
+ * Makes a stats command's groups: `{ keys, s, seq }` with its by-values and slots written as literals, or, given
+ * a group `release` has emptied, that group filled again (StatsStage keeps some). A group lives through its bin
+ * and the hour after, long enough for the young generation to copy it and promote it to the old one; one
+ * filled again is in the old generation already.
  */
-export function groupMaker<G>(width: number, slots: readonly SlotAccumulator[], offsets: readonly number[], size: number): (values: readonly Scalar[], seq: number, old: G | undefined) => G {
+export function groupMaker<G>(width: number, slots: readonly SlotAccumulator[], offsets: readonly number[], size: number): {
+  make: (values: readonly Scalar[], seq: number, spare: G | undefined) => G;
+  /** Empties a group whose row has been made, so that it holds nothing of its values until it is filled again. */
+  release: (g: G) => void;
+} {
   const keys = Array.from({ length: width }, (_, i) => `values[${i}]`).join(', ');
   const refill = Array.from({ length: width }, (_, i) => `k[${i}] = values[${i}];`).join(' ');
   const empty = Array.from({ length: size }, () => 'undefined').join(', ');
-  const clear = Array.from({ length: size }, (_, i) => `s[${i}] = undefined;`).join(' ');
+  const clearKeys = Array.from({ length: width }, (_, i) => `k[${i}] = undefined;`).join(' ');
+  const clearSlots = Array.from({ length: size }, (_, i) => `s[${i}] = undefined;`).join(' ');
   const inits = slots.map((_, i) => `init${i}(s, ${offsets[i]});`).join(' ');
-  const make = generated<(...inits: unknown[]) => (values: readonly Scalar[], seq: number, old: G | undefined) => G>(slots.map((_, i) => `init${i}`),
-    `return (values, seq, old) => {
-      if (old !== undefined) { const k = old.keys; ${refill} const s = old.s; ${clear} ${inits} old.seq = seq; return old; }
+  return generated<(...inits: unknown[]) => ReturnType<typeof groupMaker<G>>>(slots.map((_, i) => `init${i}`), `return {
+    make: (values, seq, spare) => {
+      if (spare !== undefined) { const k = spare.keys; ${refill} const s = spare.s; ${inits} spare.seq = seq; return spare; }
       const s = [${empty}]; ${inits} return { keys: [${keys}], s, seq };
-    };`);
-  return make(...slots.map((k) => k.init));
+    },
+    release: (g) => { const k = g.keys; ${clearKeys} const s = g.s; ${clearSlots} },
+  };`)(...slots.map((k) => k.init));
 }
 
 /**

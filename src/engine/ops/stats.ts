@@ -86,7 +86,7 @@ export class StatsStage implements Stage {
     this.slots = aggs.map((a) => a.fn.slots ?? objectSlots(a.fn, reversed));
     let size = 0;
     this.offsets = this.slots.map((k) => { const at = size; size += k.size; return at; });
-    this.newGroup = groupMaker<Group>(by.length, this.slots, this.offsets, size);
+    ({ make: this.newGroup, release: this.releaseGroup } = groupMaker<Group>(by.length, this.slots, this.offsets, size));
     ({ push: this.push, feed: this.feed } = statsKernel(this, by, aggs, this.slots, this.offsets, this.flushSpan !== undefined));
     const names = aggs.map((a) => a.as);
     this.rowOf = rowMaker(by, names, this.slots, this.offsets, aggs.map((_, i) => i));
@@ -101,9 +101,10 @@ export class StatsStage implements Stage {
   /** Each aggregate's state, at its offset in a group's array of `size` slots. */
   private readonly slots: SlotAccumulator[];
   private readonly offsets: number[];
-  private readonly newGroup: (values: readonly Scalar[], seq: number, old: Group | undefined) => Group;
-  /** Groups whose rows have been made, to be filled again for new ones (see groupMaker); at most SPARE_GROUPS. */
-  private spare: Group[] = [];
+  private readonly newGroup: (values: readonly Scalar[], seq: number, spare: Group | undefined) => Group;
+  private readonly releaseGroup: (g: Group) => void;
+  /** Groups whose rows have been made, emptied, to be filled again for new ones (groupMaker); at most SPARE_GROUPS. */
+  private readonly spare: Group[] = [];
 
   private readonly having: ((row: Row) => boolean) | undefined;
 
@@ -203,7 +204,10 @@ export class StatsStage implements Stage {
     for (const g of kept) this.next.push(this.rowOf(g));
     // Their rows hold their values, not the groups: each may be filled again for a new group.
     const spare = this.spare;
-    for (let i = 0; i < groups.length && spare.length < SPARE_GROUPS; i++) spare.push(groups[i]!);
+    for (let i = 0; i < groups.length && spare.length < SPARE_GROUPS; i++) {
+      this.releaseGroup(groups[i]!);
+      spare.push(groups[i]!);
+    }
   }
 
   end(): void {
