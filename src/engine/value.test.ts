@@ -48,3 +48,20 @@ test('asNumber gives exactly the double Number() gives, on edge cases and on ran
     same(s);
   }
 });
+
+test('asNumber says no to text that starts like a number and goes on (latencies, versions), as Number() on the pattern does', () => {
+  const same = (s: string) => {
+    const want = NUMERIC.test(s.trim()) ? Number(s.trim()) : undefined;
+    assert.ok(Object.is(asNumber(s), want), JSON.stringify(s));
+  };
+  for (const c of ['115.079328ms', '967.824µs', '8.310506395s', '1m5.5s', 'POST', '/api/chat', '1e5', '1e5x', '1.5e', '1.5e+', '1.5E-2',
+    '2e', 'e', '.e1', '0.6.1', '12 34', '-x', '+.', '1.2.3']) same(c);
+  const alphabet = '0123456789+-.eEmsµ x';
+  let seed = 3;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  for (let k = 0; k < 50000; k++) {
+    let s = '';
+    for (let len = 1 + rnd(9); len > 0; len--) s += alphabet[rnd(alphabet.length)];
+    same(s);
+  }
+});

@@ -56,6 +56,9 @@ function numericValue(t: string): number | undefined {
     const x = scale === 0 ? v : v / POW10[scale]!;
     return negative ? -x : x;
   }
+  // Stopped short of the end at anything but an exponent: looksNumeric would stop at the same character and
+  // say no (a latency such as "115.079328ms", a method, a path), so it is not asked to read the string again.
+  if (i < n && (t.charCodeAt(i) | 32) !== 101) return undefined;
   return looksNumeric(t) ? Number(t) : undefined;
 }
 
