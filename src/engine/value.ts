@@ -42,6 +42,9 @@ export function looksNumeric(t: string): boolean {
  */
 function numericValue(t: string): number | undefined {
   const n = t.length;
+  // A number ends in a digit or a point ("5."): a latency's unit, a path or a word is turned away unread.
+  const end = t.charCodeAt(n - 1);
+  if ((end < 48 || end > 57) && end !== 46) return undefined;
   let i = 0;
   let c = t.charCodeAt(0);
   const negative = c === 45;
