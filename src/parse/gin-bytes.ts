@@ -42,8 +42,11 @@ export class GinLine implements GinFields {
   }
 }
 
-// Clients fit gin's 15 characters; paths longer than 96 bytes are rare and often unique.
-const CLIENTS = new ByteStringCache(1024, 15);
+// Clients fit gin's 15 characters; paths longer than 96 bytes are rare and often unique. A client whose slot
+// another took is decoded again into a new string, and every map that kept the old one as a key (the
+// dispatch's, a stats' groups) then compares characters on each lookup: the bench's 462 clients left 205 in a
+// shared slot of 1,024, 86 of 4,096 (a full scan's instructions 1.7 % fewer).
+const CLIENTS = new ByteStringCache(4096, 15);
 const PATHS = new ByteStringCache(2048, 96);
 
 /** The number written in bytes [at, at + n) of `b`, or -1 when one of them is not a digit. */
