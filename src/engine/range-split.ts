@@ -80,9 +80,9 @@ export function findCut(path: string, from: number, spans: readonly number[], op
       if (end - at > truncate) end = at + truncate;
       else if (whole && end > at && buf[end - 1] === 13) end--;
       const lineStart = base + at;
-      const ev = parser.parseBytes(buf, at, end);
-      const t = ev._time as number;
-      if (ev.line_type === 'gin') {
+      parser.parseBytes(buf, at, end);
+      const t = parser.eventTime;
+      if (parser.eventIsGin) {
         if (newest > -Infinity && spans.every((s) => binTime(t, s, opts.tz) > binTime(newest, s, opts.tz))) return lineStart;
         if (t > newest) newest = t;
       } else if (newest > -Infinity && t > newest) newest = t;

@@ -286,10 +286,10 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
       result.lines++;
       if (truncated) result.truncatedLines++;
       const ev = parser.parseBytes(buf, s, e);
-      const t = ev._time as number;
+      const t = parser.eventTime;
       if (first === undefined || t < first) first = t;
       if (last === undefined || t > last) last = t;
-      if (ev.line_type === 'gin') {
+      if (parser.eventIsGin) {
         isGin[batch.length] = parser.plainGin ? 2 : 1;
         if (dispatch.size > 0) {
           wants[batch.length] = dispatch.maskOf(ev, parser.plainGin, parser.ginPrefix);

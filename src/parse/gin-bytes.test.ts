@@ -23,7 +23,11 @@ function agree(lines: Array<string | Buffer>): { taken: number } {
     const s = 3, e = 3 + bytes.length;
     if (parseGinBytes(buf, s, e, new GinLine())) taken++;
     const text = buf.toString('utf8', s, e);
-    assert.deepEqual(byBytes.parseBytes(buf, s, e), byText.parse(text), JSON.stringify(text));
+    const got = byBytes.parseBytes(buf, s, e);
+    assert.deepEqual(got, byText.parse(text), JSON.stringify(text));
+    // What the runner reads from the parser instead of the event.
+    assert.equal(byBytes.eventTime, got._time, JSON.stringify(text));
+    assert.equal(byBytes.eventIsGin, got.line_type === 'gin', JSON.stringify(text));
   }
   return { taken };
 }

@@ -119,6 +119,13 @@ export class LineParser {
   /** Whether the last line parseBytes read was a plain gin line (PLAIN_GIN_SHAPE). */
   plainGin = false;
   /**
+   * The `_time` and whether `line_type` is gin of the event parseBytes returned last: the runner reads these
+   * here, where reading them from events of every shape (one for gin lines, one per run of slog keys) cost a
+   * lookup of the name each time.
+   */
+  eventTime = 0;
+  eventIsGin = false;
+  /**
    * When it was a plain gin line behind a prefix (PREFIXED_PLAIN_GIN_SHAPE), that prefix: the same string
    * while the prefix's bytes stay the same (journald's, through a second); otherwise undefined.
    */
@@ -196,20 +203,29 @@ export class LineParser {
       const g = this.gin;
       if (parseGinBytes(buf, s, e, g)) {
         this.plainGin = g.plain;
+        // ginEvent has set eventTime.
+        this.eventIsGin = true;
         return this.ginEvent(g, g.raw, this.ginHost, g.uriPath, g.uriQuery);
       }
       this.plainGin = false;
     } else {
       this.plainGin = false;
-      if (c0 === 116 && readSlogHead(buf, s, e, this.slog, this.gin.wordsOf(buf))) return this.slogEvent(utf8(buf, s, e));
+      if (c0 === 116 && readSlogHead(buf, s, e, this.slog, this.gin.wordsOf(buf))) return this.lastOf(this.slogEvent(utf8(buf, s, e)));
       // A line that starts as Ollama's own do ([, time=, level=) has no prefix (prefix.ts), nor has a JSON
       // wrapper one that ends before a gin line.
       if (c0 !== 91 && c0 !== 116 && c0 !== 108 && c0 !== 123) {
         const ev = this.prefixedGin(buf, s, e);
-        if (ev) return ev;
+        if (ev) { this.eventIsGin = true; return ev; }
       }
     }
-    return this.parse(utf8(buf, s, e));
+    return this.lastOf(this.parse(utf8(buf, s, e)));
+  }
+
+  /** `ev`, its time and kind kept as parseBytes's last (eventTime, eventIsGin). */
+  private lastOf(ev: Row): Row {
+    this.eventTime = ev._time as number;
+    this.eventIsGin = ev.line_type === 'gin';
+    return ev;
   }
 
   /** The last prefix read in front of a gin line, its bytes and the host it names (prefixedGin). */
@@ -273,8 +289,10 @@ export class LineParser {
       uriQuery = q < 0 ? undefined : g.path.slice(q + 1);
     }
     const src = g.client.length > 0 ? g.client : undefined;
+    const time = ms / 1000;
+    this.eventTime = time;
     return {
-      _time: ms / 1000, _raw: raw, host, source: this.opts.source, sourcetype: SOURCETYPE, line_type: 'gin',
+      _time: time, _raw: raw, host, source: this.opts.source, sourcetype: SOURCETYPE, line_type: 'gin',
       status: g.status, http_response_code: g.status, response_time: g.latency, response_time_ms: g.latencyMs,
       src, src_ip: src, http_method: g.method, method: g.method,
       uri_path: uriPath, uri_query: uriQuery, url: g.path,

@@ -41,6 +41,8 @@ function agree(lines: Array<string | Buffer>): { taken: number } {
     const got = byBytes.parseBytes(buf, s, e), want = byText.parse(text);
     assert.deepEqual(got, want, JSON.stringify(text));
     assert.deepEqual(Object.keys(got), Object.keys(want), JSON.stringify(text));
+    assert.equal(byBytes.eventTime, got._time, JSON.stringify(text));
+    assert.equal(byBytes.eventIsGin, got.line_type === 'gin', JSON.stringify(text));
     assert.deepEqual(byBytes.parseBytes(untimed, 0, untimed.length), byText.parse(untimed.toString()), JSON.stringify(text));
   }
   return { taken };
