@@ -43,9 +43,8 @@ export class GinLine implements GinFields {
 }
 
 // Clients fit gin's 15 characters; paths longer than 96 bytes are rare and often unique. A client whose slot
-// another took is decoded again into a new string, and every map that kept the old one as a key (the
-// dispatch's, a stats' groups) then compares characters on each lookup: the bench's 462 clients left 205 in a
-// shared slot of 1,024, 86 of 4,096 (a full scan's instructions 1.7 % fewer).
+// another took is decoded again, into a new string: the bench's 462 clients left 205 sharing a slot of 1,024
+// (5,483 decoded again in 200,000 lines) and 86 of 4,096 (2,262).
 const CLIENTS = new ByteStringCache(4096, 15);
 const PATHS = new ByteStringCache(2048, 96);
 
