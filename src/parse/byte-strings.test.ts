@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ByteStringCache } from './byte-strings.js';
 
 test('a repeated value comes back as the text of its bytes, and values that share a slot never mix', () => {
-  // Two slots: values of one length must share them. A width of 15 pads each slot to 16 bytes.
+  // Two slots: values of one length must share them. Widths in whole words and not (the kept bytes are read four at a time).
   for (const width of [12, 15]) mixNever(new ByteStringCache(2, width));
 });
 

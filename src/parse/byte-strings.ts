@@ -4,28 +4,22 @@
 // the CPU's caches, instead of a new copy on every event. A fixed number of slots, each value in the slot
 // its hash names, replacing what was there: memory stays bounded whatever the log holds.
 
-/** Whether a Uint32Array reads its words least significant byte first, as DataView's `true` does. */
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
 export class ByteStringCache {
   private readonly bytes: Uint8Array;
   private readonly lens: Int32Array;
   private readonly strs: Array<string | undefined>;
   private readonly mask: number;
-  /** Bytes between one slot's start and the next: `width` rounded up to whole four-byte words. */
-  private readonly stride: number;
-  /** `bytes` as four-byte words (in the machine's order), to compare a value with its slot's in a quarter of the reads. */
-  private readonly words: Uint32Array;
+  /** `bytes` as four-byte words, to compare a value with its slot's in a quarter of the reads. */
+  private readonly words: DataView;
 
   /** `slots` a power of two; values longer than `width` bytes are decoded each time, not kept. */
   constructor(slots: number, private readonly width: number) {
     if ((slots & (slots - 1)) !== 0) throw new Error('slots must be a power of two');
     this.mask = slots - 1;
-    this.stride = (width + 3) & ~3;
-    this.bytes = new Uint8Array(slots * this.stride);
+    this.bytes = new Uint8Array(slots * width);
     this.lens = new Int32Array(slots).fill(-1);
     this.strs = new Array<string | undefined>(slots).fill(undefined);
-    this.words = new Uint32Array(this.bytes.buffer);
+    this.words = new DataView(this.bytes.buffer);
   }
 
   /**
@@ -47,13 +41,13 @@ export class ByteStringCache {
       h = Math.imul(h ^ b[z - 1]! ^ (b[z - 2]! << 8) ^ (b[z - 3]! << 16) ^ (b[z - 4]! << 24), 0x85ebca6b);
     }
     const slot = (h ^ (h >>> 15)) & this.mask;
-    const base = slot * this.stride;
+    const base = slot * this.width;
     const bytes = this.bytes;
     if (this.lens[slot] === n) {
       let i = 0;
       if (v !== undefined) {
-        const w = this.words, at = base >> 2;
-        while (i + 4 <= n && w[at + (i >> 2)] === v.getUint32(a + i, LITTLE_ENDIAN)) i += 4;
+        const w = this.words;
+        while (i + 4 <= n && w.getUint32(base + i) === v.getUint32(a + i)) i += 4;
       }
       while (i < n && bytes[base + i] === b[a + i]) i++;
       if (i === n) return this.strs[slot]!;
