@@ -9,7 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { BenchLog } from './generate.js';
+import { BenchLog, lineCount } from './generate.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'ollama-sentinel.js');
@@ -64,12 +64,6 @@ function bestOfEach<T extends Record<string, { cmd: string[]; out: string; env?:
 
 function has(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
-}
-
-function parseSize(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(s.trim());
-  if (!m) throw new Error(`--sizes: "${s}" is not a line count such as 1M or 500k`);
-  return Math.round(Number(m[1]) * (m[2]!.toLowerCase() === 'm' ? 1e6 : m[2] ? 1e3 : 1));
 }
 
 async function dataset(dir: string, lines: number): Promise<string> {
@@ -131,7 +125,7 @@ const mb = (kb: number) => Math.round(kb / 1024);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { sizes: { type: 'string' }, data: { type: 'string' }, runs: { type: 'string' }, workers: { type: 'string' } } });
-  const sizes = (values.sizes ?? '1M,4M,8M').split(',').map(parseSize);
+  const sizes = (values.sizes ?? '1M,4M,8M').split(',').map((x) => lineCount(x, '--sizes'));
   const dir = resolve(values.data ?? join(ROOT, 'bench', 'data'));
   const runs = Number(values.runs ?? 1);
   const workers = values.workers ?? '2';

@@ -134,3 +134,10 @@ export class BenchLog {
     return bytes;
   }
 }
+
+/** A line count as the bench scripts take it: 500k, 1M, 8000000. `option` names the flag in the error. */
+export function lineCount(s: string, option: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(s.trim());
+  if (!m) throw new Error(`${option}: "${s}" is not a line count such as 1M or 500k`);
+  return Math.round(Number(m[1]) * (m[2]!.toLowerCase() === 'm' ? 1e6 : m[2] ? 1e3 : 1));
+}
