@@ -3,7 +3,8 @@
 // V8's compiling drop out), counted by valgrind's cachegrind. A count is not a time, but it does not move with
 // the shared machine's load the way time does (the same search took 1.06–1.85 s within minutes), so it can
 // tell a change of a few per cent apart. V8 runs on one thread (its compiler and collector in line) with its
-// hash and random seeds fixed: with a new hash seed per process, two runs of one build differed by up to 1 %.
+// hash and random seeds fixed: with a new hash seed per process, two runs of one build differed by up to 1 %;
+// with them fixed, the parse-only search repeats to a few million and a full scan to about half a per cent.
 // Compare builds on one machine type only: V8 compiles for the processor it runs on.
 //
 //   npm run bench:instructions -- [--lines 200k] [--runs 2] [--data DIR]
@@ -24,11 +25,13 @@ async function logs(dir: string, n: number): Promise<[string, string]> {
   const whole = join(dir, `ollama-instructions-${2 * n}.log`);
   const head = join(dir, `ollama-instructions-${2 * n}-head-${n}.log`);
   const stamp = `${whole}.size`;
+  let fresh = false;
   if (!existsSync(whole) || !existsSync(stamp) || readFileSync(stamp, 'utf8') !== String(statSync(whole).size)) {
     process.stderr.write(`generating ${whole} (${(2 * n).toLocaleString('en')} lines)…\n`);
     writeFileSync(stamp, String(await new BenchLog().write(whole, 2 * n)));
+    fresh = true;
   }
-  if (!existsSync(head)) writeFileSync(head, firstLines(whole, n));
+  if (fresh || !existsSync(head)) writeFileSync(head, firstLines(whole, n));
   return [head, whole];
 }
 
