@@ -203,8 +203,6 @@ export class LineParser {
       const g = this.gin;
       if (parseGinBytes(buf, s, e, g)) {
         this.plainGin = g.plain;
-        // ginEvent has set eventTime.
-        this.eventIsGin = true;
         return this.ginEvent(g, g.raw, this.ginHost, g.uriPath, g.uriQuery);
       }
       this.plainGin = false;
@@ -215,13 +213,13 @@ export class LineParser {
       // wrapper one that ends before a gin line.
       if (c0 !== 91 && c0 !== 116 && c0 !== 108 && c0 !== 123) {
         const ev = this.prefixedGin(buf, s, e);
-        if (ev) { this.eventIsGin = true; return ev; }
+        if (ev) return ev;
       }
     }
     return this.lastOf(this.parse(utf8(buf, s, e)));
   }
 
-  /** `ev`, its time and kind kept as parseBytes's last (eventTime, eventIsGin). */
+  /** `ev`, its time and kind kept as parseBytes's last (eventTime, eventIsGin; a gin event's are kept by ginEvent). */
   private lastOf(ev: Row): Row {
     this.eventTime = ev._time as number;
     this.eventIsGin = ev.line_type === 'gin';
@@ -291,6 +289,7 @@ export class LineParser {
     const src = g.client.length > 0 ? g.client : undefined;
     const time = ms / 1000;
     this.eventTime = time;
+    this.eventIsGin = true;
     return {
       _time: time, _raw: raw, host, source: this.opts.source, sourcetype: SOURCETYPE, line_type: 'gin',
       status: g.status, http_response_code: g.status, response_time: g.latency, response_time_ms: g.latencyMs,
