@@ -11,11 +11,19 @@ export class ByteStringCache {
   private readonly mask: number;
   /** `bytes` as four-byte words, to compare a value with its slot's in a quarter of the reads. */
   private readonly words: DataView;
+  /**
+   * The slot of the value the last get() returned, or -1 when it was too long to keep: the same value is in
+   * the same slot until another takes it, so a reader can keep what it learnt of a value by slot, checking
+   * that the value it kept it for is the one it has (engine/span-rex.ts).
+   */
+  slot = -1;
+  readonly slots: number;
 
   /** `slots` a power of two; values longer than `width` bytes are decoded each time, not kept. */
   constructor(slots: number, private readonly width: number) {
     if ((slots & (slots - 1)) !== 0) throw new Error('slots must be a power of two');
     this.mask = slots - 1;
+    this.slots = slots;
     this.bytes = new Uint8Array(slots * width);
     this.lens = new Int32Array(slots).fill(-1);
     this.strs = new Array<string | undefined>(slots).fill(undefined);
@@ -28,7 +36,7 @@ export class ByteStringCache {
    */
   get(b: Buffer, a: number, z: number, v?: DataView): string {
     const n = z - a;
-    if (n > this.width) return latin1(b, a, z);
+    if (n > this.width) { this.slot = -1; return latin1(b, a, z); }
     let h: number;
     if (n < 8) {
       h = 0x811c9dc5 ^ n; // FNV-1a
@@ -42,6 +50,7 @@ export class ByteStringCache {
     }
     const slot = (h ^ (h >>> 15)) & this.mask;
     const base = slot * this.width;
+    this.slot = slot;
     const bytes = this.bytes;
     if (this.lens[slot] === n) {
       let i = 0;

@@ -27,6 +27,13 @@ export class GinLine implements GinFields {
   plain = false;
   /** The whole line as a string: exactly what UTF-8 decoding of its bytes gives. */
   raw = '';
+  /**
+   * The slots of `client` and `path` in their byte caches (CLIENT_SLOTS, PATH_SLOTS), -1 when not kept there
+   * (an empty or overlong client; a path with a query, or overlong): engine/span-rex.ts keeps what it learns
+   * of a value by its slot.
+   */
+  clientSlot = -1;
+  pathSlot = -1;
   /** The path before any `?`, and what follows it (undefined without one): as line-parser.ts cuts them. */
   uriPath = '';
   uriQuery: string | undefined = undefined;
@@ -47,6 +54,8 @@ export class GinLine implements GinFields {
 // (5,483 decoded again in 200,000 lines) and 86 of 4,096 (2,262).
 const CLIENTS = new ByteStringCache(4096, 15);
 const PATHS = new ByteStringCache(2048, 96);
+export const CLIENT_SLOTS = CLIENTS.slots;
+export const PATH_SLOTS = PATHS.slots;
 
 /** The number written in bytes [at, at + n) of `b`, or -1 when one of them is not a digit. */
 export function digitsAt(b: Uint8Array, at: number, n: number): number {
@@ -201,14 +210,16 @@ export function parseGinBytes(b: Buffer, s: number, e: number, g: GinLine): bool
   const pathEnd = close < 0 ? e : close;
   const mlen = me - ma;
   let path: string, uriPath: string, uriQuery: string | undefined;
-  if (query < 0) path = uriPath = PATHS.get(b, q + 1, pathEnd, words);
+  if (query < 0) { path = uriPath = PATHS.get(b, q + 1, pathEnd, words); g.pathSlot = PATHS.slot; }
   else {
+    g.pathSlot = -1;
     path = raw.slice(80 + w, pathEnd - s - k);
     uriPath = PATHS.get(b, q + 1, query, words);
     uriQuery = raw.slice(query + 1 - s - k, pathEnd - s - k);
   }
   g.status = status; g.latency = raw.slice(la - s, 49); g.latencyMs = latencyMs;
-  g.client = ca === cz ? '' : CLIENTS.get(b, ca, cz, words);
+  if (ca === cz) { g.client = ''; g.clientSlot = -1; }
+  else { g.client = CLIENTS.get(b, ca, cz, words); g.clientSlot = CLIENTS.slot; }
   g.method = methodAt(b, ma, mlen) ?? raw.slice(70 + w, 70 + w + mlen);
   g.path = path; g.pathClosed = close >= 0; g.plain = close === e - 1; g.raw = raw; g.uriPath = uriPath; g.uriQuery = uriQuery;
   return true;

@@ -119,6 +119,14 @@ export class LineParser {
   /** Whether the last line parseBytes read was a plain gin line (PLAIN_GIN_SHAPE). */
   plainGin = false;
   /**
+   * Whether it was a plain gin line without a prefix: its _raw is gin's line alone, its separators at gin's
+   * fixed places (engine/span-rex.ts). Then the slots of its client and path in the byte reader's caches
+   * (GinLine.clientSlot, pathSlot).
+   */
+  bareGin = false;
+  ginClientSlot = -1;
+  ginPathSlot = -1;
+  /**
    * The `_time` and whether `line_type` is gin of the event parseBytes returned last: the runner reads these
    * here, where reading them from events of every shape (one for gin lines, one per run of slog keys) cost a
    * lookup of the name each time.
@@ -199,10 +207,12 @@ export class LineParser {
   parseBytes(buf: Buffer, s: number, e: number): Row {
     const c0 = buf[s]!;
     this.ginPrefix = undefined;
+    this.bareGin = false;
     if (isGinMark(buf, s)) {
       const g = this.gin;
       if (parseGinBytes(buf, s, e, g)) {
         this.plainGin = g.plain;
+        if (g.plain) { this.bareGin = true; this.ginClientSlot = g.clientSlot; this.ginPathSlot = g.pathSlot; }
         return this.ginEvent(g, g.raw, this.ginHost, g.uriPath, g.uriQuery);
       }
       this.plainGin = false;
