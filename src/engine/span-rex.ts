@@ -17,6 +17,7 @@
 // which only the span's end offers). A test holds it to the pattern on real, generated and mangled lines.
 import { CLIENT_SLOTS, PATH_SLOTS } from '../parse/gin-bytes.js';
 import type { Row } from './value.js';
+import { generated } from './generated-code.js';
 
 /** A bare plain gin line's first three bars, in characters; the fourth is at 68 + w (w: the client's overflow of 15). */
 const BAR0 = 28, BAR1 = 34, BAR2 = 50;
@@ -128,7 +129,6 @@ export class SpanRex {
   private readonly parts: Part[];
   /** The text after the last bar, sticky; null when empty (it always matches). */
   private readonly tail: RegExp | null;
-  private readonly tailGroups: number[];
   /** What the tail found after the fourth bar, by the path's slot, with the method and path it was found for. */
   private readonly tailPath: Array<string | undefined> = new Array<string | undefined>(PATH_SLOTS).fill(undefined);
   private readonly tailMethod: Array<string | undefined> = new Array<string | undefined>(PATH_SLOTS).fill(undefined);
@@ -136,13 +136,19 @@ export class SpanRex {
   /** The answer handed out: index = capture number (reused; read before the next line). */
   private readonly out: Array<string | undefined>;
   private readonly found: Found[];
+  /** Writes the parts' and the tail's captures into `out` at their numbers: generated with the numbers written in. */
+  private readonly assemble: (out: Array<string | undefined>, found: Found[], tail: Found) => Array<string | undefined>;
 
   private constructor(parts: Part[], tail: RegExp | null, tailGroups: number[], groupCount: number) {
     this.parts = parts;
     this.tail = tail;
-    this.tailGroups = tailGroups;
     this.out = new Array<string | undefined>(groupCount + 1).fill(undefined);
     this.found = new Array<Found>(parts.length).fill(null);
+    const lines: string[] = [];
+    for (let k = 1; k <= groupCount; k++) lines.push(`out[${k}] = undefined;`);
+    parts.forEach((p, i) => { if (p.groups.length > 0) lines.push(`f = found[${i}];`, ...p.groups.map((g, k) => `out[${g}] = f[${k}];`)); });
+    lines.push(...tailGroups.map((g, k) => `out[${g}] = tail[${k}];`));
+    this.assemble = generated(['out', 'found', 'tail'], `let f;\n${lines.join('\n')}\nreturn out;`);
   }
 
   /** For a pattern (a rex's, its names taken out) that is a bar, parts that cannot match a bar, bars between them and a tail; else undefined. */
@@ -212,15 +218,7 @@ export class SpanRex {
       const bar = j + n === 3 ? bar3 : j + n === 2 ? BAR2 : j + n === 1 ? BAR1 : BAR0;
       const tf = bar === bar3 ? t : this.tailAt(raw, bar + 1, undefined);
       if (tf === null) continue;
-      const out = this.out;
-      for (let k = 1; k < out.length; k++) out[k] = undefined;
-      for (let i = 0; i < n; i++) {
-        const f = found[i]!, groups = parts[i]!.groups;
-        for (let k = 0; k < groups.length; k++) out[groups[k]!] = f[k];
-      }
-      const tg = this.tailGroups;
-      for (let k = 0; k < tg.length; k++) out[tg[k]!] = tf[k];
-      return out;
+      return this.assemble(this.out, found, tf);
     }
     return null;
   }
