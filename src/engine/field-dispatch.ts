@@ -9,6 +9,14 @@
 import type { Row } from './value.js';
 import { generated } from './generated-code.js';
 import { PREFIX_FIELD } from './span-terms.js';
+import { CLIENT_SLOTS, PATH_SLOTS } from '../parse/gin-bytes.js';
+
+/**
+ * The fields whose values a gin line read from its bytes takes from the byte reader's caches, with the number
+ * of slots: their masks are also kept by slot (LineParser.ginClientSlot, ginUriPathSlot), an array load
+ * instead of a map lookup for a value that is not the last one's.
+ */
+const SLOTTED: Record<string, number> = { src: CLIENT_SLOTS, uri_path: PATH_SLOTS };
 
 /** Bits in a mask (one per search); searches past them test their events themselves. */
 const BITS = 31;
@@ -42,6 +50,9 @@ interface FieldTests {
   /** The last value asked about and its mask: requests come in runs (one client, one route). */
   last: string | number | undefined;
   lastMask: number;
+  /** For a SLOTTED field, the value whose mask is kept in each slot, and the mask. */
+  slotKey: Array<string | undefined> | undefined;
+  slotMask: Int32Array | undefined;
 }
 
 /** The tests for one kind of event, by field, and the bits of searches that take every such event. */
@@ -60,10 +71,12 @@ class Side {
     if (all) this.allBits |= bit;
     for (const c of rule.tests) {
       let f = this.fields.find((x) => x.field === c.field);
-      if (!f) this.fields.push((f = { field: c.field, tests: [], allBits: 0, exactBits: 0, masks: new Map(), threw: undefined, last: undefined, lastMask: 0 }));
+      if (!f) this.fields.push((f = { field: c.field, tests: [], allBits: 0, exactBits: 0, masks: new Map(), threw: undefined, last: undefined, lastMask: 0, slotKey: undefined, slotMask: undefined }));
       f.masks = new Map(); // masks made before lack the new bit
       f.threw = undefined;
       f.last = undefined;
+      const slots = SLOTTED[c.field];
+      if (slots !== undefined) { f.slotKey = new Array<string | undefined>(slots).fill(undefined); f.slotMask = new Int32Array(slots); }
       f.tests.push({ bit, all, test: c.test });
       if (all) f.allBits |= bit;
       if (c.exact) f.exactBits |= bit;
@@ -76,42 +89,46 @@ class Side {
    * (the searches decide); a test that throws hands the event to its search whatever its other tests say:
    * the search's own error is the one to report.
    */
-  maskOf(event: Row, prefix: string | undefined): number {
-    return (this.code ??= this.generate())(event, prefix);
+  maskOf(event: Row, prefix: string | undefined, clientSlot: number, uriPathSlot: number): number {
+    return (this.code ??= this.generate())(event, prefix, clientSlot, uriPathSlot);
   }
 
   /** Makes maskOf's code now. */
   seal(): void { this.code ??= this.generate(); }
 
   /** maskOf's code for the fields as they are now: made again after a rule is added. */
-  private code: ((event: Row, prefix: string | undefined) => number) | undefined;
+  private code: ((event: Row, prefix: string | undefined, cs: number, us: number) => number) | undefined;
 
   /**
    * maskOf generated for these fields, each read at a site of its own under its name written in: one site
    * reading five fields by a variable name was a keyed load that met five names on every event.
    */
-  private generate(): (event: Row, prefix: string | undefined) => number {
+  private generate(): (event: Row, prefix: string | undefined, cs: number, us: number) => number {
     const q = JSON.stringify;
     const parts = this.fields.map((f, i) => {
       const every = f.tests.reduce((m, t) => m | t.bit, 0);
+      // A slotted field's value in its slot: the slot's mask when the slot holds this value's.
+      const slot = f.slotKey === undefined ? undefined : f.field === 'src' ? 'cs' : 'us';
       return `
       v = ${f.field === PREFIX_FIELD ? 'prefix' : `event[${q(f.field)}]`};
       if (typeof v !== 'string' && typeof v !== 'number') m = ${every};
       else if (v === f${i}.last) m = f${i}.lastMask;
+      ${slot ? `else if (${slot} >= 0 && f${i}.slotKey[${slot}] === v) { m = f${i}.slotMask[${slot}]; f${i}.last = v; f${i}.lastMask = m; }` : ''}
       else {
         m = f${i}.masks.get(v);
         if (m === undefined) m = learn(f${i}, v);
         f${i}.last = v;
         f${i}.lastMask = m;
+        ${slot ? `if (${slot} >= 0) { f${i}.slotKey[${slot}] = v; f${i}.slotMask[${slot}] = m; }` : ''}
       }
       any |= m & ${~f.allBits};
       all &= m | ${~f.allBits};
       ${f.exactBits !== 0 ? `if (typeof v === 'string') sure |= m & ${f.exactBits};` : ''}
       if (f${i}.threw !== undefined) threw |= f${i}.threw.get(v) ?? 0;`;
     });
-    const make = generated<(side: Side, learn: (f: FieldTests, v: string | number) => number, ...f: FieldTests[]) => (event: Row, prefix: string | undefined) => number>(
+    const make = generated<(side: Side, learn: (f: FieldTests, v: string | number) => number, ...f: FieldTests[]) => (event: Row, prefix: string | undefined, cs: number, us: number) => number>(
       ['side', 'learn', ...this.fields.map((_, i) => `f${i}`)],
-      `return (event, prefix) => {
+      `return (event, prefix, cs, us) => {
       let any = ${this.always}, all = ${this.allBits}, threw = 0, sure = 0, v, m;${parts.join('')}
       const mask = any | all | threw;
       side.sure = sure & mask & ~threw;
@@ -122,7 +139,10 @@ class Side {
 
   /** The mask of a value not seen (or forgotten), remembered. */
   private learn(f: FieldTests, v: string | number): number {
-    if (f.masks.size >= MEMO_VALUES) { f.masks = new Map(); f.threw = undefined; }
+    if (f.masks.size >= MEMO_VALUES) {
+      // Forgotten everywhere at once: a value's `threw` bits are learnt again only with its mask.
+      f.masks = new Map(); f.threw = undefined; f.last = undefined; f.slotKey?.fill(undefined);
+    }
     let m = 0, failed = 0;
     const row: Row = { [f.field]: v };
     for (const t of f.tests) {
@@ -173,13 +193,14 @@ export class FieldDispatch {
 
   /**
    * The bits of the searches that may want this gin event (`plain`: a plain gin line; `prefix`: the prefix
-   * in front of a plain gin line, LineParser.ginPrefix). Afterwards `sure` holds those of its bits whose
+   * in front of a plain gin line, LineParser.ginPrefix; `clientSlot` and `uriPathSlot`: where the byte reader
+   * keeps its src and uri_path, LineParser.ginClientSlot and ginUriPathSlot). Afterwards `sure` holds those of its bits whose
    * search's leading search the event passes for certain: an exact test passed on a string value, no test
    * threw, and (for an `all` rule) every test passed.
    */
-  maskOf(event: Row, plain = false, prefix?: string): number {
+  maskOf(event: Row, plain = false, prefix?: string, clientSlot = -1, uriPathSlot = -1): number {
     const side = plain ? this.plain : prefix !== undefined ? this.prefixed : this.gin;
-    const mask = side.maskOf(event, prefix);
+    const mask = side.maskOf(event, prefix, clientSlot, uriPathSlot);
     this.sure = side.sure;
     return mask;
   }

@@ -310,7 +310,7 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
           if (parser.bareGin) { bareAt[at] = 1; clientAt[at] = parser.ginClientSlot; pathAt[at] = parser.ginPathSlot; } else bareAt[at] = 0;
         } else isGin[at] = 1;
         if (dispatch.size > 0) {
-          wants[batch.length] = dispatch.maskOf(ev, parser.plainGin, parser.ginPrefix);
+          wants[batch.length] = dispatch.maskOf(ev, parser.plainGin, parser.ginPrefix, parser.ginClientSlot, parser.ginUriPathSlot);
           sure[batch.length] = dispatch.sure;
         } else wants[batch.length] = 0;
       }

@@ -34,6 +34,8 @@ export class GinLine implements GinFields {
    */
   clientSlot = -1;
   pathSlot = -1;
+  /** The slot of `uriPath` (the path before any `?`), -1 when overlong. */
+  uriPathSlot = -1;
   /** The path before any `?`, and what follows it (undefined without one): as line-parser.ts cuts them. */
   uriPath = '';
   uriQuery: string | undefined = undefined;
@@ -210,11 +212,12 @@ export function parseGinBytes(b: Buffer, s: number, e: number, g: GinLine): bool
   const pathEnd = close < 0 ? e : close;
   const mlen = me - ma;
   let path: string, uriPath: string, uriQuery: string | undefined;
-  if (query < 0) { path = uriPath = PATHS.get(b, q + 1, pathEnd, words); g.pathSlot = PATHS.slot; }
+  if (query < 0) { path = uriPath = PATHS.get(b, q + 1, pathEnd, words); g.pathSlot = g.uriPathSlot = PATHS.slot; }
   else {
     g.pathSlot = -1;
     path = raw.slice(80 + w, pathEnd - s - k);
     uriPath = PATHS.get(b, q + 1, query, words);
+    g.uriPathSlot = PATHS.slot;
     uriQuery = raw.slice(query + 1 - s - k, pathEnd - s - k);
   }
   g.status = status; g.latency = raw.slice(la - s, 49); g.latencyMs = latencyMs;

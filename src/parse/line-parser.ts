@@ -120,12 +120,18 @@ export class LineParser {
   plainGin = false;
   /**
    * Whether it was a plain gin line without a prefix: its _raw is gin's line alone, its separators at gin's
-   * fixed places (engine/span-rex.ts). Then the slots of its client and path in the byte reader's caches
-   * (GinLine.clientSlot, pathSlot).
+   * fixed places (engine/span-rex.ts); then `ginPathSlot` is its path's slot in the byte reader's cache
+   * (GinLine.pathSlot).
    */
   bareGin = false;
-  ginClientSlot = -1;
   ginPathSlot = -1;
+  /**
+   * For a gin line read from its bytes (with a prefix or not), the slots of its client and uri_path in the
+   * byte reader's caches (GinLine.clientSlot, uriPathSlot), for memos kept by slot (field-dispatch.ts,
+   * span-rex.ts); -1 for any other line.
+   */
+  ginClientSlot = -1;
+  ginUriPathSlot = -1;
   /**
    * The `_time` and whether `line_type` is gin of the event parseBytes returned last: the runner reads these
    * here, where reading them from events of every shape (one for gin lines, one per run of slog keys) cost a
@@ -208,11 +214,12 @@ export class LineParser {
     const c0 = buf[s]!;
     this.ginPrefix = undefined;
     this.bareGin = false;
+    this.ginClientSlot = this.ginUriPathSlot = -1;
     if (isGinMark(buf, s)) {
       const g = this.gin;
       if (parseGinBytes(buf, s, e, g)) {
-        this.plainGin = g.plain;
-        if (g.plain) { this.bareGin = true; this.ginClientSlot = g.clientSlot; this.ginPathSlot = g.pathSlot; }
+        this.plainGin = this.bareGin = g.plain;
+        this.ginClientSlot = g.clientSlot; this.ginPathSlot = g.pathSlot; this.ginUriPathSlot = g.uriPathSlot;
         return this.ginEvent(g, g.raw, this.ginHost, g.uriPath, g.uriQuery);
       }
       this.plainGin = false;
@@ -281,6 +288,7 @@ export class LineParser {
     const g = this.gin;
     if (!parseGinBytes(buf, p, e, g)) return undefined;
     if (g.plain) this.ginPrefix = this.lastPrefixText;
+    this.ginClientSlot = g.clientSlot; this.ginUriPathSlot = g.uriPathSlot;
     // The gin line is decoded already (g.raw): behind an ASCII prefix, the line is the two joined.
     const raw = this.lastPrefixAscii !== undefined ? this.lastPrefixAscii + g.raw : utf8(buf, s, e);
     return this.ginEvent(g, raw, this.opts.host ?? this.lastPrefixHost ?? this.opts.defaultHost, g.uriPath, g.uriQuery);
