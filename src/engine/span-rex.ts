@@ -40,7 +40,7 @@ export class BareGinColumns {
   }
 }
 
-/** What a part or the tail found: its own captures in order, or null when it does not match. */
+/** What a part or the tail found: its own captures in order from index 1 (a match), or null when it does not match. */
 type Found = ReadonlyArray<string | undefined> | null;
 const NONE: ReadonlyArray<string | undefined> = [];
 /** The tail memo's mark for a method and path whose text holds a bar: the line goes to the pattern. */
@@ -146,8 +146,8 @@ export class SpanRex {
     this.found = new Array<Found>(parts.length).fill(null);
     const lines: string[] = [];
     for (let k = 1; k <= groupCount; k++) lines.push(`out[${k}] = undefined;`);
-    parts.forEach((p, i) => { if (p.groups.length > 0) lines.push(`f = found[${i}];`, ...p.groups.map((g, k) => `out[${g}] = f[${k}];`)); });
-    lines.push(...tailGroups.map((g, k) => `out[${g}] = tail[${k}];`));
+    parts.forEach((p, i) => { if (p.groups.length > 0) lines.push(`f = found[${i}];`, ...p.groups.map((g, k) => `out[${g}] = f[${k + 1}];`)); });
+    lines.push(...tailGroups.map((g, k) => `out[${g}] = tail[${k + 1}];`));
     this.assemble = generated(['out', 'found', 'tail'], `let f;\n${lines.join('\n')}\nreturn out;`);
   }
 
@@ -264,7 +264,6 @@ function execAt(re: RegExp, raw: string, at: number, same: string | undefined): 
   const m = re.exec(raw);
   if (m === null) return null;
   if (m.length === 1) return NONE;
-  const caps = m.slice(1);
-  if (same !== undefined) for (let k = 0; k < caps.length; k++) if (caps[k] === same) caps[k] = same;
-  return caps;
+  if (same !== undefined) for (let k = 1; k < m.length; k++) if (m[k] === same) m[k] = same;
+  return m;
 }
