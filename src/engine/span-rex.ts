@@ -126,29 +126,22 @@ function splitAtBars(src: string): { pieces: string[]; atoms: string[][]; captur
 
 /** Matches a rex's pattern on bare plain gin lines from their spans (see the top of this file). */
 export class SpanRex {
-  private readonly parts: Part[];
   /** The text after the last bar, sticky; null when empty (it always matches). */
   private readonly tail: RegExp | null;
   /** What the tail found after the fourth bar, by the path's slot, with the method and path it was found for. */
   private readonly tailPath: Array<string | undefined> = new Array<string | undefined>(PATH_SLOTS).fill(undefined);
   private readonly tailMethod: Array<string | undefined> = new Array<string | undefined>(PATH_SLOTS).fill(undefined);
   private readonly byPath: Found[] = new Array<Found>(PATH_SLOTS).fill(null);
-  /** The answer handed out: index = capture number (reused; read before the next line). */
-  private readonly out: Array<string | undefined>;
-  private readonly found: Found[];
-  /** Writes the parts' and the tail's captures into `out` at their numbers: generated with the numbers written in. */
-  private readonly assemble: (out: Array<string | undefined>, found: Found[], tail: Found) => Array<string | undefined>;
+  /**
+   * The pattern's match on `raw`, the _raw of `ev`, as capture values by number (an array reused by the next
+   * call), or null; undefined when the line is not one to answer from its spans (the caller runs the pattern).
+   * Generated per pattern (makeMatch): its alignments and capture numbers written in.
+   */
+  readonly match: (raw: string, ev: Row, cols: BareGinColumns) => Array<string | undefined> | null | undefined;
 
   private constructor(parts: Part[], tail: RegExp | null, tailGroups: number[], groupCount: number) {
-    this.parts = parts;
     this.tail = tail;
-    this.out = new Array<string | undefined>(groupCount + 1).fill(undefined);
-    this.found = new Array<Found>(parts.length).fill(null);
-    const lines: string[] = [];
-    for (let k = 1; k <= groupCount; k++) lines.push(`out[${k}] = undefined;`);
-    parts.forEach((p, i) => { if (p.groups.length > 0) lines.push(`f = found[${i}];`, ...p.groups.map((g, k) => `out[${g}] = f[${k + 1}];`)); });
-    lines.push(...tailGroups.map((g, k) => `out[${g}] = tail[${k + 1}];`));
-    this.assemble = generated(['out', 'found', 'tail'], `let f;\n${lines.join('\n')}\nreturn out;`);
+    this.match = makeMatch(this, parts, tailGroups, groupCount);
   }
 
   /** For a pattern (a rex's, its names taken out) that is a bar, parts that cannot match a bar, bars between them and a tail; else undefined. */
@@ -186,73 +179,86 @@ export class SpanRex {
     }
   }
 
-  /**
-   * The pattern's match on `raw`, the _raw of `ev`, as capture values by number (reused by the next call), or
-   * null; undefined when the line is not one to answer from its spans (the caller runs the pattern).
-   */
-  match(raw: string, ev: Row, cols: BareGinColumns): Array<string | undefined> | null | undefined {
-    const at = cols.at;
-    if (cols.bare[at] === 0) return undefined;
-    const src = ev.src, method = ev.http_method, path = ev.url;
-    const client = typeof src === 'string' ? src : '';
-    if (typeof method !== 'string' || typeof path !== 'string') return undefined;
-    const bar3 = client.length > 15 ? 53 + client.length : 68;
-    // What follows the fourth bar: kept by path slot; a bar in it leaves the line to the pattern.
-    const ps = cols.path[at]!;
-    let t: Found;
-    if (ps >= 0 && this.tailPath[ps] === path && this.tailMethod[ps] === method) t = this.byPath[ps]!;
-    else {
-      t = raw.indexOf('|', bar3 + 1) >= 0 ? HAS_BAR : this.tailAt(raw, bar3 + 1, path);
-      if (ps >= 0) { this.tailPath[ps] = path; this.tailMethod[ps] = method; this.byPath[ps] = t; }
-    }
-    if (t === HAS_BAR) return undefined;
-    const parts = this.parts, n = parts.length, found = this.found;
-    for (let j = 0; j + n <= 3; j++) {
-      let ok = true;
-      for (let i = 0; i < n; i++) {
-        const f = this.partIn(parts[i]!, j + i, raw, client, cols.client[at]!);
-        if (f === null) { ok = false; break; }
-        found[i] = f;
-      }
-      if (!ok) continue;
-      const bar = j + n === 3 ? bar3 : j + n === 2 ? BAR2 : j + n === 1 ? BAR1 : BAR0;
-      const tf = bar === bar3 ? t : this.tailAt(raw, bar + 1, undefined);
-      if (tf === null) continue;
-      return this.assemble(this.out, found, tf);
-    }
-    return null;
+  /** What follows the fourth bar (at `bar3`): kept by path slot with its method; HAS_BAR when it holds a bar. */
+  tailOf(raw: string, path: string, method: string, bar3: number, ps: number): Found {
+    if (ps >= 0 && this.tailPath[ps] === path && this.tailMethod[ps] === method) return this.byPath[ps]!;
+    const t = raw.indexOf('|', bar3 + 1) >= 0 ? HAS_BAR : this.tailAt(raw, bar3 + 1, path);
+    if (ps >= 0) { this.tailPath[ps] = path; this.tailMethod[ps] = method; this.byPath[ps] = t; }
+    return t;
   }
 
-  /** What `part` finds in span `s` (0 status, 1 latency, 2 client) of the line. */
-  private partIn(part: Part, s: number, raw: string, client: string, clientSlot: number): Found {
-    if (s === 0) {
-      // A bare line's status is three digits at 30–32.
-      const status = (raw.charCodeAt(30) - 48) * 100 + (raw.charCodeAt(31) - 48) * 10 + (raw.charCodeAt(32) - 48);
-      let f = part.byStatus[status];
-      if (f === undefined) part.byStatus[status] = f = execAt(part.re, raw, SPAN_START[0], undefined);
-      return f;
-    }
-    if (s === 1) {
-      // The span is spaces and the latency, whose unit ends at 48: a unit the part's atoms cannot match rules
-      // it out unread.
-      const a = part.alphabet, u = raw.charCodeAt(48), v = raw.charCodeAt(47);
-      if (a[32] === 0 || (u < ALPHABET && a[u] === 0) || (v < ALPHABET && a[v] === 0)) return null;
-      return execAt(part.re, raw, SPAN_START[1], undefined);
-    }
-    if (clientSlot >= 0) {
-      if (part.clientKey[clientSlot] === client) return part.byClient[clientSlot]!;
-      const f = execAt(part.re, raw, SPAN_START[2], client);
-      part.clientKey[clientSlot] = client;
-      part.byClient[clientSlot] = f;
-      return f;
-    }
-    return execAt(part.re, raw, SPAN_START[2], client);
-  }
-
-  private tailAt(raw: string, at: number, path: string | undefined): Found {
+  /** What the tail finds from `at` (`path`: the field to hand back for a capture equal to it). */
+  tailAt(raw: string, at: number, path: string | undefined): Found {
     const re = this.tail;
     return re === null ? NONE : execAt(re, raw, at, path);
   }
+}
+
+/** What `part` finds in the status span: kept per status (a bare line's three digits at 30–32). */
+function inStatus(part: Part, raw: string): Found {
+  const status = (raw.charCodeAt(30) - 48) * 100 + (raw.charCodeAt(31) - 48) * 10 + (raw.charCodeAt(32) - 48);
+  let f = part.byStatus[status];
+  if (f === undefined) part.byStatus[status] = f = execAt(part.re, raw, SPAN_START[0], undefined);
+  return f;
+}
+
+/**
+ * What `part` finds in the latency span: spaces and the latency, whose unit ends at 48; a unit the part's atoms
+ * cannot match rules it out unread.
+ */
+function inLatency(part: Part, raw: string): Found {
+  const a = part.alphabet, u = raw.charCodeAt(48), v = raw.charCodeAt(47);
+  if (a[32] === 0 || (u < ALPHABET && a[u] === 0) || (v < ALPHABET && a[v] === 0)) return null;
+  return execAt(part.re, raw, SPAN_START[1], undefined);
+}
+
+/** What `part` finds in the client span: kept by the client's slot `cs` (checked against the client). */
+function inClient(part: Part, raw: string, client: string, cs: number): Found {
+  if (cs < 0) return execAt(part.re, raw, SPAN_START[2], client);
+  if (part.clientKey[cs] === client) return part.byClient[cs]!;
+  const f = execAt(part.re, raw, SPAN_START[2], client);
+  part.clientKey[cs] = client;
+  part.byClient[cs] = f;
+  return f;
+}
+
+/**
+ * SpanRex.match for these parts: each alignment from the left (the pattern's first bar on the line's bar j,
+ * for each j that leaves the tail after the fourth bar at the latest) as one test of its parts in turn, the
+ * captures of the first that passes written into `out` at their numbers.
+ */
+function makeMatch(self: SpanRex, parts: Part[], tailGroups: number[], groupCount: number): SpanRex['match'] {
+  const n = parts.length;
+  const span = ['inStatus', 'inLatency', 'inClient'];
+  const args = ['raw', 'raw', 'raw, client, cs'];
+  const bars = [BAR0, BAR1, BAR2];
+  const clear = Array.from({ length: groupCount }, (_, k) => `out[${k + 1}] = undefined;`).join(' ');
+  const alignments: string[] = [];
+  for (let j = 0; j + n <= 3; j++) {
+    const tests = parts.map((_, i) => `(f${i} = ${span[j + i]}(p${i}, ${args[j + i]})) !== null`);
+    tests.push(j + n === 3 ? 't !== null' : `(tf = self.tailAt(raw, ${bars[j + n]! + 1}, undefined)) !== null`);
+    const stores = parts.flatMap((p, i) => p.groups.map((g, k) => `out[${g}] = f${i}[${k + 1}];`));
+    stores.push(...tailGroups.map((g, k) => `out[${g}] = ${j + n === 3 ? 't' : 'tf'}[${k + 1}];`));
+    alignments.push(`if (${tests.join(' && ')}) { ${clear} ${stores.join(' ')} return out; }`);
+  }
+  const vars = parts.map((_, i) => `f${i}`).concat('tf').join(', ');
+  type SpanTest = (part: Part, raw: string, client: string, cs: number) => Found;
+  return generated<(self: SpanRex, inStatus: SpanTest, inLatency: SpanTest, inClient: SpanTest, HAS_BAR: Found, out: Array<string | undefined>, ...p: Part[]) => SpanRex['match']>(
+    ['self', 'inStatus', 'inLatency', 'inClient', 'HAS_BAR', 'out', ...parts.map((_, i) => `p${i}`)], `
+    return (raw, ev, cols) => {
+      const at = cols.at;
+      if (cols.bare[at] === 0) return undefined;
+      const src = ev.src, method = ev.http_method, path = ev.url;
+      if (typeof method !== 'string' || typeof path !== 'string') return undefined;
+      const client = typeof src === 'string' ? src : '';
+      const bar3 = client.length > 15 ? 53 + client.length : 68;
+      const t = self.tailOf(raw, path, method, bar3, cols.path[at]);
+      if (t === HAS_BAR) return undefined;
+      const cs = cols.client[at];
+      let ${vars};
+      ${alignments.join('\n      ')}
+      return null;
+    };`)(self, inStatus, inLatency, inClient, HAS_BAR, new Array<string | undefined>(groupCount + 1).fill(undefined), ...parts);
 }
 
 /**
