@@ -15,6 +15,7 @@ import { reusingCode } from './generated-code.js';
 import { FieldDispatch } from './field-dispatch.js';
 import { OtherDispatch } from './other-dispatch.js';
 import { BareGinColumns } from './span-rex.js';
+import { handoffFor, type BatchView, type Handoff } from './batch-handoff.js';
 
 export interface Job { key: string; plan: LogicalPlan; expanded: string }
 
@@ -67,6 +68,8 @@ interface Active {
   past: ((event: Row) => void) | undefined;
   /** The same for plain gin lines (`past` itself unless a rex answers bare ones from their spans: span-rex.ts). */
   plainPast: ((event: Row) => void) | undefined;
+  /** How it takes a batch through those entries (batch-handoff.ts, generated for it). */
+  handoff: Handoff;
   /** Whether an event of another line_type can pass its search (OTHER_EVENT_SHAPES); if not, it is handed none. */
   other: boolean;
   /** Its bit in the OtherDispatch, or 0 when it takes every other event (with `other`). */
@@ -118,6 +121,8 @@ export interface RunResult {
  */
 const BATCH = 256;
 
+const NO_POSITIONS = new Int32Array(0);
+
 /**
  * Runs the jobs over the sources. With onResult, each job's rows leave as they become final (a stats emits
  * a bin's groups once the bin closes) and wait their turn in a spool, not in the heap (result-order.ts).
@@ -153,7 +158,8 @@ function makeSearches(jobs: readonly Job[], opts: RunOptions): { active: Active[
       const otherBit = other ? otherDispatch.add(residuals) : 0;
       const past = bit !== 0 ? pipeline.entryPastSearch(GIN_EVENT_SHAPE) : undefined;
       const plainPast = bit !== 0 ? pipeline.entryPastSearch(PLAIN_GIN_SHAPE, true) : undefined;
-      return { job, pipeline, failed: false, gin, plain, bit, past, plainPast, other, otherBit, cost: { ms: 0, events: 0 }, out };
+      const handoff = handoffFor({ gin, plain, past, plainPast, push: (ev) => pipeline.push(ev), bit, other, otherBit });
+      return { job, pipeline, failed: false, gin, plain, bit, past, plainPast, handoff, other, otherBit, cost: { ms: 0, events: 0 }, out };
     });
     dispatch.seal(); // its code made here is reused as the searches' is
     return made;
@@ -210,7 +216,7 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   // search's code and state stay in the CPU's caches, instead of all of them taking turns on every event.
   // Searches that cannot match a gin line take only the batch's other events; the others take gin events
   // through an entry that skips the tests every gin line passes (see search-gate.ts), and plain gin lines
-  // through one that looks for terms in their fields (PLAIN_GIN_SHAPE).
+  // through one that looks for terms in their fields (PLAIN_GIN_SHAPE): batch-handoff.ts, generated per search.
   let batch: Row[] = [];
   let notGin: Row[] = [];
   /** Per event of the batch: 0 not gin, 1 gin, 2 a plain gin line. */
@@ -227,6 +233,7 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   const notGinAt = new Int32Array(BATCH);
   /** For each of `notGin`'s events, the searches it can interest (OtherDispatch): a search with a bit takes only those. */
   const otherWants = new Int32Array(BATCH);
+  const view: BatchView = { batch, isGin, sure, notGin, notGinAt, otherWants, bare };
   const flush = () => {
     wantingLength.fill(0);
     for (let i = 0; i < batch.length; i++) {
@@ -236,57 +243,15 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
         wanting[b]![wantingLength[b]!++] = i;
       }
     }
+    view.batch = batch;
+    view.notGin = notGin;
     for (const a of active) {
-      const p = a.pipeline;
-      if (a.failed || !p) continue;
-      const gin = a.gin, other = a.other, bit = a.bit, otherBit = a.otherBit;
+      if (a.failed || !a.pipeline) continue;
       const t0 = profile ? performance.now() : 0;
       let handed = 0;
+      const b = 31 - Math.clz32(a.bit);
       try {
-        if (gin === undefined) {
-          if (other) {
-            for (let o = 0; o < notGin.length; o++) {
-              if (otherBit !== 0 && (otherWants[o]! & otherBit) === 0) continue;
-              p.push(notGin[o]!);
-              handed++;
-            }
-          }
-        } else if (bit === 0) {
-          const plain = a.plain!;
-          let o = 0;
-          for (let i = 0; i < batch.length; i++) {
-            const k = isGin[i];
-            if (k === 2) { bare.at = i; plain(batch[i]!); }
-            else if (k === 1) gin(batch[i]!);
-            else {
-              if (other && (otherBit === 0 || (otherWants[o]! & otherBit) !== 0)) { p.push(batch[i]!); handed++; }
-              o++;
-            }
-          }
-          handed += batch.length - notGin.length;
-        } else {
-          const plain = a.plain!, past = a.past!, plainPast = a.plainPast!, b = 31 - Math.clz32(bit), list = wanting[b]!, n = wantingLength[b]!;
-          // Its gin events, and the other events in between when it takes them, in the batch's order; past its
-          // leading search when the dispatch is sure it passes.
-          let j = 0;
-          if (other) {
-            for (let o = 0; o < notGin.length; o++) {
-              if (otherBit !== 0 && (otherWants[o]! & otherBit) === 0) continue;
-              const at = notGinAt[o]!;
-              for (; j < n && list[j]! < at; j++) {
-                const i = list[j]!;
-                if (isGin[i] === 2) { bare.at = i; ((sure[i]! & bit) !== 0 ? plainPast : plain)(batch[i]!); } else ((sure[i]! & bit) !== 0 ? past : gin)(batch[i]!);
-              }
-              p.push(notGin[o]!);
-              handed++;
-            }
-          }
-          for (; j < n; j++) {
-            const i = list[j]!;
-            if (isGin[i] === 2) { bare.at = i; ((sure[i]! & bit) !== 0 ? plainPast : plain)(batch[i]!); } else ((sure[i]! & bit) !== 0 ? past : gin)(batch[i]!);
-          }
-          handed += n;
-        }
+        handed = a.bit !== 0 ? a.handoff(view, wanting[b]!, wantingLength[b]!) : a.handoff(view, NO_POSITIONS, 0);
       } catch (e) { fail(a, e); }
       if (profile) { a.cost.ms += performance.now() - t0; a.cost.events += handed; }
     }
