@@ -1,8 +1,8 @@
 // How one search takes a batch of events from the runner (runner.ts): its gin events through its entries (a
 // plain line's, one past its leading search when the dispatch is sure), and the batch's other events it can
-// want, in the batch's order. Generated per
-// search with its dispatch bits written in, as the stages are (filter.ts): a loop shared by every search
-// called each search's entries from one site, which met thirty closures and could inline none of them.
+// want, in the batch's order. Generated per search with its dispatch bits written in, as the stages are
+// (filter.ts): a loop shared by every search called each search's entries from one site, which met thirty
+// closures and could inline none of them.
 import type { Row } from './value.js';
 import { generated } from './generated-code.js';
 

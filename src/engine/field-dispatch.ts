@@ -71,12 +71,19 @@ class Side {
     if (all) this.allBits |= bit;
     for (const c of rule.tests) {
       let f = this.fields.find((x) => x.field === c.field);
-      if (!f) this.fields.push((f = { field: c.field, tests: [], allBits: 0, exactBits: 0, masks: new Map(), threw: undefined, last: undefined, lastMask: 0, slotKey: undefined, slotMask: undefined }));
-      f.masks = new Map(); // masks made before lack the new bit
+      if (!f) {
+        const slots = SLOTTED[c.field];
+        this.fields.push((f = {
+          field: c.field, tests: [], allBits: 0, exactBits: 0, masks: new Map(), threw: undefined, last: undefined, lastMask: 0,
+          slotKey: slots === undefined ? undefined : new Array<string | undefined>(slots).fill(undefined),
+          slotMask: slots === undefined ? undefined : new Int32Array(slots),
+        }));
+      }
+      // Masks made before lack the new bit.
+      f.masks = new Map();
       f.threw = undefined;
       f.last = undefined;
-      const slots = SLOTTED[c.field];
-      if (slots !== undefined) { f.slotKey = new Array<string | undefined>(slots).fill(undefined); f.slotMask = new Int32Array(slots); }
+      f.slotKey?.fill(undefined);
       f.tests.push({ bit, all, test: c.test });
       if (all) f.allBits |= bit;
       if (c.exact) f.exactBits |= bit;

@@ -53,24 +53,20 @@ export interface RunOptions {
 /** A scan thread's searches, kept from one byte range to the next (RunOptions.keep). */
 export interface KeptSearches { jobs?: readonly Job[]; active?: Active[]; dispatch?: FieldDispatch; otherDispatch?: OtherDispatch }
 
-/** A search being run: its pipeline (until it ends or fails) and how gin events enter it. */
+/** A search being run: its pipeline (until it ends or fails) and how events enter it. */
 interface Active {
   job: Job;
   pipeline: Pipeline | undefined;
   failed: boolean;
-  gin: ((event: Row) => void) | undefined;
-  /** Its entry for plain gin lines (PLAIN_GIN_SHAPE): `gin` itself unless a term can be looked for in fields. */
-  plain: ((event: Row) => void) | undefined;
   /** Its bit in the FieldDispatch, or 0 when it takes every gin event. */
   bit: number;
-  /** Its entry past its leading search, for the gin events the dispatch is sure pass it (FieldDispatch.sure). */
-  past: ((event: Row) => void) | undefined;
-  /** How it takes a batch through those entries (batch-handoff.ts, generated for it). */
+  /**
+   * How it takes a batch (batch-handoff.ts, generated for it): gin events through its entries for gin events,
+   * plain gin lines (PLAIN_GIN_SHAPE: terms looked for in fields) and those the dispatch is sure pass its leading
+   * search (FieldDispatch.sure); other events only when one of OTHER_EVENT_SHAPES can pass it, and with an
+   * OtherDispatch bit only those the bit wants.
+   */
   handoff: Handoff;
-  /** Whether an event of another line_type can pass its search (OTHER_EVENT_SHAPES); if not, it is handed none. */
-  other: boolean;
-  /** Its bit in the OtherDispatch, or 0 when it takes every other event (with `other`). */
-  otherBit: number;
   cost: JobCost;
   out: ReturnType<typeof rowChunks> | undefined;
 }
@@ -154,7 +150,7 @@ function makeSearches(jobs: readonly Job[], opts: RunOptions): { active: Active[
       const otherBit = other ? otherDispatch.add(residuals) : 0;
       const past = bit !== 0 ? pipeline.entryPastSearch(GIN_EVENT_SHAPE) : undefined;
       const handoff = handoffFor({ gin, plain, past, push: (ev) => pipeline.push(ev), bit, other, otherBit });
-      return { job, pipeline, failed: false, gin, plain, bit, past, handoff, other, otherBit, cost: { ms: 0, events: 0 }, out };
+      return { job, pipeline, failed: false, bit, handoff, cost: { ms: 0, events: 0 }, out };
     });
     dispatch.seal(); // its code made here is reused as the searches' is
     return made;
@@ -241,8 +237,8 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
       if (a.failed || !a.pipeline) continue;
       const t0 = profile ? performance.now() : 0;
       let handed = 0;
-      const b = 31 - Math.clz32(a.bit);
       try {
+        const b = 31 - Math.clz32(a.bit);
         handed = a.bit !== 0 ? a.handoff(view, wanting[b]!, wantingLength[b]!) : a.handoff(view, NO_POSITIONS, 0);
       } catch (e) { fail(a, e); }
       if (profile) { a.cost.ms += performance.now() - t0; a.cost.events += handed; }
@@ -261,8 +257,7 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
       if (first === undefined || t < first) first = t;
       if (last === undefined || t > last) last = t;
       if (parser.eventIsGin) {
-        const at = batch.length;
-        isGin[at] = parser.plainGin ? 2 : 1;
+        isGin[batch.length] = parser.plainGin ? 2 : 1;
         if (dispatch.size > 0) {
           wants[batch.length] = dispatch.maskOf(ev, parser.plainGin, parser.ginPrefix, parser.ginClientSlot, parser.ginUriPathSlot);
           sure[batch.length] = dispatch.sure;
