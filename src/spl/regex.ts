@@ -1,6 +1,6 @@
 // Splunk regular expressions are PCRE; JavaScript's are close. We translate the common differences
 // ((?P<name>…), (?i) prefixes, \A \z) and reject what JavaScript cannot do, with the position.
-// Catastrophic backtracking on attacker-written lines is handled at process start (see cli/regex-safety).
+// Catastrophic backtracking on attacker-written lines is handled at process start (cli/v8-flags.ts).
 import { SplError } from './errors.js';
 
 export interface CompiledRegex {
