@@ -1,9 +1,10 @@
 // How one search takes a batch of events from the runner (runner.ts): its gin events through its entries (a
-// plain line's, one past its leading search when the dispatch is sure), and the batch's other events it can
-// want, in the batch's order. Generated per search with its dispatch bits written in, as the stages are
-// (filter.ts): a loop shared by every search called each search's entries from one site, which met thirty
-// closures and could inline none of them.
+// plain line's, one past its leading search when the dispatch is sure, a bare line's with its batch position
+// marked for span-rex.ts), and the batch's other events it can want, in the batch's order. Generated per
+// search with its dispatch bits written in, as the stages are (filter.ts): a loop shared by every search
+// called each search's entries from one site, which met thirty closures and could inline none of them.
 import type { Row } from './value.js';
+import type { BareGinColumns } from './span-rex.js';
 import { generated } from './generated-code.js';
 
 /** The batch being handed out, as the runner keeps it. */
@@ -17,6 +18,7 @@ export interface BatchView {
   notGin: Row[];
   notGinAt: Int32Array;
   otherWants: Int32Array;
+  bare: BareGinColumns;
 }
 
 /** A search's part of a batch: `list` holds the first `n` positions of the gin events its dispatch bit wants. */
@@ -27,6 +29,7 @@ export interface SearchEntries {
   gin: ((event: Row) => void) | undefined;
   plain: ((event: Row) => void) | undefined;
   past: ((event: Row) => void) | undefined;
+  plainPast: ((event: Row) => void) | undefined;
   /** Where other events go (the pipeline's head). */
   push: (event: Row) => void;
   /** Its FieldDispatch bit (0: every gin event), whether other events can pass it and its OtherDispatch bit (0: all of them). */
@@ -51,11 +54,11 @@ export function handoffFor(e: SearchEntries): Handoff {
       return handed;` : 'return 0;';
   } else if (e.bit === 0) {
     body = `
-      const batch = v.batch, isGin = v.isGin, ow = v.otherWants;
+      const batch = v.batch, isGin = v.isGin, ow = v.otherWants, bare = v.bare;
       let handed = 0, o = 0;
       for (let i = 0; i < batch.length; i++) {
         const k = isGin[i];
-        if (k === 2) plain(batch[i]);
+        if (k === 2) { bare.at = i; plain(batch[i]); }
         else if (k === 1) gin(batch[i]);
         else {
           ${e.other ? `if (${takes('o')}) { push(batch[i]); handed++; }` : ''}
@@ -67,12 +70,12 @@ export function handoffFor(e: SearchEntries): Handoff {
     // Its gin events, and the other events in between when it takes them, in the batch's order.
     const one = `{
           const i = list[j];
-          if ((sure[i] & ${e.bit}) !== 0) past(batch[i]);
-          else if (isGin[i] === 2) plain(batch[i]);
+          if (isGin[i] === 2) { bare.at = i; if ((sure[i] & ${e.bit}) !== 0) plainPast(batch[i]); else plain(batch[i]); }
+          else if ((sure[i] & ${e.bit}) !== 0) past(batch[i]);
           else gin(batch[i]);
         }`;
     body = `
-      const batch = v.batch, isGin = v.isGin, sure = v.sure;
+      const batch = v.batch, isGin = v.isGin, sure = v.sure, bare = v.bare;
       let j = 0, handed = 0;
       ${e.other ? `
       const notGin = v.notGin, notGinAt = v.notGinAt, ow = v.otherWants;
@@ -87,7 +90,7 @@ export function handoffFor(e: SearchEntries): Handoff {
       return handed + n;`;
   }
   type Entry = ((event: Row) => void) | undefined;
-  return generated<(gin: Entry, plain: Entry, past: Entry, push: (event: Row) => void) => Handoff>(
-    ['gin', 'plain', 'past', 'push'], `return (v, list, n) => {${body}\n    };`,
-  )(e.gin, e.plain, e.past, e.push);
+  return generated<(gin: Entry, plain: Entry, past: Entry, plainPast: Entry, push: (event: Row) => void) => Handoff>(
+    ['gin', 'plain', 'past', 'plainPast', 'push'], `return (v, list, n) => {${body}\n    };`,
+  )(e.gin, e.plain, e.past, e.plainPast, e.push);
 }

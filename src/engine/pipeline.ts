@@ -18,7 +18,8 @@ import type { Row } from './value.js';
 import { FilterStage } from './ops/filter.js';
 import { EvalStage } from './ops/eval.js';
 import { BinStage } from './ops/bin.js';
-import { RexStage, SedStage } from './ops/rex.js';
+import { PlainRexEntry, RexStage, SedStage } from './ops/rex.js';
+import { SpanRex, type BareGinColumns } from './span-rex.js';
 import { StatsStage } from './ops/stats.js';
 import { RenameStage, TableStage, FieldsStage } from './ops/shape.js';
 import { SortStage, HeadStage, DedupStage, RUN_ROWS } from './ops/order.js';
@@ -55,6 +56,11 @@ export interface PipelineOptions {
    * are kept (`end()` returns them) instead of going on.
    */
   head?: boolean;
+  /**
+   * The runner's word on which plain gin lines are bare (span-rex.ts): given, a `rex` on _raw right after the
+   * leading search answers such lines from their spans, through the entries asked for with `bare`.
+   */
+  bareGin?: BareGinColumns;
 }
 
 /** Counts the rows a stage takes. */
@@ -90,6 +96,8 @@ export class Pipeline {
   private readonly head: Stage;
   /** The stage after a leading search (undefined without one): where events enter that skip or reduce it. */
   private readonly afterSearch: Stage | undefined;
+  /** For bare plain gin lines, when that stage is a rex that answers them from their spans: its entry for them. */
+  private readonly bareAfterSearch: Stage | undefined;
   private readonly leading: LogicalPlan;
   /** The expression of a `where` right after the leading search. */
   private readonly leadingWhere: Expr | undefined;
@@ -125,6 +133,7 @@ export class Pipeline {
     const stages: Stage[] = [next];
     markTransient(operators, facts);
     let afterSearch: Stage | undefined;
+    let bareAfterSearch: Stage | undefined;
     const counts = opts.countReach ? operators.map(() => 0) : undefined;
     let watch: BinWatch | undefined;
     for (let i = last - 1; i >= 0; i--) {
@@ -132,7 +141,11 @@ export class Pipeline {
       const copy = !facts[i]!.shared ? undefined : (facts[i]!.transient ? scratchCopier(needed[i]!) : undefined) ?? rowCopier(needed[i]!);
       const op = operators[i]!;
       if (opts.head && i === this.split.at && op.kind === 'sort') next = new SortStage(op.keys, op.limit, facts[i]!.reversed, next, true);
-      else next = buildStage(op, facts[i]!, copy, opts.ctx, next, operators[i + 1], needed[i + 1] ?? ALL);
+      else {
+        const bare = i === 1 && operators[0]!.kind === 'search' && !counts ? opts.bareGin : undefined;
+        next = buildStage(op, facts[i]!, copy, opts.ctx, next, operators[i + 1], needed[i + 1] ?? ALL, bare);
+        if (bare && next instanceof RexStage && next.bySpans) bareAfterSearch = new PlainRexEntry(next);
+      }
       stages.push(next);
       if (opts.head && i === this.split.stats) stages.push(next = watch = new BinWatch(this.split.binnedSpan!, next));
       if (counts) next = new Counting(counts, i, next);
@@ -143,6 +156,7 @@ export class Pipeline {
     this.stages = stages;
     this.watch = watch;
     this.afterSearch = afterSearch;
+    this.bareAfterSearch = bareAfterSearch;
     this.leading = { operators: operators.slice(0, 1) };
     const second = operators[1];
     this.leadingWhere = operators[0]?.kind === 'search' && second?.kind === 'where' ? second.expr : undefined;
@@ -195,27 +209,32 @@ export class Pipeline {
    * An entry for events of one known shape, whose leading search is reduced for them in advance
    * (engine/search-gate.ts): the tests they all pass are skipped. Undefined when no such event can pass it.
    */
-  entryFor(shape: EventShape): ((event: Row) => void) | undefined {
+  entryFor(shape: EventShape, bare = false): ((event: Row) => void) | undefined {
     const residual = this.residualFor(shape);
     if (residual === false) return undefined;
     // Shapes whose residual is compiled alike (no term a shape's rawSpans changes) share one entry.
     const spans = shape.rawSpans !== undefined && typeof residual !== 'boolean' && hasSpanTerm(residual, shape.rawSpans) ? shape.rawSpans : undefined;
-    return this.entryAfter(residual, spans);
+    return this.entryAfter(residual, spans, bare);
   }
 
   /**
    * An entry past the leading search, for events known to pass it (FieldDispatch's `sure` bits): only the
    * time range is checked. Undefined when no event of the shape can pass the search.
    */
-  entryPastSearch(shape: EventShape): ((event: Row) => void) | undefined {
-    return this.residualFor(shape) === false ? undefined : this.entryAfter(true, undefined);
+  entryPastSearch(shape: EventShape, bare = false): ((event: Row) => void) | undefined {
+    return this.residualFor(shape) === false ? undefined : this.entryAfter(true, undefined, bare);
   }
 
-  /** The entry that tests `residual` (made once per residual and spans) before the stages after the search. */
-  private entryAfter(residual: SearchExpr | true, spans: RawSpans | undefined): (event: Row) => void {
-    const after = this.afterSearch;
+  /**
+   * The entry that tests `residual` (made once per residual, spans and bareness) before the stages after the
+   * search. `bare`: for plain gin lines the runner may mark bare (PipelineOptions.bareGin), which a rex right
+   * after the search answers from their spans; the same entry as the others' when there is no such rex.
+   */
+  private entryAfter(residual: SearchExpr | true, spans: RawSpans | undefined, bare: boolean): (event: Row) => void {
+    const useBare = bare && this.bareAfterSearch !== undefined;
+    const after = useBare ? this.bareAfterSearch : this.afterSearch;
     if (!after) return (e) => this.push(e);
-    const key = JSON.stringify([residual, spans ?? null]);
+    const key = JSON.stringify([residual, spans ?? null, useBare]);
     let entry = this.shapeEntries.get(key);
     if (!entry) this.shapeEntries.set(key, (entry = this.makeEntry(residual, after, spans)));
     return entry;
@@ -312,7 +331,7 @@ function nextFacts(op: Operator, f: StreamFacts): StreamFacts {
 }
 
 /** `following` is the next operator, `neededAfter` the fields its input needs (see needed-fields.ts). */
-function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx: StageContext, next: Stage, following: Operator | undefined, neededAfter: FieldSet): Stage {
+function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx: StageContext, next: Stage, following: Operator | undefined, neededAfter: FieldSet, bareGin?: BareGinColumns): Stage {
   switch (op.kind) {
     case 'search': return new FilterStage(compileSearch(op.expr), next);
     case 'where': return new FilterStage(whereTest(op.expr, ctx), next);
@@ -335,7 +354,9 @@ function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx
       const reads = following?.kind === 'where' ? [...new Set(exprReads(following.expr))] : [];
       const pretest = following?.kind === 'where' && reads.length > 0 && reads.every((g) => c.groupNames.includes(g))
         ? { fields: reads, test: whereTest(following.expr, ctx) } : undefined;
-      return new RexStage(op.field, c.re, c.groupNames, op.maxMatch, copy, next, c.groupIndex, c.unnamed, pretest);
+      // Right after the leading search, a pattern of bars over _raw is answered from bare gin lines' spans.
+      const spanRex = bareGin && op.field === '_raw' && op.maxMatch === 1 && c.unnamed ? SpanRex.of(c.unnamed) : undefined;
+      return new RexStage(op.field, c.re, c.groupNames, op.maxMatch, copy, next, c.groupIndex, c.unnamed, pretest, spanRex && { rex: spanRex, cols: bareGin! });
     }
     case 'stats': {
       // A where right after the stats is also tried on each group first (see Having); it still runs after.

@@ -14,6 +14,7 @@ import { ResultOrder, rowChunks } from './result-order.js';
 import { reusingCode } from './generated-code.js';
 import { FieldDispatch } from './field-dispatch.js';
 import { OtherDispatch } from './other-dispatch.js';
+import { BareGinColumns } from './span-rex.js';
 import { handoffFor, type BatchView, type Handoff } from './batch-handoff.js';
 
 export interface Job { key: string; plan: LogicalPlan; expanded: string }
@@ -51,7 +52,7 @@ export interface RunOptions {
 }
 
 /** A scan thread's searches, kept from one byte range to the next (RunOptions.keep). */
-export interface KeptSearches { jobs?: readonly Job[]; active?: Active[]; dispatch?: FieldDispatch; otherDispatch?: OtherDispatch }
+export interface KeptSearches { jobs?: readonly Job[]; active?: Active[]; dispatch?: FieldDispatch; otherDispatch?: OtherDispatch; bare?: BareGinColumns }
 
 /** A search being run: its pipeline (until it ends or fails) and how events enter it. */
 interface Active {
@@ -131,31 +132,33 @@ export async function runJobs(sources: LogSource[], jobs: Job[], opts: RunOption
 }
 
 /** Every job's pipeline, how gin events enter it, and the dispatch over them (made once per thread with `keep`). */
-function makeSearches(jobs: readonly Job[], opts: RunOptions): { active: Active[]; dispatch: FieldDispatch; otherDispatch: OtherDispatch } {
+function makeSearches(jobs: readonly Job[], opts: RunOptions): { active: Active[]; dispatch: FieldDispatch; otherDispatch: OtherDispatch; bare: BareGinColumns } {
   const warn = opts.warn ?? (() => {});
   const onRows = opts.head ? undefined : opts.onRows;
   const dispatch = new FieldDispatch();
   const otherDispatch = new OtherDispatch(OTHER_EVENT_SHAPES.length);
+  const bare = new BareGinColumns(BATCH);
   // Without `keep`, a scan thread compiles every search again for each byte range: the generated code of the
   // last range is reused.
   const active = reusingCode(() => {
     const made = jobs.map((job): Active => {
       const out = onRows ? rowChunks((rows) => onRows(job.key, rows)) : undefined;
-      const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) }, ...(opts.head ? { head: true } : {}), ...(out ? { onRow: out.push } : {}) });
+      const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) }, ...(opts.head ? { head: true } : {}), ...(out ? { onRow: out.push } : {}), bareGin: bare });
       const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
-      const plain = gin && pipeline.entryFor(PLAIN_GIN_SHAPE);
+      const plain = gin && pipeline.entryFor(PLAIN_GIN_SHAPE, true);
       const bit = gin ? dispatch.add(pipeline.dispatchCondition(GIN_EVENT_SHAPE), pipeline.dispatchCondition(PLAIN_GIN_SHAPE), pipeline.dispatchCondition(PREFIXED_PLAIN_GIN_SHAPE)) : 0;
       const residuals = OTHER_EVENT_SHAPES.map((shape) => pipeline.residualFor(shape));
       const other = residuals.some((r) => r !== false);
       const otherBit = other ? otherDispatch.add(residuals) : 0;
       const past = bit !== 0 ? pipeline.entryPastSearch(GIN_EVENT_SHAPE) : undefined;
-      const handoff = handoffFor({ gin, plain, past, push: (ev) => pipeline.push(ev), bit, other, otherBit });
+      const plainPast = bit !== 0 ? pipeline.entryPastSearch(PLAIN_GIN_SHAPE, true) : undefined;
+      const handoff = handoffFor({ gin, plain, past, plainPast, push: (ev) => pipeline.push(ev), bit, other, otherBit });
       return { job, pipeline, failed: false, bit, handoff, cost: { ms: 0, events: 0 }, out };
     });
     dispatch.seal(); // its code made here is reused as the searches' is
     return made;
   });
-  return { active, dispatch, otherDispatch };
+  return { active, dispatch, otherDispatch, bare };
 }
 
 /** Each other line_type's index in OTHER_EVENT_SHAPES (the OtherDispatch's kinds). */
@@ -183,14 +186,17 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   let dispatch: FieldDispatch;
   let otherDispatch: OtherDispatch;
   let active: Active[];
-  if (keep?.active && keep.dispatch && keep.otherDispatch && keep.jobs === jobs) {
+  let bare: BareGinColumns;
+  if (keep?.active && keep.dispatch && keep.otherDispatch && keep.bare && keep.jobs === jobs) {
     active = keep.active;
     dispatch = keep.dispatch;
     otherDispatch = keep.otherDispatch;
+    bare = keep.bare;
     for (const a of active) a.cost = { ms: 0, events: 0 };
     // Taken until this run ends well: a run that throws (a read error) leaves its stages half full.
     keep.active = undefined;
-  } else ({ active, dispatch, otherDispatch } = makeSearches(jobs, opts));
+  } else ({ active, dispatch, otherDispatch, bare } = makeSearches(jobs, opts));
+  const bareAt = bare.bare, clientAt = bare.client, pathAt = bare.path;
   const profile = opts.profile === true;
   const result: RunResult = { rows: new Map(), failures, lines: 0, truncatedLines: 0 };
   const defaultHost = hostname();
@@ -221,7 +227,7 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   const notGinAt = new Int32Array(BATCH);
   /** For each of `notGin`'s events, the searches it can interest (OtherDispatch): a search with a bit takes only those. */
   const otherWants = new Int32Array(BATCH);
-  const view: BatchView = { batch, isGin, sure, notGin, notGinAt, otherWants };
+  const view: BatchView = { batch, isGin, sure, notGin, notGinAt, otherWants, bare };
   const flush = () => {
     wantingLength.fill(0);
     for (let i = 0; i < batch.length; i++) {
@@ -257,7 +263,11 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
       if (first === undefined || t < first) first = t;
       if (last === undefined || t > last) last = t;
       if (parser.eventIsGin) {
-        isGin[batch.length] = parser.plainGin ? 2 : 1;
+        const at = batch.length;
+        if (parser.plainGin) {
+          isGin[at] = 2;
+          if (parser.bareGin) { bareAt[at] = 1; clientAt[at] = parser.ginClientSlot; pathAt[at] = parser.ginPathSlot; } else bareAt[at] = 0;
+        } else isGin[at] = 1;
         if (dispatch.size > 0) {
           wants[batch.length] = dispatch.maskOf(ev, parser.plainGin, parser.ginPrefix, parser.ginClientSlot, parser.ginUriPathSlot);
           sure[batch.length] = dispatch.sure;
@@ -296,6 +306,6 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   }
   // Kept when every search ran well: one that failed is made again for the next range, and so (for their bits
   // in the dispatch) are the others.
-  if (keep && active.every((a) => !a.failed)) Object.assign(keep, { jobs, active, dispatch, otherDispatch });
+  if (keep && active.every((a) => !a.failed)) Object.assign(keep, { jobs, active, dispatch, otherDispatch, bare });
   return result;
 }

@@ -28,11 +28,13 @@ export class GinLine implements GinFields {
   /** The whole line as a string: exactly what UTF-8 decoding of its bytes gives. */
   raw = '';
   /**
-   * The slots of `client` and `uriPath` (the path before any `?`) in their byte caches (CLIENT_SLOTS,
-   * PATH_SLOTS), -1 when not kept there (an empty or overlong value): engine/field-dispatch.ts keeps what it
-   * learns of a value by its slot.
+   * The slots of `client` and `path` in their byte caches (CLIENT_SLOTS, PATH_SLOTS), -1 when not kept there
+   * (an empty or overlong client; a path with a query, or overlong): engine/span-rex.ts keeps what it learns
+   * of a value by its slot.
    */
   clientSlot = -1;
+  pathSlot = -1;
+  /** The slot of `uriPath` (the path before any `?`), -1 when overlong. */
   uriPathSlot = -1;
   /** The path before any `?`, and what follows it (undefined without one): as line-parser.ts cuts them. */
   uriPath = '';
@@ -210,8 +212,9 @@ export function parseGinBytes(b: Buffer, s: number, e: number, g: GinLine): bool
   const pathEnd = close < 0 ? e : close;
   const mlen = me - ma;
   let path: string, uriPath: string, uriQuery: string | undefined;
-  if (query < 0) { path = uriPath = PATHS.get(b, q + 1, pathEnd, words); g.uriPathSlot = PATHS.slot; }
+  if (query < 0) { path = uriPath = PATHS.get(b, q + 1, pathEnd, words); g.pathSlot = g.uriPathSlot = PATHS.slot; }
   else {
+    g.pathSlot = -1;
     path = raw.slice(80 + w, pathEnd - s - k);
     uriPath = PATHS.get(b, q + 1, query, words);
     g.uriPathSlot = PATHS.slot;

@@ -119,9 +119,16 @@ export class LineParser {
   /** Whether the last line parseBytes read was a plain gin line (PLAIN_GIN_SHAPE). */
   plainGin = false;
   /**
+   * Whether it was a plain gin line without a prefix: its _raw is gin's line alone, its separators at gin's
+   * fixed places (engine/span-rex.ts); then `ginPathSlot` is its path's slot in the byte reader's cache
+   * (GinLine.pathSlot).
+   */
+  bareGin = false;
+  ginPathSlot = -1;
+  /**
    * For a gin line read from its bytes (with a prefix or not), the slots of its client and uri_path in the
-   * byte reader's caches (GinLine.clientSlot, uriPathSlot), for memos kept by slot (field-dispatch.ts); -1 for
-   * any other line.
+   * byte reader's caches (GinLine.clientSlot, uriPathSlot), for memos kept by slot (field-dispatch.ts,
+   * span-rex.ts); -1 for any other line.
    */
   ginClientSlot = -1;
   ginUriPathSlot = -1;
@@ -206,12 +213,13 @@ export class LineParser {
   parseBytes(buf: Buffer, s: number, e: number): Row {
     const c0 = buf[s]!;
     this.ginPrefix = undefined;
+    this.bareGin = false;
     this.ginClientSlot = this.ginUriPathSlot = -1;
     if (isGinMark(buf, s)) {
       const g = this.gin;
       if (parseGinBytes(buf, s, e, g)) {
-        this.plainGin = g.plain;
-        this.ginClientSlot = g.clientSlot; this.ginUriPathSlot = g.uriPathSlot;
+        this.plainGin = this.bareGin = g.plain;
+        this.ginClientSlot = g.clientSlot; this.ginPathSlot = g.pathSlot; this.ginUriPathSlot = g.uriPathSlot;
         return this.ginEvent(g, g.raw, this.ginHost, g.uriPath, g.uriQuery);
       }
       this.plainGin = false;

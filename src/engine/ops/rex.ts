@@ -1,6 +1,7 @@
 import type { RowCopy, Stage } from '../stage.js';
 import { scalarToString, type Row, type Scalar, type Value } from '../value.js';
 import { generated } from '../generated-code.js';
+import type { BareGinColumns, SpanRex } from '../span-rex.js';
 
 /**
  * rex: named groups become fields when the pattern matches (fields are left alone when it does not).
@@ -18,6 +19,14 @@ export class RexStage implements Stage {
   push: (row: Row) => void;
   /** The push generated for this stage (see confirmed), made with the stage; undefined without `assign`. */
   private readonly fast: ((row: Row) => void) | undefined;
+  /**
+   * The push for bare plain gin lines (the entry PlainRexEntry makes): `push` until the pattern is confirmed,
+   * then one that answers the pattern from the line's spans (span-rex.ts) when the runner says it may.
+   */
+  pushPlain: (row: Row) => void;
+  private readonly fastPlain: ((row: Row) => void) | undefined;
+  /** Whether bare plain gin lines are answered from their spans (once the pattern is confirmed). */
+  readonly bySpans: boolean;
 
   constructor(
     private readonly field: string,
@@ -34,15 +43,20 @@ export class RexStage implements Stage {
      * it keeps still go through the where itself.
      */
     private readonly pretest?: { fields: string[]; test: (row: Row) => boolean },
+    /** The pattern answered from a bare plain gin line's spans, and the runner's columns saying which lines are bare. */
+    spans?: { rex: SpanRex; cols: BareGinColumns },
   ) {
     if (unnamed && groups.length > 0) {
       const body = groups.map((g, i) => `v = m[${groupIndex[i]}]; if (v !== undefined) row[${JSON.stringify(g)}] = v;`).join('\n');
       this.assign = generated<(row: Row, m: RegExpExecArray) => void>(['row', 'm'], `let v;\n${body}`);
       // Made now, while the search is compiled, so that a scan thread's next byte range reuses its code
       // (generated-code.ts); it takes over once confirm has checked the pattern.
-      this.fast = this.confirmed();
+      this.fast = this.confirmed(undefined);
+      if (spans) this.fastPlain = this.confirmed(spans);
     }
+    this.bySpans = this.fastPlain !== undefined;
     this.push = (row) => this.general(row);
+    this.pushPlain = (row) => this.general(row);
   }
 
   /**
@@ -58,14 +72,17 @@ export class RexStage implements Stage {
     const probe: Row = {};
     if (plain) this.assign!(probe, plain);
     if (!named !== !plain || this.groups.some((g) => probe[g] !== named?.groups?.[g])) this.assign = undefined;
-    else this.push = this.fast!;
+    else {
+      this.push = this.fast!;
+      this.pushPlain = this.fastPlain ?? this.fast!;
+    }
   }
 
   /**
    * The push once the unnamed pattern is confirmed, generated for this stage (as filter.ts explains) with
    * the field names and capture numbers written in. It does what general() does with `assign`.
    */
-  private confirmed(): (row: Row) => void {
+  private confirmed(spans: { rex: SpanRex; cols: BareGinColumns } | undefined): (row: Row) => void {
     const q = JSON.stringify;
     const stores = this.groups.map((g, i) => `v = m[${this.groupIndex[i]}]; if (v !== undefined) row[${q(g)}] = v;`).join('\n');
     // The pretest's fields as the match leaves them: a group that took part, else the row's own value.
@@ -74,13 +91,17 @@ export class RexStage implements Stage {
       const k = this.groupIndex[this.groups.indexOf(f)];
       return `p = m === null ? undefined : m[${k}]; probe[${q(f)}] = p !== undefined ? p : input[${q(f)}];`;
     }).join('\n') + '\nif (!pretest(probe)) return;' : '';
-    return generated<(re: RegExp, text: (v: Value) => string, copy: RowCopy | undefined, next: Stage, pretest: ((row: Row) => boolean) | undefined, probe: Row) => (row: Row) => void>(
-      ['re', 'text', 'copy', 'next', 'pretest', 'probe'], `
+    const exec = spans
+      ? `let m = typeof x === 'string' ? spans.match(x, input, cols) : undefined;
+        if (m === undefined) { re.lastIndex = 0; m = re.exec(typeof x === 'string' ? x : text(x)); }`
+      : `re.lastIndex = 0;
+        const m = re.exec(typeof x === 'string' ? x : text(x));`;
+    return generated<(re: RegExp, text: (v: Value) => string, copy: RowCopy | undefined, next: Stage, pretest: ((row: Row) => boolean) | undefined, probe: Row, spans: SpanRex | undefined, cols: BareGinColumns | undefined) => (row: Row) => void>(
+      ['re', 'text', 'copy', 'next', 'pretest', 'probe', 'spans', 'cols'], `
       return (input) => {
         const x = input[${q(this.field)}];
         if (x === undefined) { next.push(copy === undefined ? input : copy(input)); return; }
-        re.lastIndex = 0;
-        const m = re.exec(typeof x === 'string' ? x : text(x));
+        ${exec}
         ${pre ? 'let p;' : ''}
         ${probes}
         const row = copy === undefined ? input : copy(input);
@@ -89,7 +110,7 @@ export class RexStage implements Stage {
           ${stores}
         }
         next.push(row);
-      };`)(this.unnamed!, textOf, this.copy, this.next, pre?.test, Object.fromEntries((pre?.fields ?? []).map((f) => [f, undefined])));
+      };`)(this.unnamed!, textOf, this.copy, this.next, pre?.test, Object.fromEntries((pre?.fields ?? []).map((f) => [f, undefined])), spans?.rex, spans?.cols);
   }
 
   private general(input: Row): void {
@@ -139,6 +160,13 @@ export class RexStage implements Stage {
   private own(row: Row): Row { return this.copy ? this.copy(row) : row; }
 
   end(): void { this.next.end(); }
+}
+
+/** The entry of bare plain gin lines into a rex right after the leading search (RexStage.pushPlain). */
+export class PlainRexEntry implements Stage {
+  constructor(private readonly rex: RexStage) {}
+  push(row: Row): void { this.rex.pushPlain(row); }
+  end(): void { this.rex.end(); }
 }
 
 /** The text a rex reads: a multivalue field's first value. */
