@@ -63,9 +63,10 @@ interface Active {
   bit: number;
   /**
    * How it takes a batch (batch-handoff.ts, generated for it): gin events through its entries for gin events,
-   * plain gin lines (PLAIN_GIN_SHAPE: terms looked for in fields) and those the dispatch is sure pass its leading
-   * search (FieldDispatch.sure); other events only when one of OTHER_EVENT_SHAPES can pass it, and with an
-   * OtherDispatch bit only those the bit wants.
+   * plain gin lines (PLAIN_GIN_SHAPE: terms looked for in fields; a bare one's batch position marked in
+   * BareGinColumns for span-rex.ts) and those the dispatch is sure pass its leading search (FieldDispatch.sure);
+   * other events only when one of OTHER_EVENT_SHAPES can pass it, and with an OtherDispatch bit only those the
+   * bit wants.
    */
   handoff: Handoff;
   cost: JobCost;
