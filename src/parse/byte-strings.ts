@@ -14,7 +14,7 @@ export class ByteStringCache {
   /**
    * The slot of the value the last get() returned, or -1 when it was too long to keep: the same value is in
    * the same slot until another takes it, so a reader can keep what it learnt of a value by slot, checking
-   * that the value it kept it for is the one it has (engine/span-rex.ts).
+   * that the value it kept it for is the one it has (engine/field-dispatch.ts, engine/span-rex.ts).
    */
   slot = -1;
   readonly slots: number;

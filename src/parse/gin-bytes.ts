@@ -29,8 +29,8 @@ export class GinLine implements GinFields {
   raw = '';
   /**
    * The slots of `client` and `path` in their byte caches (CLIENT_SLOTS, PATH_SLOTS), -1 when not kept there
-   * (an empty or overlong client; a path with a query, or overlong): engine/span-rex.ts keeps what it learns
-   * of a value by its slot.
+   * (an empty or overlong client; a path with a query, or overlong): engine/field-dispatch.ts (client) and
+   * engine/span-rex.ts (both) keep what they learn of a value by its slot.
    */
   clientSlot = -1;
   pathSlot = -1;
