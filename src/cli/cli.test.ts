@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PACKAGE_ROOT } from '../detections/loader.js';
 import { ginLine, slogLine } from '../sim/format.js';
-import { defaultThreads } from './threads.js';
+import { defaultThreads, readsInRanges, SHARE_MAX_BYTES, SHARE_MIN_JOBS } from './threads.js';
 import { SPLIT_MIN_BYTES } from '../engine/range-split.js';
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'ollama-sentinel.js');
@@ -272,6 +272,27 @@ test('scan --workers N: threads that each read part of the file run every detect
   const gz = tmp('server.log.gz', gzipSync(readFileSync(SAMPLE)));
   const r = cli(['scan', gz, '--only', 'Ollama Possible API Endpoint Scan Reconnaissance,Ollama Excessive API Requests', '--tz', 'UTC', '--host', 'h', '--format', 'ndjson', '--profile', '--workers', '3']);
   assert.match(r.err, /^read by 2 scan threads, each over the whole input with a share of the detections$/m);
+});
+
+test('scan --workers N with many detections over a file below SHARE_MAX_BYTES: each thread reads it whole with a share of them, and the output is one thread\'s', () => {
+  // The rule: byte ranges from SHARE_MAX_BYTES, or for fewer than SHARE_MIN_JOBS detections a thread; a share below.
+  assert.equal(readsInRanges(SHARE_MAX_BYTES - 1, 32, 2), false);
+  assert.equal(readsInRanges(SHARE_MAX_BYTES, 32, 2), true);
+  assert.equal(readsInRanges(1 << 20, SHARE_MIN_JOBS * 2 - 1, 2), true);
+  assert.equal(readsInRanges(1 << 20, SHARE_MIN_JOBS * 2, 2), false);
+  assert.equal(readsInRanges(undefined, 32, 2), false); // compressed: never cut
+  assert.equal(readsInRanges(SHARE_MAX_BYTES, 32, 1), false);
+  const args = [SAMPLE, '--set', 'all', '--tz', 'UTC', '--host', 'h', '--format', 'ndjson', '--profile'];
+  const one = cli(['scan', ...args, '--workers', '1']);
+  const two = cli(['scan', ...args, '--workers', '2']);
+  assert.equal(one.code, 1, one.err);
+  assert.match(two.err, /^read by 2 scan threads, each over the whole input with a share of the detections$/m);
+  assert.ok(one.out.length > 0);
+  assert.equal(two.out, one.out);
+  // Each detection ran on one of the threads only: the events handed to it are one thread's.
+  const handed = (err: string) => Object.fromEntries([...err.matchAll(/^\s+\d+\s+[\d.]+%\s+(\d+)\s+\d+\s+(.+)$/gm)].map((m) => [m[2], m[1]]));
+  assert.equal(Object.keys(handed(one.err)).length, 32);
+  assert.deepEqual(handed(two.err), handed(one.err));
 });
 
 test('scan without --workers: the main thread under 8 MB, one thread under 64 MB of plain files, one per core from there', () => {

@@ -6,7 +6,7 @@ import type { Io } from './io.js';
 import { runJobs, type InputSummary, type JobCost, type ResultSink, type RunResult } from '../engine/runner.js';
 import { runJobsParallel } from '../engine/parallel.js';
 import { runJobsSplit } from '../engine/range-split.js';
-import { readingFor } from './threads.js';
+import { readingFor, readsInRanges } from './threads.js';
 import { trimHeap } from '../util/heap-trim.js';
 import { riskEventsFor, type RiskEvent } from '../risk/risk-events.js';
 import { asNumber } from '../engine/value.js';
@@ -165,11 +165,12 @@ export async function runScan(values: ScanValues, positionals: string[], io: Io,
     tz: common.tz, now: common.now, ...(common.host ? { host: common.host } : {}), ...(common.truncate ? { truncate: common.truncate } : {}),
     warn: (m: string) => io.err(`warning: ${terminalSafe(m)}\n`), onResult, ...(costs ? { profile: true } : {}),
   };
-  const { files, big, workers } = readingFor(sources, values.workers);
+  const { files, big, workers, cuttableBytes } = readingFor(sources, values.workers);
   // Big files go to worker threads even with one worker: a worker's heap can be capped (see parallel.ts).
-  // With several, each thread reads a part of the input if it can be cut (range-split.ts), else a share of the detections.
+  // With several, each thread reads a part of a large input that can be cut (range-split.ts), else the whole
+  // input with a share of the detections (readsInRanges).
   const res = !files || (workers === 1 && !big) ? await runJobs(sources, jobs, runOpts)
-    : (workers > 1 ? await runJobsSplit(files, jobs, runOpts, workers) : undefined) ?? await runJobsParallel(files, jobs, runOpts, workers);
+    : (readsInRanges(cuttableBytes, jobs.length, workers) ? await runJobsSplit(files, jobs, runOpts, workers) : undefined) ?? await runJobsParallel(files, jobs, runOpts, workers);
   res.failures = failures;
   const changes = recorderFor(res).finish();
   return { common, detections, res, sources, store, changes, incidentConfig, costs };

@@ -13,6 +13,8 @@ export interface Reading {
   big: boolean;
   /** --workers, or by default as defaultThreads says for the files' size (1 for stdin, pipes, journald). */
   workers: number;
+  /** The bytes the files hold when they can be cut into byte ranges (range-split.ts); undefined when they cannot. */
+  cuttableBytes: number | undefined;
 }
 
 /**
@@ -27,12 +29,12 @@ export function readingFor(sources: readonly LogSource[], given: string | undefi
     if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError('--workers must be a whole number from 1 to 64');
   }
   // Threads read files again and in parts: only regular files can be (a pipe would hand each thread some of its lines).
-  if (!sources.every((s) => s.regularFile === true)) return { files: undefined, big: false, workers: 1 };
+  if (!sources.every((s) => s.regularFile === true)) return { files: undefined, big: false, workers: 1, cuttableBytes: undefined };
   const files = sources.map((s) => ({ path: s.name, mtimeMs: s.mtimeMs }));
   const cut = cuttableSizes(files);
   const bytes = cut ? cut.reduce((a, b) => a + b, 0) : files.reduce((s, f) => { try { return s + statSync(f.path).size; } catch { return s; } }, 0);
   const big = bytes >= 8 << 20;
-  return { files, big, workers: n ?? defaultThreads(big, cut ? bytes : undefined, Math.min(availableParallelism(), 4)) };
+  return { files, big, workers: n ?? defaultThreads(big, cut ? bytes : undefined, Math.min(availableParallelism(), 4)), cuttableBytes: cut ? bytes : undefined };
 }
 
 /**
@@ -47,3 +49,22 @@ export function defaultThreads(big: boolean, cuttableBytes: number | undefined, 
   if (!big) return 1;
   return cuttableBytes !== undefined && cuttableBytes < SPLIT_MIN_BYTES ? 1 : cores;
 }
+
+/**
+ * Whether a scan's threads each read a byte range of the files with every detection (range-split.ts) rather
+ * than each the whole files with a share of the detections (parallel.ts), for `jobs` detections on `workers`
+ * threads over `cuttableBytes` (Reading.cuttableBytes). Sharing parses the input once per thread, and ranges
+ * compile every search once per thread and merge the ranges' results after: on the bench's log with two
+ * threads the CPU time was about the same either way at 4 and 8 M lines, and sharing took less at 1 M lines
+ * (docs/performance.md, the sixteenth round), with no merge after the threads. Below SHARE_MAX_BYTES, and with
+ * enough detections to spread evenly (SHARE_MIN_JOBS a thread), the detections are shared.
+ */
+export function readsInRanges(cuttableBytes: number | undefined, jobs: number, workers: number): boolean {
+  if (cuttableBytes === undefined || workers < 2) return false;
+  return cuttableBytes >= SHARE_MAX_BYTES || jobs < SHARE_MIN_JOBS * workers;
+}
+
+/** Inputs this large are read in byte ranges (readsInRanges). */
+export const SHARE_MAX_BYTES = 256 << 20;
+/** Fewer detections than this a thread are read in byte ranges: a share of one or two is too uneven. */
+export const SHARE_MIN_JOBS = 4;

@@ -9,8 +9,8 @@ import { MacroTable } from '../spl/macros.js';
 import { TimeZone } from '../util/timezone.js';
 import { fileSource } from '../input/sources.js';
 import { runJobs, type Job } from './runner.js';
-import { runJobsParallel } from './parallel.js';
-import { scanThreadLimits, WORKER_YOUNG_MB } from './scan-thread.js';
+import { runJobsParallel, workerInput } from './parallel.js';
+import { ScanThread, scanThreadLimits, WORKER_YOUNG_MB } from './scan-thread.js';
 import { Worker } from 'node:worker_threads';
 
 const tz = TimeZone.resolve('UTC');
@@ -139,4 +139,18 @@ test('a scan thread starts with its old generation capped as asked and a young o
   });
   assert.equal((seen as { maxYoungGenerationSizeMb: number }).maxYoungGenerationSizeMb, WORKER_YOUNG_MB);
   assert.equal((seen as { maxOldGenerationSizeMb: number }).maxOldGenerationSizeMb, 96);
+});
+
+test('a thread started with every job runs only the share it is then given', async () => {
+  const file = logFile(300);
+  const jobs = [job('a', 'search line_type=gin | stats count'), job('b', 'search status=404 | stats count'), job('c', 'search line_type=gin | stats dc(src) as n')];
+  const thread = new ScanThread(workerInput(jobs, { tz, now: NOW }), 64, { tz, now: NOW });
+  thread.start();
+  const ended: string[] = [];
+  try {
+    await thread.run([{ path: file, mtimeMs: 0 }], { end: (key) => { ended.push(key); } }, [], undefined, ['c', 'a']);
+  } finally {
+    await thread.close();
+  }
+  assert.deepEqual(ended.sort(), ['a', 'c']);
 });

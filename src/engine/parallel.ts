@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { DEFAULT_TRUNCATE, LineSplitter } from '../input/lines.js';
 import { LineParser } from '../parse/line-parser.js';
 import { weighJobs } from './job-cost.js';
-import { runOnThread } from './scan-thread.js';
+import { runOnThread, ScanThread } from './scan-thread.js';
 import type { InputSummary, Job, JobCost, JobEnd, ResultSink, RunOptions, RunResult } from './runner.js';
 import { ResultOrder } from './result-order.js';
 import type { Row } from './value.js';
@@ -64,7 +64,18 @@ export const WORKER_HEAP_MB = 128;
  */
 export async function runJobsParallel(files: Array<{ path: string; mtimeMs: number }>, jobs: Job[], opts: RunOptions, workers: number, heapMb = WORKER_HEAP_MB): Promise<RunResult> {
   const n = Math.max(1, Math.min(workers, jobs.length));
-  const parts = partition(jobs, n, n > 1 ? await sampleCosts(files, jobs, opts) : undefined);
+  // The threads start now, each with every job: they load their code while this one weighs the jobs on a
+  // sample, and are then told which are their share.
+  const threads = n > 1 ? Array.from({ length: n }, () => new ScanThread(workerInput(jobs, opts), heapMb, opts)) : [];
+  for (const t of threads) t.start();
+  let parts: Job[][];
+  try {
+    parts = partition(jobs, n, n > 1 ? await sampleCosts(files, jobs, opts) : undefined);
+  } catch (e) {
+    await Promise.all(threads.map((t) => t.close()));
+    throw e;
+  }
+  for (const t of threads.slice(parts.length)) await t.close();
   const out: RunResult = { rows: new Map(), failures: new Map(), lines: 0, truncatedLines: 0, threads: { count: parts.length } };
   let summary: InputSummary | undefined;
   // Every thread reads the whole input, so the jobs all end near the end. Their results are handed on once
@@ -72,7 +83,8 @@ export async function runJobsParallel(files: Array<{ path: string; mtimeMs: numb
   const order = new ResultOrder(jobs.map((j) => j.key), opts.onResult ?? collectInto(out), { hold: true, ...(opts.warn ? { warn: opts.warn } : {}) });
   const end: ResultSink = (key, result, input, cost) => { summary = input; order.end(key, result, input, cost); };
   try {
-    await Promise.all(parts.map((part) => runOnThread(workerInput(part, opts), files, heapMb, opts, { end, rows: order.rows, restart: () => order.forget(part.map((j) => j.key)) })));
+    await Promise.all(parts.map((part, i) => runOnThread(workerInput(part, opts), files, heapMb, opts, { end, rows: order.rows, restart: () => order.forget(part.map((j) => j.key)) },
+      threads[i] && { thread: threads[i]!, only: part.map((j) => j.key) })));
     order.release();
   } finally {
     order.close();

@@ -23,7 +23,13 @@ export const WORKER_YOUNG_MB = 24;
  * thread writes the part's results to that file (range-spool.ts) instead of posting them, and the main thread
  * reads them when it is ready to (range-split.ts): until then they take no room in its heap.
  */
-export interface RangeMessage { kind: 'range'; files: WorkerFiles; spool?: string }
+export interface RangeMessage {
+  kind: 'range';
+  files: WorkerFiles;
+  spool?: string;
+  /** The keys of the jobs to run, when only some of the thread's (a share of the detections started before it was known). */
+  only?: string[];
+}
 
 /** Where a thread's results go: each job's rows as they come (jobs unordered), and each job's end. */
 export interface ThreadSink {
@@ -57,13 +63,13 @@ export class ScanThread {
    * replaced by one with four times as much, which runs the range again (a job's second end repeats its first:
    * the sink keeps the first; see ResultOrder; a spool file is written whole when the range is done).
    */
-  async run(files: WorkerFiles, sink: ThreadSink, held: string[], spool?: string): Promise<void> {
+  async run(files: WorkerFiles, sink: ThreadSink, held: string[], spool?: string, only?: readonly string[]): Promise<void> {
     for (;;) {
       const warnings: string[] = [];
       try {
         await new Promise<void>((ok, fail) => {
           this.task = { sink, warnings, ok, fail };
-          const message: RangeMessage = { kind: 'range', files, ...(spool !== undefined ? { spool } : {}) };
+          const message: RangeMessage = { kind: 'range', files, ...(spool !== undefined ? { spool } : {}), ...(only !== undefined ? { only: [...only] } : {}) };
           this.start();
           this.worker!.postMessage(message);
         });
@@ -126,11 +132,12 @@ export class ScanThread {
 
 /**
  * Runs one set of jobs over `files` on a thread of their own, which is then closed; its warnings go out once
- * it is done (a thread run again with more heap does not repeat them).
+ * it is done (a thread run again with more heap does not repeat them). `started`: a thread started already
+ * with more jobs, and the keys of the ones it is to run.
  */
-export async function runOnThread(input: WorkerInput, files: WorkerFiles, heapMb: number, opts: RunOptions, sink: ThreadSink): Promise<void> {
-  const thread = new ScanThread(input, heapMb, opts);
+export async function runOnThread(input: WorkerInput, files: WorkerFiles, heapMb: number, opts: RunOptions, sink: ThreadSink, started?: { thread: ScanThread; only: readonly string[] }): Promise<void> {
+  const thread = started?.thread ?? new ScanThread(input, heapMb, opts);
   const held: string[] = [];
-  try { await thread.run(files, sink, held); } finally { await thread.close(); }
+  try { await thread.run(files, sink, held, undefined, started?.only); } finally { await thread.close(); }
   for (const m of held) opts.warn?.(m);
 }

@@ -30,7 +30,7 @@ const options: RunOptions = {
   },
 };
 
-async function run(files: WorkerFiles, spool: string | undefined): Promise<void> {
+async function run(files: WorkerFiles, spool: string | undefined, only: readonly string[] | undefined): Promise<void> {
   // A byte range starts at a line (range-split.ts) and ends after one, or at the file's end.
   const sources = files.map((f): LogSource => {
     const { start, end } = f;
@@ -39,7 +39,7 @@ async function run(files: WorkerFiles, spool: string | undefined): Promise<void>
   });
   spooled = spool !== undefined ? new SpoolWriter(spool) : undefined;
   try {
-    await runJobs(sources, input.jobs, options);
+    await runJobs(sources, only === undefined ? input.jobs : input.jobs.filter((j) => only.includes(j.key)), options);
   } finally {
     spooled?.close();
     spooled = undefined;
@@ -52,4 +52,4 @@ prepareSearches(input.jobs, options);
 
 // The main thread sends the next files only after 'done'. An error is left unhandled: it ends the thread,
 // which the main thread sees as the failure of what it was running.
-parentPort!.on('message', (m: RangeMessage) => { void run(m.files, m.spool); });
+parentPort!.on('message', (m: RangeMessage) => { void run(m.files, m.spool, m.only); });
