@@ -42,9 +42,10 @@ Options:
   --truncate BYTES   longest line kept, as Splunk's TRUNCATE (default 10000)
   --risk-rules FILE  risk incident rules (default config/risk.yml, or $OLLAMA_SENTINEL_RISK_RULES)
   --workers N        threads (default: one per core, up to 4, for files of 64 MB or more, or compressed
-                     files over 8 MB; one thread from 8 MB; none for stdin and pipes). Each reads a part of
-                     the files and runs every detection over it; compressed files are not cut, and the
-                     threads share the detections instead. Results are one thread's
+                     files over 8 MB; one thread from 8 MB; none for stdin and pipes). From 512 MB each
+                     reads a part of the files and runs every detection over it; below that, and for
+                     compressed files (never cut), each reads them whole with a share of the detections
+                     (fewer than four detections a thread: parts even so). Results are one thread's
   --profile          after the scan, say on stderr how the input was read (by how many threads) and list
                      the time each detection took and the events it was handed, slowest first (to find
                      the detection that makes a scan slow)

@@ -53,11 +53,12 @@ export function defaultThreads(big: boolean, cuttableBytes: number | undefined, 
 /**
  * Whether a scan's threads each read a byte range of the files with every detection (range-split.ts) rather
  * than each the whole files with a share of the detections (parallel.ts), for `jobs` detections on `workers`
- * threads over `cuttableBytes` (Reading.cuttableBytes). Sharing parses the input once per thread, and ranges
- * compile every search once per thread and merge the ranges' results after: on the bench's log with two
- * threads the CPU time was about the same either way at 4 and 8 M lines, and sharing took less at 1 M lines
- * (docs/performance.md, the sixteenth round), with no merge after the threads. Below SHARE_MAX_BYTES, and with
- * enough detections to spread evenly (SHARE_MIN_JOBS a thread), the detections are shared.
+ * threads over `cuttableBytes` (Reading.cuttableBytes). Sharing parses the input in every thread; ranges
+ * compile every search in every thread and merge the ranges' results after them. On the bench's log with two
+ * threads (docs/performance.md, the sixteenth round) sharing was 9 % quicker at 1 M lines and 3 % at 2 M, as
+ * quick at 4 M (384 MB) with 3.5 % less CPU, and 2 % slower at 8 M (767 MB), with 18–24 MB less memory at
+ * every size. So the detections are shared below SHARE_MAX_BYTES, when there are enough of them to spread
+ * evenly (SHARE_MIN_JOBS a thread).
  */
 export function readsInRanges(cuttableBytes: number | undefined, jobs: number, workers: number): boolean {
   if (cuttableBytes === undefined || workers < 2) return false;
@@ -65,6 +66,6 @@ export function readsInRanges(cuttableBytes: number | undefined, jobs: number, w
 }
 
 /** Inputs this large are read in byte ranges (readsInRanges). */
-export const SHARE_MAX_BYTES = 256 << 20;
+export const SHARE_MAX_BYTES = 512 << 20;
 /** Fewer detections than this a thread are read in byte ranges: a share of one or two is too uneven. */
 export const SHARE_MIN_JOBS = 4;
