@@ -41,9 +41,10 @@ export function readingFor(sources: readonly LogSource[], given: string | undefi
  * Threads when --workers is not given, for input that is `big` (Reading.big), of `cuttableBytes` when it can
  * be cut into byte ranges (undefined when it cannot: compressed), on a machine of `cores` (at most 4): one per
  * core for input that cannot be cut (the threads share the detections out) and for input that can once it
- * holds SPLIT_MIN_BYTES; one below that (each thread compiles every search for itself, which a small input
- * does not repay: at 100,000 to 500,000 lines of the bench's log on two cores, one thread took 1.35–3.03 s
- * and two 1.73–4.06 s).
+ * holds SPLIT_MIN_BYTES; one below that, where a second thread does not repay its start: at 100,000 to
+ * 500,000 lines of the bench's log on two cores, one thread took 1.35–3.03 s and two reading ranges 1.73–4.06 s
+ * (the eleventh round); over 500,000 lines one took 2.48 s and two sharing the detections 2.51 s, with a third
+ * more CPU (the sixteenth).
  */
 export function defaultThreads(big: boolean, cuttableBytes: number | undefined, cores: number): number {
   if (!big) return 1;
