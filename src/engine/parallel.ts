@@ -66,7 +66,7 @@ export async function runJobsParallel(files: Array<{ path: string; mtimeMs: numb
   const n = Math.max(1, Math.min(workers, jobs.length));
   // The threads start now, each with every job: they load their code while this one weighs the jobs on a
   // sample, and are then told which are their share.
-  const threads = n > 1 ? Array.from({ length: n }, () => new ScanThread(workerInput(jobs, opts), heapMb, opts)) : [];
+  const threads = Array.from({ length: n }, () => new ScanThread(workerInput(jobs, opts), heapMb, opts));
   for (const t of threads) t.start();
   let parts: Job[][];
   try {
@@ -83,8 +83,7 @@ export async function runJobsParallel(files: Array<{ path: string; mtimeMs: numb
   const order = new ResultOrder(jobs.map((j) => j.key), opts.onResult ?? collectInto(out), { hold: true, ...(opts.warn ? { warn: opts.warn } : {}) });
   const end: ResultSink = (key, result, input, cost) => { summary = input; order.end(key, result, input, cost); };
   try {
-    await Promise.all(parts.map((part, i) => runOnThread(workerInput(part, opts), files, heapMb, opts, { end, rows: order.rows, restart: () => order.forget(part.map((j) => j.key)) },
-      threads[i] && { thread: threads[i]!, only: part.map((j) => j.key) })));
+    await Promise.all(parts.map((part, i) => runOnThread(threads[i]!, files, opts, { end, rows: order.rows, restart: () => order.forget(part.map((j) => j.key)) }, part.map((j) => j.key))));
     order.release();
   } finally {
     order.close();

@@ -376,7 +376,7 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, threa
   }
   if (again.length > 0) {
     opts.warn?.(`${again.length} detection${again.length === 1 ? '' : 's'} ran again over the whole input in one thread: events of one time bin were in two threads' parts of it (is the log out of order?): ${again.map((j) => j.key).join(', ')}`);
-    await runOnThread(workerInput(again, opts), files.map((f) => ({ path: f.path, mtimeMs: f.mtimeMs })), heapMb, opts, { end: order.end, rows: order.rows, restart: () => order.forget(again.map((j) => j.key)) });
+    await runOnThread(new ScanThread(workerInput(again, opts), heapMb, opts), files.map((f) => ({ path: f.path, mtimeMs: f.mtimeMs })), opts, { end: order.end, rows: order.rows, restart: () => order.forget(again.map((j) => j.key)) });
   }
   return out;
 }

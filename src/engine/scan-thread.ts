@@ -131,13 +131,11 @@ export class ScanThread {
 }
 
 /**
- * Runs one set of jobs over `files` on a thread of their own, which is then closed; its warnings go out once
- * it is done (a thread run again with more heap does not repeat them). `started`: a thread started already
- * with more jobs, and the keys of the ones it is to run.
+ * Runs `thread`'s jobs (or, with `only`, those of them with these keys) over `files`, then closes it; its
+ * warnings go out once it is done (a thread run again with more heap does not repeat them).
  */
-export async function runOnThread(input: WorkerInput, files: WorkerFiles, heapMb: number, opts: RunOptions, sink: ThreadSink, started?: { thread: ScanThread; only: readonly string[] }): Promise<void> {
-  const thread = started?.thread ?? new ScanThread(input, heapMb, opts);
+export async function runOnThread(thread: ScanThread, files: WorkerFiles, opts: RunOptions, sink: ThreadSink, only?: readonly string[]): Promise<void> {
   const held: string[] = [];
-  try { await thread.run(files, sink, held, undefined, started?.only); } finally { await thread.close(); }
+  try { await thread.run(files, sink, held, undefined, only); } finally { await thread.close(); }
   for (const m of held) opts.warn?.(m);
 }
