@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseQuery } from '../spl/parser.js';
 import type { Expr } from '../spl/ast.js';
-import { compileExpr, memoField } from './eval-compiler.js';
+import { compileExpr, memoField, sharingAnswers } from './eval-compiler.js';
 import { TimeZone } from '../util/timezone.js';
 import { SplError } from '../spl/errors.js';
 import { EVAL_FUNCTIONS } from '../spl/eval-functions.js';
@@ -44,6 +44,55 @@ test('a memoised expression answers as the direct one, for repeated, new and mis
   const values = ['10.1.2.3', 'A.example', '10.1.2.3', 'B', undefined, 'A.example', 7, 'A.example'];
   const want = ['inside', 'a.example', 'inside', 'b', 'inside', 'a.example', '7', 'a.example'];
   values.forEach((v, i) => assert.equal(f(v === undefined ? {} : { src: v }), want[i], `value ${String(v)}`));
+});
+
+test('copies of one memoised expression compiled together share their answers; others, arrays and other contexts do not', () => {
+  const ctx = { tz: TimeZone.resolve('UTC'), now: 0 };
+  const lower = EVAL_FUNCTIONS.lower!, split = EVAL_FUNCTIONS.split!;
+  const original = { lower: lower.fn, split: split.fn };
+  const calls = { lower: 0, split: 0 };
+  lower.fn = (a, c) => { calls.lower++; return original.lower(a, c); };
+  split.fn = (a, c) => { calls.split++; return original.split(a, c); };
+  try {
+    // Two searches' copies (their own positions in their texts), one with another text, one in another context.
+    const [a, b, part, other, later, listA, listB] = sharingAnswers(() => [
+      compileExpr(exprOf('lower(src)'), ctx),
+      compileExpr(parseQuery('x | where y=1 | eval z=lower(src)').commands.flatMap((c) => (c.kind === 'eval' ? [c.assignments[0]!.expr] : []))[0]!, ctx),
+      compileExpr(exprOf('lower(src) . "!"'), ctx),
+      compileExpr(exprOf('lower(trim(src))'), ctx),
+      compileExpr(exprOf('lower(src)'), { ...ctx, now: 60 }),
+      compileExpr(exprOf('split(src, ",")'), ctx),
+      compileExpr(exprOf('split(src, ",")'), ctx),
+    ]);
+    assert.equal(a!({ src: 'GPU-Box' }), 'gpu-box');
+    assert.equal(b!({ src: 'GPU-Box' }), 'gpu-box');
+    assert.equal(calls.lower, 1, 'the second copy took the first one\'s answer');
+    assert.equal(b!({ src: 'Other' }), 'other');
+    assert.equal(a!({ src: 'Other' }), 'other');
+    assert.equal(calls.lower, 2);
+    // The same memoised part inside a larger expression is the same text.
+    assert.equal(part!({ src: 'GPU-Box' }), 'gpu-box!');
+    assert.equal(calls.lower, 2);
+    assert.equal(other!({ src: 'GPU-Box' }), 'gpu-box');
+    assert.equal(later!({ src: 'GPU-Box' }), 'gpu-box');
+    assert.equal(calls.lower, 4, 'another text and another now work out their own');
+    // A multivalue answer is each copy's own: a search never holds an array another one holds.
+    const l1 = listA!({ src: 'a,b' }), l2 = listB!({ src: 'a,b' });
+    assert.deepEqual(l1, ['a', 'b']);
+    assert.deepEqual(l2, ['a', 'b']);
+    assert.notStrictEqual(l1, l2);
+    assert.equal(listA!({ src: 'c,d' }) !== undefined && listA!({ src: 'a,b' }), l1, 'its own answers are still kept');
+    assert.equal(calls.split, 3);
+    // Compiled alone (outside a runner's compile), each copy keeps its own answers as before.
+    calls.lower = 0;
+    const c = compileExpr(exprOf('lower(src)'), ctx), d = compileExpr(exprOf('lower(src)'), ctx);
+    assert.equal(c({ src: 'GPU-Box' }), 'gpu-box');
+    assert.equal(d({ src: 'GPU-Box' }), 'gpu-box');
+    assert.equal(calls.lower, 2);
+  } finally {
+    lower.fn = original.lower;
+    split.fn = original.split;
+  }
 });
 
 test('each form of expression answers as its helpers do: special forms, patterns on non-strings, operators, memoised parts', () => {

@@ -117,34 +117,71 @@ export function memoField(e: Expr): string | undefined {
  * as `ollama_external_src(src)`, an endpoint regex over `uri_path`; see memoField) is evaluated once per
  * distinct value of that field: logs repeat a few thousand addresses and paths millions of times. Errors are
  * not cached.
+ *
+ * Within sharingAnswers (a runner's compile of its searches), the answers are kept per expression text, not
+ * per compiled copy: a scan compiles one macro in a dozen detections and in several entries of each (36
+ * copies of `ollama_external_src(src)` in a scan thread), and a table per copy, each met by every event, was
+ * dozens of tables for the processor's caches to hold where one does. An answer depends only on the value,
+ * the time zone and now (all in the key); multivalue answers stay with their copy, so that no two searches
+ * hold one array.
  */
 export function compileExpr(e: Expr, ctx: EvalContext): Compiled {
   const field = memoField(e);
   if (field === undefined) return compileExprDirect(e, ctx);
-  return memoMaker(field)(compileExprDirect(e, ctx), MEMO_LIMIT);
+  return memoMaker(field)(compileExprDirect(e, ctx), MEMO_LIMIT, answersFor(field, e, ctx));
+}
+
+/** The answers of one expression text by its field's value, shared by its copies; replaced when full. */
+interface Answers { map: Map<string | number, EvalValue> }
+
+/** Answers by expression text (with its field, time zone and now) in the compile under way; undefined outside sharingAnswers. */
+let session: Map<string, Answers> | undefined;
+
+/** Runs `compile` with the memos of one expression text sharing their answers (see compileExpr); they live as long as its searches. */
+export function sharingAnswers<T>(compile: () => T): T {
+  const outer = session;
+  session = new Map();
+  try { return compile(); } finally { session = outer; }
+}
+
+function answersFor(field: string, e: Expr, ctx: EvalContext): Answers {
+  if (session === undefined) return { map: new Map() };
+  const text = JSON.stringify(e, (k, v: unknown) => (k === 'span' ? undefined : v));
+  const key = `${field}\n${ctx.tz.name}\n${ctx.now}\n${text}`;
+  let a = session.get(key);
+  if (a === undefined) session.set(key, (a = { map: new Map() }));
+  return a;
 }
 
 /**
  * The memo around one expression, generated per expression with its field's name written in: a scan runs
  * dozens of them on every event, and one shared closure met every field and every row shape at its one read
- * of `row[field]` and its one call of `inner`, which V8 then optimised for none.
+ * of `row[field]` and its one call of `inner`, which V8 then optimised for none. Its answers are `shared`'s.
  * The last value asked about answers first: requests come in runs (one path, one client), and comparing two
  * short strings is cheaper than hashing one.
  */
-function memoMaker(field: string): (inner: Compiled, limit: number) => Compiled {
-  return generated(['inner', 'limit'], `
-    let memo = new Map();
+function memoMaker(field: string): (inner: Compiled, limit: number, shared: Answers) => Compiled {
+  return generated(['inner', 'limit', 'shared'], `
+    let own;
     let lastKey;
     let lastOut;
     return (row) => {
       const v = row[${JSON.stringify(field)}];
       if (typeof v !== 'string' && typeof v !== 'number') return inner(row);
       if (v === lastKey) return lastOut;
-      let out = memo.get(v);
-      if (out === undefined && !memo.has(v)) {
-        out = inner(row);
-        if (memo.size >= limit) memo = new Map();
-        memo.set(v, out);
+      let out = shared.map.get(v);
+      if (out === undefined && !shared.map.has(v)) {
+        if (own !== undefined && own.has(v)) out = own.get(v);
+        else {
+          out = inner(row);
+          if (Array.isArray(out)) {
+            if (own === undefined || own.size >= limit) own = new Map();
+            own.set(v, out);
+          } else {
+            if (shared.map.size >= limit) shared.map = new Map();
+            shared.map.set(v, out);
+          }
+        }
       }
       lastKey = v;
       lastOut = out;

@@ -12,6 +12,7 @@ import type { Row } from './value.js';
 import type { BinSeen } from './split.js';
 import { ResultOrder, rowChunks } from './result-order.js';
 import { reusingCode } from './generated-code.js';
+import { sharingAnswers } from './eval-compiler.js';
 import { FieldDispatch } from './field-dispatch.js';
 import { OtherDispatch } from './other-dispatch.js';
 import { BareGinColumns } from './span-rex.js';
@@ -140,8 +141,8 @@ function makeSearches(jobs: readonly Job[], opts: RunOptions): { active: Active[
   const otherDispatch = new OtherDispatch(OTHER_EVENT_SHAPES.length);
   const bare = new BareGinColumns(BATCH);
   // Without `keep`, a scan thread compiles every search again for each byte range: the generated code of the
-  // last range is reused.
-  const active = reusingCode(() => {
+  // last range is reused. The searches' memos of one expression share their answers (compileExpr).
+  const active = reusingCode(() => sharingAnswers(() => {
     const made = jobs.map((job): Active => {
       const out = onRows ? rowChunks((rows) => onRows(job.key, rows)) : undefined;
       const pipeline = new Pipeline(job.plan, { ctx: { tz: opts.tz, now: opts.now, warn: (m) => warn(`${job.key}: ${m}`) }, ...(opts.head ? { head: true } : {}), ...(out ? { onRow: out.push } : {}), bareGin: bare });
@@ -158,7 +159,7 @@ function makeSearches(jobs: readonly Job[], opts: RunOptions): { active: Active[
     });
     dispatch.seal(); // its code made here is reused as the searches' is
     return made;
-  });
+  }));
   return { active, dispatch, otherDispatch, bare };
 }
 
