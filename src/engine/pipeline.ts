@@ -12,6 +12,7 @@ import { ALL, exprReads, neededFields, type FieldSet } from '../plan/needed-fiel
 import { withoutDeadRex } from './prune.js';
 import { withEvalsFused } from './fuse.js';
 import { withWhereEarly } from './where-early.js';
+import { whereForShape } from './where-gate.js';
 import { fieldAlternatives, residualForShape, type EventShape, type Residual } from './search-gate.js';
 import type { DispatchCondition, DispatchRule } from './field-dispatch.js';
 import type { Row } from './value.js';
@@ -174,17 +175,19 @@ export class Pipeline {
   dispatchCondition(shape: EventShape): DispatchRule | undefined {
     const alternatives = fieldAlternatives(this.residualFor(shape), DISPATCH_FIELDS, shape.rawSpans);
     if (alternatives && alternatives.length > 1) return { kind: 'any', tests: alternatives };
-    const tests = [...(alternatives ?? []), ...this.whereTests()];
+    const tests = [...(alternatives ?? []), ...this.whereTests(shape)];
     return tests.length > 0 ? { kind: 'all', tests } : undefined;
   }
 
   /**
    * The first tests of the `where` right after the leading search, in groups that each read one field and do
-   * real work: the where evaluates a test only when those before it are true, so an event a group fails is one
-   * the where drops; a group that throws hands the event over (FieldDispatch), for the where to report.
+   * real work, once what the shape decides is taken out (where-gate.ts): the where evaluates a test only when
+   * those before it are true, so an event a group fails is one the where drops; a group that throws hands the
+   * event over (FieldDispatch), for the where to report.
    */
-  private whereTests(): DispatchCondition[] {
-    const tests = this.leadingWhere ? conjuncts(this.leadingWhere) : [];
+  private whereTests(shape: EventShape): DispatchCondition[] {
+    const where = this.leadingWhere && whereForShape(this.leadingWhere, shape, this.ctx);
+    const tests = typeof where === 'object' ? conjuncts(where) : [];
     const and = (xs: Expr[]) => xs.reduce((l, r): Expr => ({ kind: 'binary', op: 'AND', left: l, right: r, span: { start: l.span.start, end: r.span.end } }));
     const out: DispatchCondition[] = [];
     let i = 0;

@@ -227,4 +227,7 @@ test('the condition a search is dispatched on: its test on a path, client, statu
   assert.equal(cond('line_type=gin | eval x=lower(src) | where cidrmatch("10.0.0.0/8", src)'), undefined, 'only a where right after the search');
   assert.deepEqual(cond('line_type=gin | eval x=1 | where cidrmatch("10.0.0.0/8", src)'), { field: 'src', passes: ['10.1.2.3'] },
     'a where moved ahead of an eval that cannot fail (where-early.ts) is right after the search');
+  assert.deepEqual(cond('line_type=gin OR msg="x" | where line_type!="gin" OR cidrmatch("10.0.0.0/8", src)'), { field: 'src', passes: ['10.1.2.3'] },
+    'a where decided in part for gin events (where-gate.ts): its test of line_type is false for them');
+  assert.equal(cond('line_type=gin | where line_type="gin" OR cidrmatch("10.0.0.0/8", src)'), undefined, 'and one that is true for them tests nothing');
 });
