@@ -77,6 +77,17 @@ function tidy(x: number): number | undefined {
 
 /** Functions whose result is not fixed by their arguments. */
 const IMPURE = new Set(['random']);
+
+/** Whether an expression's value is fixed by the fields it reads: it calls nothing in IMPURE. */
+export function isPure(e: Expr): boolean {
+  switch (e.kind) {
+    case 'call': return !IMPURE.has(e.name) && e.args.every(isPure);
+    case 'unary': return isPure(e.arg);
+    case 'binary': return isPure(e.left) && isPure(e.right);
+    case 'in': return isPure(e.arg) && e.list.every(isPure);
+    default: return true;
+  }
+}
 const MEMO_LIMIT = 4096;
 
 /**

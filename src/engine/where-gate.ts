@@ -11,22 +11,9 @@
 // where runs on every event it is handed.
 import type { Expr } from '../spl/ast.js';
 import { exprReads } from '../plan/needed-fields.js';
-import { compileExpr } from './eval-compiler.js';
+import { compileExpr, isPure } from './eval-compiler.js';
 import { truthy, type EvalContext } from '../spl/eval-functions.js';
 import type { EventShape } from './search-gate.js';
-
-/** Calls whose answer is not fixed by their arguments: never decided in advance. */
-const IMPURE = new Set(['random']);
-
-function pure(e: Expr): boolean {
-  switch (e.kind) {
-    case 'call': return !IMPURE.has(e.name) && e.args.every(pure);
-    case 'unary': return pure(e.arg);
-    case 'binary': return pure(e.left) && pure(e.right);
-    case 'in': return pure(e.arg) && e.list.every(pure);
-    default: return true;
-  }
-}
 
 /**
  * The where's expression for events of `shape`, as far as its truth goes: true or false when it is decided for
@@ -53,7 +40,7 @@ export function whereForShape(e: Expr, shape: EventShape, ctx: EvalContext): Exp
       return { ...x, left: l as Expr, right: r as Expr };
     }
     const reads = exprReads(x);
-    if (reads.length === 0 || !reads.every(decided) || !pure(x)) return x;
+    if (reads.length === 0 || !reads.every(decided) || !isPure(x)) return x;
     try {
       return truthy(compileExpr(x, ctx)(sample));
     } catch {
