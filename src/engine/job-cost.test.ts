@@ -2,14 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileSearchText } from '../spl/compile.js';
 import { MacroTable } from '../spl/macros.js';
 import { TimeZone } from '../util/timezone.js';
 import { LineParser } from '../parse/line-parser.js';
-import { weighJobs } from './job-cost.js';
+import { weighJob, weighJobs } from './job-cost.js';
+import { compileJob, loadContent } from '../cli/content.js';
 import { partition, sampleCosts, SAMPLE_RUN, SAMPLE_SPOTS } from './parallel.js';
 import type { Job } from './runner.js';
 
@@ -67,4 +68,21 @@ test('a file of few, huge lines is sampled without failing, and a pipe is not sa
   const fifo = join(dir, 'pipe');
   execFileSync('mkfifo', [fifo]);
   assert.equal(await sampleCosts([{ path: fifo, mtimeMs: 0 }], jobs, { tz, now: 0 }), undefined);
+});
+
+test('a job none of whose sample gets past its search is weighed without its pipeline, at what its pipeline gives', () => {
+  const { detections, macros } = loadContent();
+  const jobs = detections.map((d) => compileJob(d.name, d.search, macros, { tz, now: 0, format: 'table' } as Parameters<typeof compileJob>[3]));
+  // Jobs the shortcut decides too: a search only other lines pass, one with a time range.
+  jobs.push(job('slog only', 'line_type=slog msg="loading model" | stats count'), job('runner', 'line_type=runner | stats count'),
+    job('time range', 'line_type=gin earliest=0 latest=1 | stats count by src'));
+  const sample = new URL('../../../samples/server.log', import.meta.url).pathname;
+  const p = new LineParser({ tz, defaultHost: 'h', source: 's', fallbackMs: 0 });
+  const lines = readFileSync(sample, 'utf8').split('\n').filter((l) => l.length > 0);
+  for (const events of [lines.slice(0, 400).map((l) => p.parse(l)), lines.slice(-400).map((l) => p.parse(l)), Array.from({ length: 50 }, (_, i) => p.parse(gin(i)))]) {
+    const quick = weighJobs(jobs, events, ctx);
+    const full = jobs.map((j) => weighJob(j, events, ctx));
+    assert.deepEqual(quick, full);
+    assert.ok(full.filter((w, i) => w > 0 && quick[i] === w).length > 10, 'weights that are not all nothing');
+  }
 });

@@ -7,6 +7,8 @@ import type { Operator } from '../plan/plan.js';
 import type { SearchExpr } from '../spl/ast.js';
 import { GIN_EVENT_SHAPE } from '../parse/line-parser.js';
 import { Pipeline } from './pipeline.js';
+import { residualForShape, type Residual } from './search-gate.js';
+import { compileSearch } from './search-match.js';
 import type { Job } from './runner.js';
 import type { StageContext } from './stage.js';
 import type { Row } from './value.js';
@@ -43,21 +45,53 @@ function tests(e: SearchExpr | boolean | null | undefined): { terms: number; fie
   }
 }
 
-/** Each job's estimated cost over `events` (relative units: nanoseconds on the machine the prices came from). */
+/**
+ * Each job's estimated cost over `events` (relative units: nanoseconds on the machine the prices came from).
+ * Building a job's pipeline is most of what weighing costs (the sharing threads wait for it), and most jobs
+ * take none of a sample: a job no event of which gets past its leading search is priced without one, at what
+ * weighJob would give it.
+ */
 export function weighJobs(jobs: Job[], events: Row[], ctx: StageContext): number[] {
+  const gin = events.filter((e) => e.line_type === 'gin');
+  const other = events.filter((e) => e.line_type !== 'gin');
   return jobs.map((job) => {
-    let pipeline: Pipeline;
-    try { pipeline = new Pipeline(job.plan, { ctx, countReach: true }); } catch { return 0; }
-    const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
-    let ginIn = 0, otherIn = 0;
-    try {
-      for (const e of events) {
-        if (e.line_type !== 'gin') { otherIn++; pipeline.push(e); } else if (gin) { ginIn++; gin(e); }
-      }
-    } catch { /* a job that fails at run time is weighed by what it did */ }
-    const reduced = tests(pipeline.residualFor(GIN_EVENT_SHAPE));
-    let cost = ginIn * (PER_GIN_EVENT + (reduced.terms + reduced.fields) * PER_GIN_TEST) + otherIn * PER_OTHER_EVENT;
-    pipeline.reach!.forEach((r, i) => { if (i > 0 || r.op.kind !== 'search') cost += r.rows * perRow(r.op); });
-    return cost;
+    const residual = residualForShape(job.plan, GIN_EVENT_SHAPE);
+    if (anyPastSearch(job, residual, gin, other)) return weighJob(job, events, ctx);
+    const reduced = tests(residual);
+    return (residual === false ? 0 : gin.length) * (PER_GIN_EVENT + (reduced.terms + reduced.fields) * PER_GIN_TEST) + other.length * PER_OTHER_EVENT;
   });
+}
+
+/**
+ * Whether any of these events gets past the job's leading search (its time range aside, which only makes the
+ * answer yes more often): the gin events by the search reduced for them, as the pipeline's gin entry tests
+ * them, the others by the search itself. Yes when in doubt.
+ */
+function anyPastSearch(job: Job, residual: Residual, gin: Row[], other: Row[]): boolean {
+  const first = job.plan.operators[0];
+  if (first?.kind !== 'search') return true;
+  try {
+    if (other.length > 0 && other.some(compileSearch(first.expr))) return true;
+    if (residual === false || gin.length === 0) return false;
+    return residual === true || gin.some(compileSearch(residual));
+  } catch {
+    return true;
+  }
+}
+
+/** One job's estimated cost over `events`, from the rows each stage of its pipeline takes. */
+export function weighJob(job: Job, events: Row[], ctx: StageContext): number {
+  let pipeline: Pipeline;
+  try { pipeline = new Pipeline(job.plan, { ctx, countReach: true }); } catch { return 0; }
+  const gin = pipeline.entryFor(GIN_EVENT_SHAPE);
+  let ginIn = 0, otherIn = 0;
+  try {
+    for (const e of events) {
+      if (e.line_type !== 'gin') { otherIn++; pipeline.push(e); } else if (gin) { ginIn++; gin(e); }
+    }
+  } catch { /* a job that fails at run time is weighed by what it did */ }
+  const reduced = tests(pipeline.residualFor(GIN_EVENT_SHAPE));
+  let cost = ginIn * (PER_GIN_EVENT + (reduced.terms + reduced.fields) * PER_GIN_TEST) + otherIn * PER_OTHER_EVENT;
+  pipeline.reach!.forEach((r, i) => { if (i > 0 || r.op.kind !== 'search') cost += r.rows * perRow(r.op); });
+  return cost;
 }
