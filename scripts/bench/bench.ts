@@ -200,7 +200,7 @@ async function main(): Promise<void> {
     console.log(r.map((c, j) => c.padEnd(widths[j]!)).join('  '));
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
-  console.log('\nratio < 1: our scan of every detection finished before DuckDB finished seed detection 1 alone.');
+  console.log('\nratio: our scan of every detection ÷ DuckDB\'s SQL for seed detection 1 alone (below 1, ours finished first).');
   console.log(`on the same work (seed 1 alone, ${workers} workers) the worst ratio was ${f2(worst.sameWork)}.`);
   // The goals of the performance issue, each with the worst figure of this run.
   const goal = (ok: boolean, text: string) => console.log(`${ok ? 'met    ' : 'NOT met'}  ${text}`);
