@@ -71,9 +71,9 @@ function anyPastSearch(job: Job, residual: Residual, gin: Row[], other: Row[]): 
   const first = job.plan.operators[0];
   if (first?.kind !== 'search') return true;
   try {
-    if (other.length > 0 && other.some(compileSearch(first.expr))) return true;
-    if (residual === false || gin.length === 0) return false;
-    return residual === true || gin.some(compileSearch(residual));
+    // Gin events first: a search every gin event passes (its residual true) needs no test compiled.
+    if (gin.length > 0 && residual !== false && (residual === true || gin.some(compileSearch(residual)))) return true;
+    return other.length > 0 && other.some(compileSearch(first.expr));
   } catch {
     return true;
   }
