@@ -57,9 +57,14 @@ export function weighJobs(jobs: Job[], events: Row[], ctx: StageContext): number
   return jobs.map((job) => {
     const residual = residualForShape(job.plan, GIN_EVENT_SHAPE);
     if (anyPastSearch(job, residual, gin, other)) return weighJob(job, events, ctx);
-    const reduced = tests(residual);
-    return (residual === false ? 0 : gin.length) * (PER_GIN_EVENT + (reduced.terms + reduced.fields) * PER_GIN_TEST) + other.length * PER_OTHER_EVENT;
+    return entryCost(residual === false ? 0 : gin.length, other.length, residual);
   });
+}
+
+/** What handing a job `ginIn` gin events (through its search reduced to `residual`) and `otherIn` others costs. */
+function entryCost(ginIn: number, otherIn: number, residual: Residual): number {
+  const reduced = tests(residual);
+  return ginIn * (PER_GIN_EVENT + (reduced.terms + reduced.fields) * PER_GIN_TEST) + otherIn * PER_OTHER_EVENT;
 }
 
 /**
@@ -90,8 +95,7 @@ export function weighJob(job: Job, events: Row[], ctx: StageContext): number {
       if (e.line_type !== 'gin') { otherIn++; pipeline.push(e); } else if (gin) { ginIn++; gin(e); }
     }
   } catch { /* a job that fails at run time is weighed by what it did */ }
-  const reduced = tests(pipeline.residualFor(GIN_EVENT_SHAPE));
-  let cost = ginIn * (PER_GIN_EVENT + (reduced.terms + reduced.fields) * PER_GIN_TEST) + otherIn * PER_OTHER_EVENT;
+  let cost = entryCost(ginIn, otherIn, pipeline.residualFor(GIN_EVENT_SHAPE));
   pipeline.reach!.forEach((r, i) => { if (i > 0 || r.op.kind !== 'search') cost += r.rows * perRow(r.op); });
   return cost;
 }
