@@ -12,6 +12,7 @@ import { ALL, exprReads, neededFields, type FieldSet } from '../plan/needed-fiel
 import { withoutDeadRex } from './prune.js';
 import { withEvalsFused } from './fuse.js';
 import { withWhereEarly } from './where-early.js';
+import { binFusesIntoStats, type TimeBin } from './bin-into-stats.js';
 import { whereForShape } from './where-gate.js';
 import { fieldAlternatives, residualForShape, type EventShape, type Residual } from './search-gate.js';
 import type { DispatchCondition, DispatchRule } from './field-dispatch.js';
@@ -141,14 +142,18 @@ export class Pipeline {
       if (i === 0 && operators[0]!.kind === 'search') afterSearch = next;
       const copy = !facts[i]!.shared ? undefined : (facts[i]!.transient ? scratchCopier(needed[i]!) : undefined) ?? rowCopier(needed[i]!);
       const op = operators[i]!;
-      if (opts.head && i === this.split.at && op.kind === 'sort') next = new SortStage(op.keys, op.limit, facts[i]!.reversed, next, true);
+      // A bin the stats after it takes over has no stage: its input goes to the stats (or the watch before it).
+      const fused = i + 1 < last && binFusesIntoStats(operators, i);
+      // The bin a stats takes over from the operator before it.
+      const bin = op.kind === 'stats' && binFusesIntoStats(operators, i - 1) ? binOf(operators[i - 1]!, opts.ctx) : undefined;
+      if (fused) { /* the stats bins */ } else if (opts.head && i === this.split.at && op.kind === 'sort') next = new SortStage(op.keys, op.limit, facts[i]!.reversed, next, true);
       else {
         const bare = i === 1 && operators[0]!.kind === 'search' && !counts ? opts.bareGin : undefined;
-        next = buildStage(op, facts[i]!, copy, opts.ctx, next, operators[i + 1], needed[i + 1] ?? ALL, bare);
+        next = buildStage(op, facts[i]!, copy, opts.ctx, next, operators[i + 1], needed[i + 1] ?? ALL, bare, bin);
         if (bare && next instanceof RexStage && next.bySpans) bareAfterSearch = new PlainRexEntry(next);
       }
-      stages.push(next);
-      if (opts.head && i === this.split.stats) stages.push(next = watch = new BinWatch(this.split.binnedSpan!, next));
+      if (!fused) stages.push(next);
+      if (opts.head && i === this.split.stats) stages.push(next = watch = new BinWatch(this.split.binnedSpan!, next, bin));
       if (counts) next = new Counting(counts, i, next);
       entries.unshift(next);
     }
@@ -334,7 +339,7 @@ function nextFacts(op: Operator, f: StreamFacts): StreamFacts {
 }
 
 /** `following` is the next operator, `neededAfter` the fields its input needs (see needed-fields.ts). */
-function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx: StageContext, next: Stage, following: Operator | undefined, neededAfter: FieldSet, bareGin?: BareGinColumns): Stage {
+function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx: StageContext, next: Stage, following: Operator | undefined, neededAfter: FieldSet, bareGin?: BareGinColumns, bin?: TimeBin): Stage {
   switch (op.kind) {
     case 'search': return new FilterStage(compileSearch(op.expr), next);
     case 'where': return new FilterStage(whereTest(op.expr, ctx), next);
@@ -366,7 +371,7 @@ function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx
       const having = following?.kind === 'where'
         ? { test: whereTest(following.expr, ctx), reads: new Set(exprReads(following.expr)) }
         : undefined;
-      return new StatsStage(compileAggs(op.aggs, ctx), op.by, f.reversed, f.timeBinned, ctx, next, having);
+      return new StatsStage(compileAggs(op.aggs, ctx), op.by, f.reversed, f.timeBinned, ctx, next, having, bin);
     }
     case 'eventstats': return new EventstatsStage(compileAggs(op.aggs, ctx), op.by, f.reversed, copy, next);
     case 'streamstats':
@@ -399,6 +404,13 @@ function conjuncts(e: Expr): Expr[] {
 function whereTest(expr: Expr, ctx: StageContext): (row: Row) => boolean {
   const fn = compileExpr(expr, ctx);
   return generated<(fn: Compiled, truthy: (v: EvalValue) => boolean) => (row: Row) => boolean>(['fn', 'truthy'], 'return (row) => truthy(fn(row));')(fn, truthy);
+}
+
+/** What a stats takes over from a bin that fuses into it (binFusesIntoStats). */
+function binOf(op: Operator, ctx: StageContext): TimeBin {
+  if (op.kind !== 'bin') throw new Error('only a bin fuses into a stats');
+  // As BinStage: a span without a unit is seconds of _time.
+  return { span: op.spanSeconds ?? op.spanValue ?? 1, tz: ctx.tz };
 }
 
 function compileAggs(aggs: StatsAgg[], ctx: StageContext) {

@@ -12,6 +12,8 @@ import type { Operator } from '../plan/plan.js';
 import { LATE_HORIZON_SECONDS } from './ops/stats.js';
 import type { Stage, StreamFacts } from './stage.js';
 import { asNumber, type Row } from './value.js';
+import { binTime } from './ops/bin.js';
+import type { TimeBin } from './bin-into-stats.js';
 
 /** Operators that take one row and pass on at most one, keeping nothing between rows. */
 const STREAMING = new Set<Operator['kind']>(['search', 'where', 'eval', 'rex', 'bin', 'rename', 'table', 'fields']);
@@ -58,10 +60,12 @@ export interface BinSeen {
 export class BinWatch implements Stage {
   /** A new object after reset: the one a range's end handed on stays as it was. */
   seen: BinSeen = { min: Infinity, max: -Infinity, uncertain: false };
-  constructor(private readonly span: number, private readonly next: Stage) {}
+  /** `bin`, given, is the bin the stats after this takes over (bin-into-stats.ts): the rows' _time is not binned yet. */
+  constructor(private readonly span: number, private readonly next: Stage, private readonly bin?: TimeBin) {}
   reset(): void { this.seen = { min: Infinity, max: -Infinity, uncertain: false }; }
   push(row: Row): void {
-    const t = asNumber(row._time);
+    const n = asNumber(row._time);
+    const t = n !== undefined && this.bin ? binTime(n, this.bin.span, this.bin.tz) : n;
     if (t !== undefined) {
       const s = this.seen;
       if (t < s.max - LATE_HORIZON_SECONDS - this.span) s.uncertain = true;

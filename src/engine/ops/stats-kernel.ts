@@ -6,6 +6,8 @@ import { asNumber, type Row, type Scalar } from '../value.js';
 import type { AggSpec } from './stats.js';
 import type { SlotAccumulator } from '../../spl/stats-functions.js';
 import { generated } from '../generated-code.js';
+import { binTime } from './bin.js';
+import type { TimeBin } from '../bin-into-stats.js';
 
 /** A group as the generated code sees it: its aggregates' slots. */
 interface Slotted { s: unknown[] }
@@ -17,9 +19,11 @@ export interface StatsHost<G extends Slotted> {
   readonly lastValues: Scalar[];
   /** The group of these (single) by-values, made when new; does not feed it. */
   groupOf(values: Scalar[]): G;
-  /** An event with a multivalue by-field: fed to one group per combination, and flushed. */
-  pushMultivalue(row: Row): void;
-  maybeFlush(row: Row): void;
+  /**
+   * An event with a multivalue by-field: fed to one group per combination, and flushed. `first` is its first
+   * by-value (binned, when the kernel bins _time).
+   */
+  pushMultivalue(row: Row, first: Scalar | Scalar[] | undefined): void;
   /** maybeFlush for an event whose _time (the first by-field, when the host flushes) is `v`. */
   maybeFlushAt(v: Scalar | Scalar[] | undefined): void;
 }
@@ -27,15 +31,21 @@ export interface StatsHost<G extends Slotted> {
 export interface StatsKernel<G> {
   /** Places one event in its group and adds it to the group's aggregates. */
   push: (row: Row) => void;
-  /** Adds one event to a group's aggregates. */
-  feed: (g: G, row: Row) => void;
+  /** Adds one event to a group's aggregates; `t` is its _time (binned, when the kernel bins _time). */
+  feed: (g: G, row: Row, t: Scalar | Scalar[] | undefined) => void;
 }
 
+/**
+ * `bin`, given, is the binning of the bin before the stats (bin-into-stats.ts): by[0] is _time, and the
+ * kernel takes the event's _time binned wherever the bin's row would have given it.
+ */
 export function statsKernel<G extends Slotted>(host: StatsHost<G>, by: readonly string[], aggs: readonly AggSpec[],
-  slots: readonly SlotAccumulator[], offsets: readonly number[], flushes: boolean): StatsKernel<G> {
+  slots: readonly SlotAccumulator[], offsets: readonly number[], flushes: boolean, bin?: TimeBin): StatsKernel<G> {
   const q = (s: string) => JSON.stringify(s);
   const code: string[] = [];
-  by.forEach((f, i) => code.push(`const v${i} = row[${q(f)}];`));
+  by.forEach((f, i) => code.push(`${i === 0 && bin ? 'let' : 'const'} v${i} = row[${q(f)}];`));
+  // As BinStage: a _time that is not a number is left as it is. Spans under a day are whole seconds from the epoch.
+  if (bin) code.push(`{ const n = typeof v0 === 'number' && v0 === v0 ? v0 : asNumber(v0); if (n !== undefined) v0 = ${bin.span < 86400 ? 'Math.floor(n / span) * span' : 'binTime(n, span, tz)'}; }`);
   const same = by.map((_, i) => `v${i} === lv[${i}]`).join(' && ') || 'true';
   const missing = by.map((_, i) => `v${i} === undefined`).join(' || ') || 'false';
   const multi = by.map((_, i) => `isArray(v${i})`).join(' || ') || 'false';
@@ -45,17 +55,16 @@ export function statsKernel<G extends Slotted>(host: StatsHost<G>, by: readonly 
     if (g === undefined || !(${same})) {
       host.lastGroup = undefined;
       if (${missing}) return;
-      if (${multi}) { host.pushMultivalue(row); return; }
+      if (${multi}) { host.pushMultivalue(row, v0); return; }
       ${by.map((_, i) => `lv[${i}] = v${i};`).join(' ')}
       g = host.groupOf(lv);
       host.lastGroup = g;
     }
-    feed(g, row);`);
+    feed(g, row, ${bin ? 'v0' : 'row._time'});`);
   // A host that flushes is by _time first: v0 is the event's _time.
   if (flushes) code.push('host.maybeFlushAt(v0);');
   const feed: string[] = [`
     const s = g.s;
-    const t = row._time;
     const time = typeof t === 'number' && t === t ? t : (asNumber(t) ?? 0);`];
   aggs.forEach((a, i) => {
     // A function without slots keeps its accumulator object in one slot: its add is called from here, so
@@ -71,9 +80,9 @@ export function statsKernel<G extends Slotted>(host: StatsHost<G>, by: readonly 
   });
   const evs = aggs.map((_, i) => `ev${i}`);
   const adds = aggs.map((_, i) => `add${i}`);
-  const make = generated<(...args: unknown[]) => StatsKernel<G>>(['host', 'asNumber', 'isArray', ...evs, ...adds],
-    `const feed = (g, row) => {\n${feed.join('\n')}\n};\nreturn { feed, push: (row) => {\n${code.join('\n')}\n} };`);
-  return make(host, asNumber, Array.isArray, ...aggs.map((a) => a.evalArg), ...slots.map((k) => k.add));
+  const make = generated<(...args: unknown[]) => StatsKernel<G>>(['host', 'asNumber', 'isArray', 'binTime', 'span', 'tz', ...evs, ...adds],
+    `const feed = (g, row, t) => {\n${feed.join('\n')}\n};\nreturn { feed, push: (row) => {\n${code.join('\n')}\n} };`);
+  return make(host, asNumber, Array.isArray, binTime, bin?.span, bin?.tz, ...aggs.map((a) => a.evalArg), ...slots.map((k) => k.add));
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Compiled } from '../eval-compiler.js';
 import { GroupIndex, keyOf } from './group-index.js';
 import { GroupStore, sortByValues, type StoredGroup } from './group-store.js';
 import { groupMaker, rowMaker, statsKernel } from './stats-kernel.js';
+import type { TimeBin } from '../bin-into-stats.js';
 
 export interface AggSpec {
   fn: StatsFunction;
@@ -77,6 +78,8 @@ export class StatsStage implements Stage {
     private readonly ctx: StageContext,
     private readonly next: Stage,
     having?: Having,
+    /** The bin before this stats, left to it (bin-into-stats.ts): by[0] is _time, binned as the events come. */
+    bin?: TimeBin,
   ) {
     this.lastValues = Array.from(by, () => '');
     if (having) this.having = having.test;
@@ -87,7 +90,7 @@ export class StatsStage implements Stage {
     let size = 0;
     this.offsets = this.slots.map((k) => { const at = size; size += k.size; return at; });
     ({ make: this.newGroup, release: this.releaseGroup } = groupMaker<Group>(by.length, this.slots, this.offsets, size));
-    ({ push: this.push, feed: this.feed } = statsKernel(this, by, aggs, this.slots, this.offsets, this.flushSpan !== undefined));
+    ({ push: this.push, feed: this.feed } = statsKernel(this, by, aggs, this.slots, this.offsets, this.flushSpan !== undefined, bin));
     const names = aggs.map((a) => a.as);
     this.rowOf = rowMaker(by, names, this.slots, this.offsets, aggs.map((_, i) => i));
     if (having) this.havingRow = rowMaker(by, names, this.slots, this.offsets, aggs.flatMap((a, i) => (having.reads.has(a.as) ? [i] : [])));
@@ -110,18 +113,20 @@ export class StatsStage implements Stage {
 
   /** Takes one event (generated per stats command: see stats-kernel.ts). */
   readonly push: (row: Row) => void;
-  /** Adds one event to a group's aggregates (the second half of push). */
-  private readonly feed: (g: Group, row: Row) => void;
+  /** Adds one event to a group's aggregates (the second half of push), `t` its _time. */
+  private readonly feed: (g: Group, row: Row, t: Value | undefined) => void;
 
-  pushMultivalue(row: Row): void {
+  /** `first` stands for the event's first by-value: its _time binned, when the kernel bins (see statsKernel). */
+  pushMultivalue(row: Row, first: Value | undefined): void {
     const lists: Scalar[][] = [];
-    for (const f of this.by) {
-      const l = valuesOf(row[f]);
+    for (let i = 0; i < this.by.length; i++) {
+      const l = valuesOf(i === 0 ? first : row[this.by[i]!]);
       if (l.length === 0) return;
       lists.push(l);
     }
-    for (const combo of cartesian(lists)) this.feed(this.groupOf(combo), row);
-    if (this.flushSpan !== undefined) this.maybeFlush(row);
+    const t = this.by[0] === '_time' ? first : row._time;
+    for (const combo of cartesian(lists)) this.feed(this.groupOf(combo), row, t);
+    if (this.flushSpan !== undefined) this.maybeFlushAt(first);
   }
 
   /** The group of these by-values, made when new (read at once: `values` may be reused afterwards). */
@@ -144,10 +149,6 @@ export class StatsStage implements Stage {
     this.groups.add(g);
     return g;
   };
-
-  maybeFlush(row: Row): void {
-    this.maybeFlushAt(row._time);
-  }
 
   /**
    * maybeFlush for an event whose _time is `v`: the kernel has read it already (its first by-field), where this
