@@ -22,3 +22,11 @@ export function binFusesIntoStats(operators: readonly Operator[], i: number): bo
   if (stats.by[0] !== '_time' || stats.by.indexOf('_time', 1) >= 0) return false;
   return stats.aggs.every((a) => a.field !== '_time' && (a.evalArg === undefined || !exprReads(a.evalArg).includes('_time')));
 }
+
+/** The bin the stats at `i` takes over from the operator before it, when that one fuses into it. */
+export function binBefore(operators: readonly Operator[], i: number, tz: TimeZone): TimeBin | undefined {
+  const op = operators[i - 1];
+  if (op?.kind !== 'bin' || !binFusesIntoStats(operators, i - 1)) return undefined;
+  // As BinStage: a span without a unit is seconds of _time.
+  return { span: op.spanSeconds ?? op.spanValue ?? 1, tz };
+}

@@ -1,35 +1,26 @@
-// Builds runnable stages from a logical plan and runs events through them. The stream facts (shared rows,
-// oldest-first order, binned time) are tracked while building so each stage copies or buffers only when needed.
+// Links the stages of a logical plan (each made by stage-builder.ts) and runs events through them. The stream
+// facts (shared rows, oldest-first order, binned time) are tracked while linking, so each stage copies or
+// buffers only when needed.
 import type { LogicalPlan, Operator } from '../plan/plan.js';
-import { SplError } from '../spl/errors.js';
-import { compileSplRegex, narrowCaptures, toJsReplacement } from '../spl/regex.js';
-import { STATS_FUNCTIONS } from '../spl/stats-functions.js';
-import { compileExpr, memoField, type Compiled } from './eval-compiler.js';
+import { memoField } from './eval-compiler.js';
 import { compileSearch } from './search-match.js';
 import { hasSpanTerm, type RawSpans } from './span-terms.js';
-import { rowCopier, scratchCopier, type RowCopy, type Stage, type StageContext, type StreamFacts } from './stage.js';
-import { ALL, exprReads, neededFields, type FieldSet } from '../plan/needed-fields.js';
+import { rowCopier, scratchCopier, type Stage, type StageContext, type StreamFacts } from './stage.js';
+import { ALL, neededFields } from '../plan/needed-fields.js';
 import { withoutDeadRex } from './prune.js';
 import { withEvalsFused } from './fuse.js';
 import { withWhereEarly } from './where-early.js';
-import { binFusesIntoStats, type TimeBin } from './bin-into-stats.js';
+import { binBefore, binFusesIntoStats } from './bin-into-stats.js';
+import { buildStage, whereTest } from './stage-builder.js';
 import { whereForShape } from './where-gate.js';
 import { fieldAlternatives, residualForShape, type EventShape, type Residual } from './search-gate.js';
 import type { DispatchCondition, DispatchRule } from './field-dispatch.js';
 import type { Row } from './value.js';
 import { FilterStage } from './ops/filter.js';
-import { EvalStage } from './ops/eval.js';
-import { BinStage } from './ops/bin.js';
-import { PlainRexEntry, RexStage, SedStage } from './ops/rex.js';
-import { SpanRex, type BareGinColumns } from './span-rex.js';
-import { StatsStage } from './ops/stats.js';
-import { RenameStage, TableStage, FieldsStage } from './ops/shape.js';
-import { SortStage, HeadStage, DedupStage, RUN_ROWS } from './ops/order.js';
-import { EventstatsStage } from './ops/eventstats.js';
-import { StreamstatsStage } from './ops/streamstats.js';
-import { TransactionStage } from './ops/transaction.js';
-import type { Expr, SearchExpr, StatsAgg, TxnFilter } from '../spl/ast.js';
-import { truthy, type EvalValue } from '../spl/eval-functions.js';
+import { PlainRexEntry, RexStage } from './ops/rex.js';
+import type { BareGinColumns } from './span-rex.js';
+import { SortStage } from './ops/order.js';
+import type { Expr, SearchExpr } from '../spl/ast.js';
 import { generated } from './generated-code.js';
 import { BinWatch, Capture, splitPoint, type BinSeen, type SplitPoint } from './split.js';
 
@@ -145,7 +136,7 @@ export class Pipeline {
       // A bin the stats after it takes over has no stage: its input goes to the stats (or the watch before it).
       const fused = i + 1 < last && binFusesIntoStats(operators, i);
       // The bin a stats takes over from the operator before it.
-      const bin = op.kind === 'stats' && binFusesIntoStats(operators, i - 1) ? binOf(operators[i - 1]!, opts.ctx) : undefined;
+      const bin = op.kind === 'stats' ? binBefore(operators, i, opts.ctx.tz) : undefined;
       if (fused) { /* the stats bins */ } else if (opts.head && i === this.split.at && op.kind === 'sort') next = new SortStage(op.keys, op.limit, facts[i]!.reversed, next, true);
       else {
         const bare = i === 1 && operators[0]!.kind === 'search' && !counts ? opts.bareGin : undefined;
@@ -338,94 +329,12 @@ function nextFacts(op: Operator, f: StreamFacts): StreamFacts {
   }
 }
 
-/** `following` is the next operator, `neededAfter` the fields its input needs (see needed-fields.ts). */
-function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefined, ctx: StageContext, next: Stage, following: Operator | undefined, neededAfter: FieldSet, bareGin?: BareGinColumns, bin?: TimeBin): Stage {
-  switch (op.kind) {
-    case 'search': return new FilterStage(compileSearch(op.expr), next);
-    case 'where': return new FilterStage(whereTest(op.expr, ctx), next);
-    case 'eval':
-      return new EvalStage(op.assignments.map((a) => ({ field: a.field, fn: compileExpr(a.expr, ctx), pos: a.expr.span.start })), copy, next, f.transient === true);
-    case 'bin':
-      return new BinStage(op.field, op.as, op.spanSeconds, op.spanValue ?? 1, ctx.tz, copy, next);
-    case 'rex': {
-      if (op.mode === 'sed') {
-        const m = /^s\/((?:\\.|[^\\/])*)\/((?:\\.|[^\\/])*)\/([gi0-9]*)$/s.exec(op.regex);
-        if (!m) throw new SplError('sed mode expects s/regex/replacement/flags', op.span.start);
-        const global = m[3]!.includes('g');
-        const c = compileSplRegex(m[1]!, op.span.start, (global ? 'g' : '') + (m[3]!.includes('i') ? 'i' : ''));
-        return new SedStage(op.field, c.re, toJsReplacement(m[2]!), copy, next);
-      }
-      // Groups nothing after the rex reads are not captured: the match is the same, with fewer strings made.
-      const c = neededAfter === ALL ? compileSplRegex(op.regex, op.span.start) : narrowCaptures(compileSplRegex(op.regex, op.span.start), (g) => neededAfter.has(g));
-      // A where right after that reads only this rex's groups is also tried on the match, before the row is
-      // copied and filled (RexStage's pretest); it still runs after.
-      const reads = following?.kind === 'where' ? [...new Set(exprReads(following.expr))] : [];
-      const pretest = following?.kind === 'where' && reads.length > 0 && reads.every((g) => c.groupNames.includes(g))
-        ? { fields: reads, test: whereTest(following.expr, ctx) } : undefined;
-      // Right after the leading search, a pattern of bars over _raw is answered from bare gin lines' spans.
-      const spanRex = bareGin && op.field === '_raw' && op.maxMatch === 1 && c.unnamed ? SpanRex.of(c.unnamed) : undefined;
-      return new RexStage(op.field, c.re, c.groupNames, op.maxMatch, copy, next, c.groupIndex, c.unnamed, pretest, spanRex && { rex: spanRex, cols: bareGin! });
-    }
-    case 'stats': {
-      // A where right after the stats is also tried on each group first (see Having); it still runs after.
-      const having = following?.kind === 'where'
-        ? { test: whereTest(following.expr, ctx), reads: new Set(exprReads(following.expr)) }
-        : undefined;
-      return new StatsStage(compileAggs(op.aggs, ctx), op.by, f.reversed, f.timeBinned, ctx, next, having, bin);
-    }
-    case 'eventstats': return new EventstatsStage(compileAggs(op.aggs, ctx), op.by, f.reversed, copy, next);
-    case 'streamstats':
-      return new StreamstatsStage(compileAggs(op.aggs, ctx), op.by, { current: op.current, window: op.window, resetOnChange: op.resetOnChange, ...(op.timeWindow !== undefined ? { timeWindow: op.timeWindow } : {}) }, f.reversed, copy, next);
-    case 'transaction':
-      return new TransactionStage({
-        fields: op.fields, maxevents: op.maxevents, keepevicted: op.keepevicted,
-        ...(op.maxspan !== undefined ? { maxspan: op.maxspan } : {}),
-        ...(op.maxpause !== undefined ? { maxpause: op.maxpause } : {}),
-        ...(op.startswith ? { startswith: compileBoundary(op.startswith, ctx) } : {}),
-        ...(op.endswith ? { endswith: compileBoundary(op.endswith, ctx) } : {}),
-      }, f.reversed, next);
-    case 'rename': return new RenameStage(op.pairs, copy, next);
-    case 'table': return new TableStage(op.fields, next);
-    case 'fields': return new FieldsStage(op.fields, op.remove, next);
-    case 'sort': return new SortStage(op.keys, op.limit, f.reversed, next, false, RUN_ROWS, ctx.warn);
-    case 'head': return new HeadStage(op.limit, f.reversed, next);
-    case 'dedup': return new DedupStage(op.fields, op.limit, op.keepEmpty, op.consecutive, op.sortBy, f.reversed, next);
-  }
-}
-
 /** Fields a search's own condition is looked for on, the most telling first (a path names the route; most requests are POST). */
 const DISPATCH_FIELDS = ['uri_path', 'src', 'status', 'http_method'];
 
 /** The items of an expression's top-level ANDs: each must be true for the whole to be. */
 function conjuncts(e: Expr): Expr[] {
   return e.kind === 'binary' && e.op === 'AND' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
-}
-
-function whereTest(expr: Expr, ctx: StageContext): (row: Row) => boolean {
-  const fn = compileExpr(expr, ctx);
-  return generated<(fn: Compiled, truthy: (v: EvalValue) => boolean) => (row: Row) => boolean>(['fn', 'truthy'], 'return (row) => truthy(fn(row));')(fn, truthy);
-}
-
-/** What a stats takes over from a bin that fuses into it (binFusesIntoStats). */
-function binOf(op: Operator, ctx: StageContext): TimeBin {
-  if (op.kind !== 'bin') throw new Error('only a bin fuses into a stats');
-  // As BinStage: a span without a unit is seconds of _time.
-  return { span: op.spanSeconds ?? op.spanValue ?? 1, tz: ctx.tz };
-}
-
-function compileAggs(aggs: StatsAgg[], ctx: StageContext) {
-  return aggs.map((a) => {
-    const fn = STATS_FUNCTIONS[a.fn];
-    if (!fn) throw new SplError(`unknown statistical function ${a.fn}`, a.span.start, 'SPL_UNKNOWN_FUNCTION');
-    const evalArg: Compiled | undefined = a.evalArg ? compileExpr(a.evalArg, ctx) : undefined;
-    return { fn, as: a.as, ...(a.field !== undefined ? { field: a.field } : {}), ...(evalArg ? { evalArg } : {}) };
-  });
-}
-
-function compileBoundary(b: TxnFilter, ctx: StageContext): (row: Row) => boolean {
-  if (b.kind === 'search') return compileSearch(b.expr);
-  const fn = compileExpr(b.expr, ctx);
-  return (row) => truthy(fn(row));
 }
 
 /** Convenience: run a plan over an array of events (tests, small inputs). */
