@@ -131,19 +131,22 @@ export class Pipeline {
     let watch: BinWatch | undefined;
     for (let i = last - 1; i >= 0; i--) {
       if (i === 0 && operators[0]!.kind === 'search') afterSearch = next;
+      if (i + 1 < last && binFusesIntoStats(operators, i)) {
+        // A bin the stats after it takes over has no stage: its input goes to the stats (or the watch before it).
+        if (counts) next = new Counting(counts, i, next);
+        entries.unshift(next);
+        continue;
+      }
       const copy = !facts[i]!.shared ? undefined : (facts[i]!.transient ? scratchCopier(needed[i]!) : undefined) ?? rowCopier(needed[i]!);
       const op = operators[i]!;
-      // A bin the stats after it takes over has no stage: its input goes to the stats (or the watch before it).
-      const fused = i + 1 < last && binFusesIntoStats(operators, i);
-      // The bin a stats takes over from the operator before it.
       const bin = op.kind === 'stats' ? binBefore(operators, i, opts.ctx.tz) : undefined;
-      if (fused) { /* the stats bins */ } else if (opts.head && i === this.split.at && op.kind === 'sort') next = new SortStage(op.keys, op.limit, facts[i]!.reversed, next, true);
+      if (opts.head && i === this.split.at && op.kind === 'sort') next = new SortStage(op.keys, op.limit, facts[i]!.reversed, next, true);
       else {
         const bare = i === 1 && operators[0]!.kind === 'search' && !counts ? opts.bareGin : undefined;
         next = buildStage(op, facts[i]!, copy, opts.ctx, next, operators[i + 1], needed[i + 1] ?? ALL, bare, bin);
         if (bare && next instanceof RexStage && next.bySpans) bareAfterSearch = new PlainRexEntry(next);
       }
-      if (!fused) stages.push(next);
+      stages.push(next);
       if (opts.head && i === this.split.stats) stages.push(next = watch = new BinWatch(this.split.binnedSpan!, next, bin));
       if (counts) next = new Counting(counts, i, next);
       entries.unshift(next);

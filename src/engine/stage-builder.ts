@@ -81,12 +81,11 @@ export function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefin
   }
 }
 
-
+/** A `where`'s expression as a test of a row: whether its value is truthy. */
 export function whereTest(expr: Expr, ctx: StageContext): (row: Row) => boolean {
   const fn = compileExpr(expr, ctx);
   return generated<(fn: Compiled, truthy: (v: EvalValue) => boolean) => (row: Row) => boolean>(['fn', 'truthy'], 'return (row) => truthy(fn(row));')(fn, truthy);
 }
-
 
 function compileAggs(aggs: StatsAgg[], ctx: StageContext) {
   return aggs.map((a) => {
