@@ -44,8 +44,8 @@ export function statsKernel<G extends Slotted>(host: StatsHost<G>, by: readonly 
   const q = (s: string) => JSON.stringify(s);
   const code: string[] = [];
   by.forEach((f, i) => code.push(`${i === 0 && bin ? 'let' : 'const'} v${i} = row[${q(f)}];`));
-  // As BinStage: a _time that is not a number is left as it is. Spans under a day are whole seconds from the epoch.
-  if (bin) code.push(`{ const n = typeof v0 === 'number' && v0 === v0 ? v0 : asNumber(v0); if (n !== undefined) v0 = ${bin.span < 86400 ? 'Math.floor(n / span) * span' : 'binTime(n, span, tz)'}; }`);
+  // As BinStage: a _time that is not a number is left as it is.
+  if (bin) code.push(`{ const n = typeof v0 === 'number' && v0 === v0 ? v0 : asNumber(v0); if (n !== undefined) v0 = binTime(n, span, tz); }`);
   const same = by.map((_, i) => `v${i} === lv[${i}]`).join(' && ') || 'true';
   const missing = by.map((_, i) => `v${i} === undefined`).join(' || ') || 'false';
   const multi = by.map((_, i) => `isArray(v${i})`).join(' || ') || 'false';
