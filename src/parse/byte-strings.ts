@@ -37,6 +37,23 @@ export class ByteStringCache {
   get(b: Buffer, a: number, z: number, v?: DataView): string {
     const n = z - a;
     if (n > this.width) { this.slot = -1; return latin1(b, a, z); }
+    const kept = this.kept(b, a, z, v);
+    if (kept !== undefined) return kept;
+    const s = latin1(b, a, z);
+    const base = this.slot * this.width, bytes = this.bytes;
+    for (let i = 0; i < n; i++) bytes[base + i] = b[a + i]!;
+    this.lens[this.slot] = n;
+    this.strs[this.slot] = s;
+    return s;
+  }
+
+  /**
+   * The string kept for bytes [a, z) of `b`, or undefined when they are not kept (too long, or their slot,
+   * then `slot`, holds another value). Nothing is kept by it: only get() keeps.
+   */
+  kept(b: Buffer, a: number, z: number, v?: DataView): string | undefined {
+    const n = z - a;
+    if (n > this.width) { this.slot = -1; return undefined; }
     let h: number;
     if (n < 8) {
       h = 0x811c9dc5 ^ n; // FNV-1a
@@ -61,11 +78,7 @@ export class ByteStringCache {
       while (i < n && bytes[base + i] === b[a + i]) i++;
       if (i === n) return this.strs[slot]!;
     }
-    const s = latin1(b, a, z);
-    for (let i = 0; i < n; i++) bytes[base + i] = b[a + i]!;
-    this.lens[slot] = n;
-    this.strs[slot] = s;
-    return s;
+    return undefined;
   }
 }
 

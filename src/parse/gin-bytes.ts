@@ -53,7 +53,9 @@ export class GinLine implements GinFields {
 
 // Clients fit gin's 15 characters; paths longer than 96 bytes are rare and often unique. A client whose slot
 // another took is decoded again, into a new string: the bench's 462 clients left 205 sharing a slot of 1,024
-// (5,483 decoded again in 200,000 lines) and 86 of 4,096 (2,262).
+// (5,483 decoded again in 200,000 lines) and 86 of 4,096 (2,262). Only what the reader has checked goes in
+// (a client that is one word, a path without a quote, `?`, escape or byte outside ASCII), so bytes equal to a
+// kept value need no checking again (CLIENTS.kept, PATHS.kept below).
 const CLIENTS = new ByteStringCache(4096, 15);
 const PATHS = new ByteStringCache(2048, 96);
 export const CLIENT_SLOTS = CLIENTS.slots;
@@ -178,8 +180,12 @@ export function parseGinBytes(b: Buffer, s: number, e: number, g: GinLine): bool
   let ca = s + 52 + k;
   const c15 = s + 67 + k;
   while (ca < c15 && b[ca] === 32) ca++;
+  // A client the cache keeps and that fills its field to the bar is a word (only words are kept, below).
+  const words = g.wordsOf(b);
+  const keptClient = ca < c15 && b[c15] === 32 && b[c15 + 1] === 124 ? CLIENTS.kept(b, ca, c15, words) : undefined;
   let cz = ca;
-  while (cz < e && WORD_BYTE[b[cz]!] === 1) cz++;
+  if (keptClient !== undefined) { cz = c15; g.clientSlot = CLIENTS.slot; }
+  else while (cz < e && WORD_BYTE[b[cz]!] === 1) cz++;
   // gin.ts takes clients up to 64 characters; a word ending before the field's end is not gin's padding.
   if (cz < c15 || cz - ca > 64 || b[cz] !== 32 || b[cz + 1] !== 124 || b[cz + 2] !== 32) return false;
   const w = cz - c15;
@@ -197,6 +203,10 @@ export function parseGinBytes(b: Buffer, s: number, e: number, g: GinLine): bool
   // holds anything outside ASCII after the quote, which must be decoded as UTF-8 rather than Latin-1.
   let close = -1, query = -1;
   let i = q + 1;
+  // Most lines end at their path's quote with a path the cache keeps, and a kept path holds no quote, query,
+  // escape or byte outside ASCII (only such spans are kept, below): the line needs no scan for them.
+  const keptPath = b[e - 1] === 34 && e - 1 > i ? PATHS.kept(b, i, e - 1, words) : undefined;
+  if (keptPath !== undefined) { close = e - 1; i = e; }
   for (; i < e; i++) {
     const kind = PATH_BYTE[b[i]!]!;
     if (kind === 0) continue;
@@ -207,12 +217,12 @@ export function parseGinBytes(b: Buffer, s: number, e: number, g: GinLine): bool
   let ascii = k === 0;
   if (close >= 0) for (i = close + 1; i < e; i++) if (b[i]! > 127) { ascii = false; break; }
   const raw = ascii ? latin1(b, s, e) : utf8(b, s, e);
-  const words = g.wordsOf(b);
   // In characters: the latency ends at 49, the client at 67 + w, the method starts at 70 + w and the path at 80 + w.
   const pathEnd = close < 0 ? e : close;
   const mlen = me - ma;
   let path: string, uriPath: string, uriQuery: string | undefined;
-  if (query < 0) { path = uriPath = PATHS.get(b, q + 1, pathEnd, words); g.pathSlot = g.uriPathSlot = PATHS.slot; }
+  if (keptPath !== undefined) { path = uriPath = keptPath; g.pathSlot = g.uriPathSlot = PATHS.slot; }
+  else if (query < 0) { path = uriPath = PATHS.get(b, q + 1, pathEnd, words); g.pathSlot = g.uriPathSlot = PATHS.slot; }
   else {
     g.pathSlot = -1;
     path = raw.slice(80 + w, pathEnd - s - k);
@@ -221,7 +231,8 @@ export function parseGinBytes(b: Buffer, s: number, e: number, g: GinLine): bool
     uriQuery = raw.slice(query + 1 - s - k, pathEnd - s - k);
   }
   g.status = status; g.latency = raw.slice(la - s, 49); g.latencyMs = latencyMs;
-  if (ca === cz) { g.client = ''; g.clientSlot = -1; }
+  if (keptClient !== undefined) g.client = keptClient;
+  else if (ca === cz) { g.client = ''; g.clientSlot = -1; }
   else { g.client = CLIENTS.get(b, ca, cz, words); g.clientSlot = CLIENTS.slot; }
   g.method = methodAt(b, ma, mlen) ?? raw.slice(70 + w, 70 + w + mlen);
   g.path = path; g.pathClosed = close >= 0; g.plain = close === e - 1; g.raw = raw; g.uriPath = uriPath; g.uriQuery = uriQuery;
