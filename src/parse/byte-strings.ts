@@ -97,3 +97,25 @@ export const latin1: Decoder = typeof PROTO.latin1Slice === 'function'
 export const utf8: Decoder = typeof PROTO.utf8Slice === 'function'
   ? (b, a, z) => (b as unknown as Required<NativeSlices>).utf8Slice(a, z)
   : (b, a, z) => b.toString('utf8', a, z);
+
+let scratch = Buffer.allocUnsafe(256);
+let scratchView = new DataView(scratch.buffer, scratch.byteOffset, scratch.byteLength);
+
+/**
+ * Bytes [a, z) of `b` less the byte at `p`, as Latin-1: a line whose only bytes outside ASCII are gin's
+ * micro sign (C2 B5, U+00B5, a Latin-1 character) is its bytes without the C2. `v` is a DataView of `b`.
+ */
+export function latin1Without(b: Uint8Array, v: DataView, a: number, z: number, p: number): string {
+  const n = z - a - 1;
+  if (scratch.length < n + 4) {
+    scratch = Buffer.allocUnsafe(Math.max(n + 4, 2 * scratch.length));
+    scratchView = new DataView(scratch.buffer, scratch.byteOffset, scratch.byteLength);
+  }
+  const out = scratchView;
+  let i = a, j = 0;
+  for (; i + 4 <= p; i += 4, j += 4) out.setUint32(j, v.getUint32(i));
+  for (; i < p; i++, j++) out.setUint8(j, b[i]!);
+  for (i = p + 1; i + 4 <= z; i += 4, j += 4) out.setUint32(j, v.getUint32(i));
+  for (; i < z; i++, j++) out.setUint8(j, b[i]!);
+  return latin1(scratch, 0, n);
+}

@@ -5,7 +5,7 @@
 // falls back to the string readers. Declining is always safe; a test holds it to the string reader on real,
 // generated and mangled lines.
 import { decimalMs, stampInRange, type GinFields } from './gin.js';
-import { ByteStringCache, latin1, utf8 } from './byte-strings.js';
+import { ByteStringCache, latin1, latin1Without, utf8 } from './byte-strings.js';
 
 /**
  * What parseGinBytes read: one object per parser, filled in place for every line (no object per line), and
@@ -214,9 +214,10 @@ export function parseGinBytes(b: Buffer, s: number, e: number, g: GinLine): bool
     if (kind === DECLINE) return false;
     if (query < 0) query = i;
   }
-  let ascii = k === 0;
+  // Up to the path's end the line is ASCII but for a wide unit's two bytes: a micro sign (C2 B5) is Latin-1.
+  let ascii = true;
   if (close >= 0) for (i = close + 1; i < e; i++) if (b[i]! > 127) { ascii = false; break; }
-  const raw = ascii ? latin1(b, s, e) : utf8(b, s, e);
+  const raw = !ascii ? utf8(b, s, e) : k === 0 ? latin1(b, s, e) : b[lz - 3] === 0xc2 ? latin1Without(b, g.wordsOf(b), s, e, lz - 3) : utf8(b, s, e);
   // In characters: the latency ends at 49, the client at 67 + w, the method starts at 70 + w and the path at 80 + w.
   const pathEnd = close < 0 ? e : close;
   const mlen = me - ma;
