@@ -21,7 +21,7 @@ function agree(lines: Array<string | Buffer>): { taken: number } {
     const bytes = typeof l === 'string' ? Buffer.from(l, 'utf8') : l;
     const buf = Buffer.concat([Buffer.from('xx\n'), bytes, Buffer.from('\n[GIN] ')]);
     const s = 3, e = 3 + bytes.length;
-    if (parseGinBytes(buf, s, e, new GinLine())) taken++;
+    if (parseGinBytes(buf, s, e, new GinLine()) !== undefined) taken++;
     const text = buf.toString('utf8', s, e);
     const got = byBytes.parseBytes(buf, s, e);
     assert.deepEqual(got, byText.parse(text), JSON.stringify(text));

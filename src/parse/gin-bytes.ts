@@ -4,17 +4,19 @@
 // non-ASCII byte, an escape, a backslash or ESC in the path, an unknown latency form), so that the caller
 // falls back to the string readers. Declining is always safe; a test holds it to the string reader on real,
 // generated and mangled lines.
-import { decimalMs, stampInRange, type GinFields } from './gin.js';
+import { decimalMs, stampInRange, type GinHead } from './gin.js';
 import { ByteStringCache, latin1, latin1Without, utf8 } from './byte-strings.js';
 
 /**
  * What parseGinBytes read: one object per parser, filled in place for every line (no object per line), and
- * read before the next line is.
+ * read before the next line is. The line's text and its latency's are not kept here: a string made for each
+ * line and stored in this long-lived object costs the collector's write barrier for each store.
  */
-export class GinLine implements GinFields {
+export class GinLine implements GinHead {
   y = 0; mo = 0; d = 0; h = 0; mi = 0; s = 0;
   status = 0;
-  latency = '';
+  /** Where the latency's text starts in the line's (padding left out); it ends at character 49. */
+  latencyAt = 0;
   latencyMs = 0;
   client = '';
   method = '';
@@ -25,8 +27,6 @@ export class GinLine implements GinFields {
    * spans and the client, method and path between separators (PLAIN_GIN_SHAPE in line-parser.ts).
    */
   plain = false;
-  /** The whole line as a string: exactly what UTF-8 decoding of its bytes gives. */
-  raw = '';
   /**
    * The slots of `client` and `path` in their byte caches (CLIENT_SLOTS, PATH_SLOTS), -1 when not kept there
    * (an empty or overlong client; a path with a query, or overlong): engine/field-dispatch.ts (client) and
@@ -151,32 +151,33 @@ for (const c of [92 /* \ */, 27 /* ESC */]) PATH_BYTE[c] = DECLINE;
 for (let c = 128; c < 256; c++) PATH_BYTE[c] = DECLINE;
 
 /**
- * Reads the gin line in bytes [s, e) of `b` (no newline, no CR) into `g`; false when it is not the common
- * padded shape (`g` then holds nothing to use), and the caller decodes the line and reads it with parseGin.
+ * Reads the gin line in bytes [s, e) of `b` (no newline, no CR) into `g` and returns the line as a string
+ * (exactly what UTF-8 decoding of its bytes gives); undefined when it is not the common padded shape (`g`
+ * then holds nothing to use), and the caller decodes the line and reads it with parseGin.
  * Character positions are gin's padded ones (gin.ts); in bytes, everything after the latency sits one further
  * on when its unit is a two-byte µ, and everything after the client `w` further on when it overflows.
  */
-export function parseGinBytes(b: Buffer, s: number, e: number, g: GinLine): boolean {
+export function parseGinBytes(b: Buffer, s: number, e: number, g: GinLine): string | undefined {
   // "[GIN] " is the caller's test; the quote at character 79 is the shortest line.
-  if (e - s <= 79 || !stampAt(b, s, g)) return false;
-  if (b[s + 27] !== 32 || b[s + 28] !== 124 || b[s + 29] !== 32 || b[s + 33] !== 32 || b[s + 34] !== 124 || b[s + 35] !== 32) return false;
+  if (e - s <= 79 || !stampAt(b, s, g)) return undefined;
+  if (b[s + 27] !== 32 || b[s + 28] !== 124 || b[s + 29] !== 32 || b[s + 33] !== 32 || b[s + 34] !== 124 || b[s + 35] !== 32) return undefined;
   const status = digitsAt(b, s + 30, 3);
-  if (status < 0) return false;
+  if (status < 0) return undefined;
   // The latency ends one byte later when its unit is µs: the bar tells which.
   let k: number;
   if (b[s + 50] === 124 && b[s + 49] === 32) k = 0;
   else if (b[s + 51] === 124 && b[s + 50] === 32) k = 1;
-  else return false;
-  if (e - s <= 79 + k) return false;
+  else return undefined;
+  if (e - s <= 79 + k) return undefined;
   let la = s + 36;
   const lz = s + 49 + k;
   while (la < lz && b[la] === 32) la++;
-  if (la === lz) return false;
+  if (la === lz) return undefined;
   const latencyMs = latencyAt(b, la, lz, k === 1);
-  if (latencyMs < 0) return false;
+  if (latencyMs < 0) return undefined;
   // Client: right-aligned in 15 characters, one word of printable ASCII. A longer one (an IPv6 address)
   // overflows its field and moves everything after it by `w` bytes, as gin's %15s does.
-  if (b[s + 51 + k] !== 32) return false;
+  if (b[s + 51 + k] !== 32) return undefined;
   let ca = s + 52 + k;
   const c15 = s + 67 + k;
   while (ca < c15 && b[ca] === 32) ca++;
@@ -187,17 +188,17 @@ export function parseGinBytes(b: Buffer, s: number, e: number, g: GinLine): bool
   if (keptClient !== undefined) { cz = c15; g.clientSlot = CLIENTS.slot; }
   else while (cz < e && WORD_BYTE[b[cz]!] === 1) cz++;
   // gin.ts takes clients up to 64 characters; a word ending before the field's end is not gin's padding.
-  if (cz < c15 || cz - ca > 64 || b[cz] !== 32 || b[cz + 1] !== 124 || b[cz + 2] !== 32) return false;
+  if (cz < c15 || cz - ca > 64 || b[cz] !== 32 || b[cz + 1] !== 124 || b[cz + 2] !== 32) return undefined;
   const w = cz - c15;
   // Method: a word from character 70, padded with spaces to the quote at 79.
   const ma = s + 70 + k + w, q = s + 79 + k + w;
-  if (q >= e) return false;
+  if (q >= e) return undefined;
   let me = ma;
   while (me < q && WORD_BYTE[b[me]!] === 1) me++;
   // At most seven letters: gin.ts wants characters 77 and 78 to be padding.
-  if (me === ma || me > s + 77 + k + w) return false;
-  for (let i = me; i < q; i++) if (b[i] !== 32) return false;
-  if (b[q] !== 34) return false;
+  if (me === ma || me > s + 77 + k + w) return undefined;
+  for (let i = me; i < q; i++) if (b[i] !== 32) return undefined;
+  if (b[q] !== 34) return undefined;
   // Path: up to the first quote. A backslash before it (an escape), ESC (gin's colours are stripped from the
   // whole line by the string reader) or a byte outside ASCII is left to the string reader; so is a line that
   // holds anything outside ASCII after the quote, which must be decoded as UTF-8 rather than Latin-1.
@@ -211,7 +212,7 @@ export function parseGinBytes(b: Buffer, s: number, e: number, g: GinLine): bool
     const kind = PATH_BYTE[b[i]!]!;
     if (kind === 0) continue;
     if (kind === QUOTE) { close = i; break; }
-    if (kind === DECLINE) return false;
+    if (kind === DECLINE) return undefined;
     if (query < 0) query = i;
   }
   // Up to the path's end the line is ASCII but for a wide unit's two bytes: a micro sign (C2 B5) is Latin-1.
@@ -231,11 +232,11 @@ export function parseGinBytes(b: Buffer, s: number, e: number, g: GinLine): bool
     g.uriPathSlot = PATHS.slot;
     uriQuery = raw.slice(query + 1 - s - k, pathEnd - s - k);
   }
-  g.status = status; g.latency = raw.slice(la - s, 49); g.latencyMs = latencyMs;
+  g.status = status; g.latencyAt = la - s; g.latencyMs = latencyMs;
   if (keptClient !== undefined) g.client = keptClient;
   else if (ca === cz) { g.client = ''; g.clientSlot = -1; }
   else { g.client = CLIENTS.get(b, ca, cz, words); g.clientSlot = CLIENTS.slot; }
   g.method = methodAt(b, ma, mlen) ?? raw.slice(70 + w, 70 + w + mlen);
-  g.path = path; g.pathClosed = close >= 0; g.plain = close === e - 1; g.raw = raw; g.uriPath = uriPath; g.uriQuery = uriQuery;
-  return true;
+  g.path = path; g.pathClosed = close >= 0; g.plain = close === e - 1; g.uriPath = uriPath; g.uriQuery = uriQuery;
+  return raw;
 }

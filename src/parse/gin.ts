@@ -3,15 +3,19 @@
 import { readGoQuoted } from './gostring.js';
 import { parseGoDuration } from './duration.js';
 
-export interface GinFields {
+/** A gin line's fields but its latency's text (gin-bytes.ts leaves that to be cut from the line). */
+export interface GinHead {
   y: number; mo: number; d: number; h: number; mi: number; s: number;
   status: number;
-  latency: string;
   latencyMs: number | undefined;
   client: string;
   method: string;
   path: string;
   pathClosed: boolean;
+}
+
+export interface GinFields extends GinHead {
+  latency: string;
 }
 
 // ANSI colour codes that gin adds when stdout is a terminal (ESC is never in the quoted path: Go escapes it).

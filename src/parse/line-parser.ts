@@ -4,7 +4,7 @@
 import type { Row } from '../engine/value.js';
 import type { TimeZone } from '../util/timezone.js';
 import { stripPrefixes } from './prefix.js';
-import { parseGin, type GinFields } from './gin.js';
+import { parseGin, type GinHead } from './gin.js';
 import { GinLine, parseGinBytes } from './gin-bytes.js';
 import { SlogHead, readSlogHead } from './slog-bytes.js';
 import { utf8 } from './byte-strings.js';
@@ -164,7 +164,7 @@ export class LineParser {
 
     if (c0 === 91 /* [ */ && line.startsWith('[GIN] ')) {
       const g = parseGin(line);
-      if (g) return this.ginEvent(g, raw, host);
+      if (g) return this.ginEvent(g, g.latency, raw, host);
     }
 
     if ((c0 === 116 /* t */ && line.startsWith('time=')) || (c0 === 108 /* l */ && line.startsWith('level='))) {
@@ -217,10 +217,11 @@ export class LineParser {
     this.ginClientSlot = this.ginUriPathSlot = -1;
     if (isGinMark(buf, s)) {
       const g = this.gin;
-      if (parseGinBytes(buf, s, e, g)) {
+      const raw = parseGinBytes(buf, s, e, g);
+      if (raw !== undefined) {
         this.plainGin = this.bareGin = g.plain;
         this.ginClientSlot = g.clientSlot; this.ginPathSlot = g.pathSlot; this.ginUriPathSlot = g.uriPathSlot;
-        return this.ginEvent(g, g.raw, this.ginHost, g.uriPath, g.uriQuery);
+        return this.ginEvent(g, raw.slice(g.latencyAt, 49), raw, this.ginHost, g.uriPath, g.uriQuery);
       }
       this.plainGin = false;
     } else {
@@ -286,16 +287,17 @@ export class LineParser {
       this.lastPrefixText = ascii && buf[p - 1] === 32 ? text : undefined;
     }
     const g = this.gin;
-    if (!parseGinBytes(buf, p, e, g)) return undefined;
+    const ginRaw = parseGinBytes(buf, p, e, g);
+    if (ginRaw === undefined) return undefined;
     if (g.plain) this.ginPrefix = this.lastPrefixText;
     this.ginClientSlot = g.clientSlot; this.ginUriPathSlot = g.uriPathSlot;
-    // The gin line is decoded already (g.raw): behind an ASCII prefix, the line is the two joined.
-    const raw = this.lastPrefixAscii !== undefined ? this.lastPrefixAscii + g.raw : utf8(buf, s, e);
-    return this.ginEvent(g, raw, this.opts.host ?? this.lastPrefixHost ?? this.opts.defaultHost, g.uriPath, g.uriQuery);
+    // The gin line is decoded already: behind an ASCII prefix, the line is the two joined.
+    const raw = this.lastPrefixAscii !== undefined ? this.lastPrefixAscii + ginRaw : utf8(buf, s, e);
+    return this.ginEvent(g, ginRaw.slice(g.latencyAt, 49), raw, this.opts.host ?? this.lastPrefixHost ?? this.opts.defaultHost, g.uriPath, g.uriQuery);
   }
 
   /** `uriPath` and `uriQuery`: the path cut at its first `?` when the reader has done so already. */
-  private ginEvent(g: GinFields, raw: string, host: string, uriPath?: string, uriQuery?: string): Row {
+  private ginEvent(g: GinHead, latency: string, raw: string, host: string, uriPath?: string, uriQuery?: string): Row {
     this.inPanic = false;
     const ms = this.ginTime(g);
     this.setTime(ms);
@@ -310,7 +312,7 @@ export class LineParser {
     this.eventIsGin = true;
     return {
       _time: time, _raw: raw, host, source: this.opts.source, sourcetype: SOURCETYPE, line_type: 'gin',
-      status: g.status, http_response_code: g.status, response_time: g.latency, response_time_ms: g.latencyMs,
+      status: g.status, http_response_code: g.status, response_time: latency, response_time_ms: g.latencyMs,
       src, src_ip: src, http_method: g.method, method: g.method,
       uri_path: uriPath, uri_query: uriQuery, url: g.path,
       dest: host, vendor_product: VENDOR_PRODUCT, app: 'ollama',
@@ -319,7 +321,7 @@ export class LineParser {
 
   // Gin lines carry whole seconds and a busy server writes many in the same second: the last one is kept.
   private lastGin = { y: -1, mo: 0, d: 0, h: 0, mi: 0, s: 0, ms: 0 };
-  private ginTime(g: GinFields): number {
+  private ginTime(g: GinHead): number {
     const c = this.lastGin;
     if (g.s === c.s && g.mi === c.mi && g.h === c.h && g.d === c.d && g.mo === c.mo && g.y === c.y) return c.ms;
     const ms = this.opts.tz.localToEpochMs(g.y, g.mo, g.d, g.h, g.mi, g.s);
