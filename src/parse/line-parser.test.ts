@@ -132,6 +132,28 @@ test('slog values cannot claim index-time fields', () => {
   assert.equal(e.host, 'box'); assert.equal(e.sourcetype, 'ollama:server');
 });
 
+test('pair keys that name what every object inherits are fields of the event\'s own; keys starting with _ are none', () => {
+  // Read from the text (parse) and from the bytes (parseBytes: slog heads from bytes, the rest from the text).
+  const t = '2025-01-01T00:00:00.000Z';
+  const lines = [
+    `time=${t} level=INFO source=a.go:1 msg=x constructor=evil toString=x __proto__=y hasOwnProperty=z valueOf=1 _x=2 -y=3 constructor=again`,
+    `level=INFO msg=x constructor=evil toString=x __proto__=y hasOwnProperty=z valueOf=1 _x=2 -y=3 constructor=again`,
+    `2024/05/12 06:47:18 routes.go:1006: INFO server config constructor=evil toString=x __proto__=y hasOwnProperty=z valueOf=1 _x=2 -y=3 constructor=again`,
+  ];
+  for (const line of lines) {
+    const b = Buffer.from(line);
+    for (const e of [mk().parse(line), mk().parseBytes(b, 0, b.length)]) {
+      assert.equal(Object.getPrototypeOf(e), Object.prototype, line);
+      assert.deepEqual(e.constructor, ['evil', 'again'], line);
+      assert.equal(e.toString, 'x', line);
+      assert.equal(e.hasOwnProperty, 'z', line);
+      assert.equal(e.valueOf, '1', line);
+      assert.ok(!Object.hasOwn(e, '__proto__') && !('_x' in e) && !('_y' in e), line);
+      assert.deepEqual(JSON.parse(JSON.stringify(e)).constructor, ['evil', 'again'], line);
+    }
+  }
+});
+
 test('std logger, runner, GIN-debug and panic lines', () => {
   const p = mk();
   const s = p.parse('2024/05/12 06:47:18 routes.go:1006: INFO server config env="map[OLLAMA_DEBUG:false]"');

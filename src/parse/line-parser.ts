@@ -94,6 +94,12 @@ function isGinMark(b: Buffer, at: number): boolean {
 
 /** Index-time fields that a key=value pair in the line must never replace. */
 const PROTECTED = new Set(['host', 'sourcetype', 'index', '_raw', '_time', 'linecount', 'splunk_server', 'line_type', 'vendor_product', 'app', 'dest']);
+/**
+ * Names an event answers for from Object.prototype (`constructor`, `toString`…): a pair of such a name is
+ * a field of the event's own, never the inherited value. With PROTECTED, so that a pair costs one lookup.
+ */
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+const SPECIAL = new Set([...PROTECTED, ...INHERITED]);
 
 const PANIC_START = /^(?:panic: |fatal error: |SIGSEGV|SIGBUS|SIGABRT|SIGILL|SIGFPE|\[signal |goroutine \d+ \[|runtime: |unexpected fault address)/;
 const STD_LOGGER = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? /;
@@ -422,8 +428,14 @@ function addPairs(ev: Row, kv: string[], from: number): void {
 }
 
 function addField(ev: Row, key: string, value: string): void {
-  if (PROTECTED.has(key)) return;
-  const prev = ev[key];
+  // A name starting with `_` is an internal field's (Splunk's field names cannot start with one): never from
+  // a pair, as with HEC's fields (watch/events.ts). That also keeps `__proto__` from reaching the prototype.
+  if (key.charCodeAt(0) === 95 /* _ */) return;
+  let prev: Row[string];
+  if (SPECIAL.has(key)) {
+    if (PROTECTED.has(key)) return;
+    prev = Object.hasOwn(ev, key) ? ev[key] : undefined;
+  } else prev = ev[key];
   if (prev === undefined) ev[key] = value;
   else if (Array.isArray(prev)) prev.push(value);
   else ev[key] = [prev, value];
