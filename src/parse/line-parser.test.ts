@@ -189,6 +189,24 @@ test('prefixes: journald (English and Chinese months), docker timestamps, compos
   assert.equal(js.msg, 'llama runner terminated'); assert.equal(js.error, 'exit status 0xc0000409');
 });
 
+test('a journald-like prefix whose month is a name every object inherits is no prefix, and no time is NaN', () => {
+  const gin = '[GIN] 2025/01/02 - 15:04:05 | 200 |    1.234567ms |       127.0.0.1 | GET      "/api/tags"';
+  const runner = 'llama_model_loader: - kv  0: general.name str = x';
+  for (const m of ['constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'toString', 'isPrototypeOf']) {
+    const p = mk();
+    for (const line of [`${m} 02 15:04:05 gpu ollama[1]: ${gin}`, `${m} 02 15:04:05 gpu ollama[1]: ${runner}`]) {
+      const b = Buffer.from(line);
+      for (const e of [p.parse(line), p.parseBytes(b, 0, b.length)]) {
+        assert.equal(e.host, 'box', line);
+        assert.ok(Number.isFinite(e._time), line);
+        assert.equal(Object.getPrototypeOf(e), Object.prototype, line);
+      }
+    }
+  }
+  // A real month still is one.
+  assert.equal(mk().parse(`Jan 02 15:04:05 gpu ollama[1]: ${runner}`).host, 'gpu');
+});
+
 test('every line of the real-log fixture parses into the right shape', () => {
   const text = readFileSync(new URL('../../../test/fixtures/real-ollama-logs.txt', import.meta.url), 'utf8');
   const p = mk();

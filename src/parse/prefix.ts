@@ -21,7 +21,8 @@ const SYSLOG_TAIL = /^([^\s\[\]:]{1,255}) ([^\s\[:]{1,128})(?:\[(\d{1,10})\])?: 
 const JOURNAL_SHORT = /^(\S{1,16}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) /;
 const COMPOSE = /^([A-Za-z0-9][A-Za-z0-9._-]{0,127}) *\| /;
 
-const MONTHS: Record<string, number> = {};
+// A Map, not an object: a token such as `constructor` or `__proto__` (the line's own text) is no month.
+const MONTHS = new Map<string, number>();
 // English, German, French, Spanish, Italian, Portuguese, Dutch, Russian, Polish abbreviations as journald prints them.
 const NAMES: string[][] = [
   ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
@@ -34,12 +35,12 @@ const NAMES: string[][] = [
   ['янв', 'фев', 'мар', 'апр', 'мая', 'июн', 'июл', 'авг', 'сен', 'окт', 'ноя', 'дек'],
   ['sty', 'lut', 'mar', 'kwi', 'maj', 'cze', 'lip', 'sie', 'wrz', 'paź', 'lis', 'gru'],
 ];
-for (const list of NAMES) list.forEach((n, i) => { if (!(n in MONTHS)) MONTHS[n] = i + 1; });
+for (const list of NAMES) list.forEach((n, i) => { if (!MONTHS.has(n)) MONTHS.set(n, i + 1); });
 
 /** Month number from a journald month token: English or a few other languages, or digits as in `2月` / `02월`. */
 export function monthFromToken(tok: string): number | undefined {
   const lower = tok.toLowerCase();
-  const named = MONTHS[lower] ?? MONTHS[lower.replace(/\.$/, '')] ?? MONTHS[lower.slice(0, 3)];
+  const named = MONTHS.get(lower) ?? MONTHS.get(lower.replace(/\.$/, '')) ?? MONTHS.get(lower.slice(0, 3));
   if (named) return named;
   const digits = /^(\d{1,2})\D*$/.exec(tok);
   if (digits) {
