@@ -7,6 +7,7 @@ import { EVAL_FUNCTIONS, like, num, str, truthy, type EvalContext, type EvalValu
 import { compileSplRegex } from '../spl/regex.js';
 import { asNumber, scalarToString, type Row, type Scalar } from './value.js';
 import { generated } from './generated-code.js';
+import { table } from '../util/table.js';
 
 export type Compiled = (row: Row) => EvalValue;
 
@@ -236,7 +237,7 @@ function compareToLiteral(op: string, v: EvalValue, litNum: number | undefined, 
 }
 
 /** The JavaScript operator that answers as holds() does for two numbers, or two strings, that it may compare. */
-const JS_COMPARE: Record<string, string> = { '=': '===', '==': '===', '!=': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+const JS_COMPARE: Readonly<Record<string, string>> = table({ '=': '===', '==': '===', '!=': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' });
 
 /** What the generated code calls, by these names. */
 const HELPERS = {

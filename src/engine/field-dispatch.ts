@@ -10,13 +10,14 @@ import type { Row } from './value.js';
 import { generated } from './generated-code.js';
 import { PREFIX_FIELD } from './span-terms.js';
 import { CLIENT_SLOTS, PATH_SLOTS } from '../parse/gin-bytes.js';
+import { table } from '../util/table.js';
 
 /**
  * The fields whose values a gin line read from its bytes takes from the byte reader's caches, with the number
  * of slots: their masks are also kept by slot (LineParser.ginClientSlot, ginUriPathSlot), an array load
  * instead of a map lookup for a value that is not the last one's.
  */
-const SLOTTED: Record<string, number> = { src: CLIENT_SLOTS, uri_path: PATH_SLOTS };
+const SLOTTED: Readonly<Record<string, number>> = table({ src: CLIENT_SLOTS, uri_path: PATH_SLOTS });
 
 /** Bits in a mask (one per search); searches past them test their events themselves. */
 const BITS = 31;

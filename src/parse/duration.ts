@@ -1,8 +1,9 @@
 // Go time.Duration text ("0s", "512ns", "28.205µs", "28.205us", "1.19ms", "35.6s", "2m1s", "1h24m39s") to milliseconds.
+import { table } from '../util/table.js';
 
-const UNIT_MS: Record<string, number> = {
+const UNIT_MS: Readonly<Record<string, number>> = table({
   ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000,
-};
+});
 
 /** Milliseconds for a Go duration string, or undefined when the text is not one. */
 export function parseGoDuration(text: string): number | undefined {

@@ -6,6 +6,7 @@ import { strftime, strptime } from '../util/timeformat.js';
 import type { TimeZone } from '../util/timezone.js';
 import { compileSplRegex, toJsReplacement } from './regex.js';
 import { cidrMatch } from '../util/cidr.js';
+import { table } from '../util/table.js';
 
 export type EvalValue = Value | boolean | undefined;
 
@@ -22,12 +23,12 @@ export interface EvalFunction {
 }
 
 /** Functions the compiler evaluates lazily (only the branches it needs). */
-export const LAZY_FUNCTIONS: Record<string, { min: number; max: number }> = {
+export const LAZY_FUNCTIONS: Readonly<Record<string, { min: number; max: number }>> = table({
   if: { min: 3, max: 3 },
   case: { min: 2, max: 200 },
   coalesce: { min: 1, max: 200 },
   validate: { min: 2, max: 200 },
-};
+});
 
 export function truthy(v: EvalValue): boolean {
   if (typeof v === 'boolean') return v;
@@ -84,7 +85,7 @@ function round(x: number, digits: number): number {
   return Object.is(r, -0) ? 0 : r;
 }
 
-export const EVAL_FUNCTIONS: Record<string, EvalFunction> = {
+export const EVAL_FUNCTIONS: Readonly<Record<string, EvalFunction>> = table({
   // --- comparison and conditional
   match: { min: 2, max: 2, fn: ([s, re]) => {
     const pattern = str(re);
@@ -217,7 +218,7 @@ export const EVAL_FUNCTIONS: Record<string, EvalFunction> = {
     if (t === undefined || sep === undefined) return undefined;
     return fromList(sep === '' ? [...t] : t.split(sep));
   } },
-};
+});
 
 function extreme(args: EvalValue[], isMax: boolean): EvalValue {
   let best: Scalar | undefined;

@@ -16,10 +16,11 @@ import { parseFields } from './commands/fields.js';
 import { parseSort } from './commands/sort.js';
 import { parseHead } from './commands/head.js';
 import { parseDedup } from './commands/dedup.js';
+import { table } from '../util/table.js';
 
 type CommandParser = (s: Scanner, start: number) => Command;
 
-export const COMMANDS: Record<string, CommandParser> = {
+export const COMMANDS: Readonly<Record<string, CommandParser>> = table({
   search: parseSearch,
   where: parseWhere,
   eval: parseEval,
@@ -36,7 +37,7 @@ export const COMMANDS: Record<string, CommandParser> = {
   sort: parseSort,
   head: parseHead,
   dedup: parseDedup,
-};
+});
 
 const MAX_QUERY = 64 * 1024;
 const MAX_COMMANDS = 100;

@@ -293,6 +293,16 @@ test('errors say where and what', () => {
   assert.match(detail, /line 2, column 8/);
 });
 
+test('names every object inherits (constructor, toString, __proto__…) are unknown commands, functions and units, not found', () => {
+  for (const name of Object.getOwnPropertyNames(Object.prototype)) {
+    assert.match(err(`x | ${name} y`), /unknown command/, name);
+    assert.match(err(`x | eval y=${name}(1)`), /unknown eval function/, name);
+    assert.match(err(`x | stats ${name}(x)`), /unknown statistical function/, name);
+    assert.match(err(`x | bin _time span=5${name}`), /unknown span unit|expected a span/, name);
+    assert.match(err(`earliest=-1${name} x`), /earliest/, name);
+  }
+});
+
 test('eval cannot assign a boolean (Splunk refuses it too)', () => {
   assert.throws(() => run('* | eval x=1<2', [ev('a')]), /true\/false/);
 });

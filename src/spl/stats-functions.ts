@@ -4,6 +4,7 @@
 // for raw events is newest first, while files are read oldest first: `reversed` tells an accumulator that
 // its input arrives in the opposite of Splunk's order so that first/last/list still answer as Splunk would.
 import { asNumber, scalarToString, orderScalars, type Scalar, type Value } from '../engine/value.js';
+import { table } from '../util/table.js';
 
 export interface Accumulator {
   add(v: Scalar, time: number): void;
@@ -224,7 +225,7 @@ function tidy(x: number): number {
   return Number.isInteger(x) ? x : Number(x.toPrecision(15));
 }
 
-export const STATS_FUNCTIONS: Record<string, StatsFunction> = {
+export const STATS_FUNCTIONS: Readonly<Record<string, StatsFunction>> = table({
   count: { needsField: false, create: () => new InSlots(COUNT), slots: COUNT },
   dc: { needsField: true, create: () => new InSlots(DC), slots: DC },
   values: { needsField: true, create: () => new InSlots(VALUES), slots: VALUES },
@@ -240,9 +241,9 @@ export const STATS_FUNCTIONS: Record<string, StatsFunction> = {
   range: { needsField: true, create: () => new Moments('range') },
   stdev: { needsField: true, create: () => new Moments('stdev') },
   var: { needsField: true, create: () => new Moments('var') },
-};
+});
 
-const ALIASES: Record<string, string> = { c: 'count', distinct_count: 'dc', mean: 'avg' };
+const ALIASES: Readonly<Record<string, string>> = table({ c: 'count', distinct_count: 'dc', mean: 'avg' });
 
 export function canonicalStatsName(name: string): string | undefined {
   const n = name.toLowerCase();

@@ -1,9 +1,10 @@
 // Splunk time modifiers for --earliest/--latest and detection schedules:
 // `now`, epoch seconds, ISO 8601, and relative forms like `-70m@m`, `-1d@d`, `@h`, `+30s`.
 import { TimeZone } from './timezone.js';
+import { table } from './table.js';
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
-const UNIT_ALIASES: Record<string, string> = {
+const UNIT_SECONDS: Readonly<Record<string, number>> = table({ s: 1, m: 60, h: 3600, d: 86400, w: 604800 });
+const UNIT_ALIASES: Readonly<Record<string, string>> = table({
   s: 's', sec: 's', secs: 's', second: 's', seconds: 's',
   m: 'm', min: 'm', mins: 'm', minute: 'm', minutes: 'm',
   h: 'h', hr: 'h', hrs: 'h', hour: 'h', hours: 'h',
@@ -11,7 +12,7 @@ const UNIT_ALIASES: Record<string, string> = {
   w: 'w', week: 'w', weeks: 'w',
   mon: 'mon', month: 'mon', months: 'mon',
   y: 'y', yr: 'y', yrs: 'y', year: 'y', years: 'y',
-};
+});
 
 /** Resolve a time modifier to epoch seconds relative to `nowSec` in `tz`; throws with a clear message when malformed. */
 export function resolveTimeModifier(spec: string, nowSec: number, tz: TimeZone): number {

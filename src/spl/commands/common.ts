@@ -1,6 +1,7 @@
 // Helpers shared by the command parsers: options (key=value), field names and lists, time spans.
 import { Scanner, type Token } from '../lexer.js';
 import { SplError } from '../errors.js';
+import { table } from '../../util/table.js';
 
 export interface Option { key: string; value: string; start: number; valueStart: number }
 
@@ -52,13 +53,13 @@ export function parseCount(text: string, pos: number, what: string): number {
   return Number(text);
 }
 
-const SPAN_UNITS: Record<string, number> = {
+const SPAN_UNITS: Readonly<Record<string, number>> = table({
   s: 1, sec: 1, secs: 1, second: 1, seconds: 1,
   m: 60, min: 60, mins: 60, minute: 60, minutes: 60,
   h: 3600, hr: 3600, hrs: 3600, hour: 3600, hours: 3600,
   d: 86400, day: 86400, days: 86400,
   w: 604800, week: 604800, weeks: 604800,
-};
+});
 
 /** `5m`, `1h`, `30s`, `1d`, `2w`, or a plain number (for numeric fields). */
 export function parseSpan(text: string, pos: number): { value: number; unit: string; seconds?: number } {
