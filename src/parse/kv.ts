@@ -7,12 +7,21 @@ import { readGoQuoted } from './gostring.js';
 const KEY_SLOTS = 256, KEY_MAX = 40;
 const keys: string[] = new Array<string>(KEY_SLOTS).fill('');
 
+/** Keys the last readPairs found in no slot of `keys` (new to it, or overlong, or quoted). */
+let freshKeys = 0;
+
+/** How many of the keys the last readPairs read were not in its cache: a line of keys the log has not shown before. */
+export function freshKeyCount(): number {
+  return freshKeys;
+}
+
 function keyAt(s: string, a: number, z: number): string {
   const n = z - a;
-  if (n === 0 || n > KEY_MAX) return s.slice(a, z);
+  if (n === 0 || n > KEY_MAX) { freshKeys++; return s.slice(a, z); }
   const slot = (n * 29 + s.charCodeAt(a) * 7 + s.charCodeAt(a + (n >> 1)) * 3 + s.charCodeAt(z - 1)) & (KEY_SLOTS - 1);
   const k = keys[slot]!;
   if (k.length === n && s.startsWith(k, a)) return k;
+  freshKeys++;
   const fresh = s.slice(a, z);
   keys[slot] = fresh;
   return fresh;
@@ -24,6 +33,7 @@ function keyAt(s: string, a: number, z: number): string {
  */
 export function readPairs(s: string, start: number, out: string[]): string[] {
   out.length = 0;
+  freshKeys = 0;
   let i = start;
   const n = s.length;
   // The next backslash at or after i (n when none): a quoted value before it has no escape and is cut out
@@ -37,6 +47,7 @@ export function readPairs(s: string, start: number, out: string[]): string[] {
       const q = readGoQuoted(s, i);
       key = q.value;
       i = q.end;
+      freshKeys++;
     } else {
       const k0 = i;
       while (i < n) {

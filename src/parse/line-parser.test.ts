@@ -93,6 +93,26 @@ test('slog fields come in the order of their pairs, repeated keys as multivalues
   assert.equal(mk().parse(`time=${t} level=INFO source=a.go:1 msg=x time=2030-01-01T00:00:00Z`)._time, Date.UTC(2025, 0, 1, 0, 0, 0, 500) / 1000);
 });
 
+test('a line of many pairs, or of keys no line has shown: the same fields, in the same order', () => {
+  // Such an event is made a dictionary before its pairs are added (addPairs); nothing of it may show.
+  const t = '2025-01-01T00:00:00.5Z';
+  let seed = 7;
+  const fresh = () => `q${(seed = (seed * 48271) % 2147483647).toString(36)}`;
+  for (const n of [2, 5, 11, 12, 13, 40]) {
+    for (const keys of [Array.from({ length: n }, (_, i) => `k${i % 7}`), Array.from({ length: n }, (_, i) => (i % 6 === 5 ? 'msg' : fresh()))]) {
+      const line = `time=${t} level=INFO source=a.go:1 msg=x ` + keys.map((k, i) => `${k}=${i}`).join(' ');
+      const want = new Map<string, string | string[]>([['time', t], ['level', 'INFO'], ['code_source', 'a.go:1'], ['msg', 'x']]);
+      keys.forEach((k, i) => { const p = want.get(k); want.set(k, p === undefined ? String(i) : Array.isArray(p) ? [...p, String(i)] : [p, String(i)]); });
+      const b = Buffer.from(line);
+      for (const e of [mk().parse(line), mk().parseBytes(b, 0, b.length)]) {
+        assert.deepEqual(Object.entries(e).slice(9), [...want], line);
+        assert.deepEqual(Object.keys(e).slice(0, 9), ['_time', '_raw', 'host', 'source', 'sourcetype', 'line_type', 'dest', 'vendor_product', 'app'], line);
+        assert.equal(e._time, Date.UTC(2025, 0, 1, 0, 0, 0, 500) / 1000, line);
+      }
+    }
+  }
+});
+
 test('slog pairs: cut out by searching, as reading every character gives them, on mangled lines', () => {
   // The reader by characters, as kv.ts read pairs before it searched for quotes, backslashes and spaces.
   const byChars = (s: string): string[] => {
