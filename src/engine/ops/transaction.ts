@@ -29,10 +29,26 @@ interface Open { rows: Row[]; first: number; last: number }
  */
 export class TransactionStage implements Stage {
   private held: Row[] = [];
+  /** Open transactions by key. */
   private open = new Map<string, Open>();
   private done: Row[] = [];
+  /**
+   * With endswith and without keepevicted, a transaction past maxspan can no longer end and gives no row: it
+   * is forgotten as time passes instead of held to the end (a scanner's thousands of addresses that ask for
+   * the version once and never go on would otherwise each hold a transaction for the whole log).
+   */
+  private readonly forgets: boolean;
+  private forgotAt = -Infinity;
+  /** When it forgets: the transactions in the order they opened, from `oldest` on (a closed one is skipped). */
+  private opened: Array<{ key: string; txn: Open }> = [];
+  private oldest = 0;
 
-  constructor(private readonly o: TransactionOptions, private readonly sorted: boolean, private readonly next: Stage) {}
+  constructor(private readonly o: TransactionOptions, private readonly sorted: boolean, private readonly next: Stage) {
+    this.forgets = o.maxspan !== undefined && o.endswith !== undefined && !o.keepevicted;
+  }
+
+  /** Transactions open now. */
+  get openCount(): number { return this.open.size; }
 
   push(row: Row): void {
     // Raw events arrive oldest first and are processed as they come; anything else is put in time order first.
@@ -44,6 +60,7 @@ export class TransactionStage implements Stage {
     const key = groupKeysOf(row, this.o.fields)[0];
     if (key === undefined) return;
     const t = asNumber(row._time) ?? 0;
+    if (this.forgets && t > this.forgotAt) this.forgetStale(t);
     let cur = this.open.get(key);
     if (cur && ((this.o.maxspan !== undefined && t - cur.first > this.o.maxspan) || (this.o.maxpause !== undefined && t - cur.last > this.o.maxpause))) {
       this.close(key, cur, false);
@@ -55,11 +72,26 @@ export class TransactionStage implements Stage {
       if (this.o.startswith && !starts) return;
       cur = { rows: [], first: t, last: t };
       this.open.set(key, cur);
+      if (this.forgets) this.opened.push({ key, txn: cur });
     }
     cur.rows.push(row);
     cur.last = t;
     if (this.o.endswith && this.o.endswith(row)) { this.close(key, cur, true); return; }
     if (cur.rows.length >= this.o.maxevents) this.close(key, cur, !this.o.endswith);
+  }
+
+  /** Drops the open transactions that began more than maxspan before `t`: what closing them would do (no row). */
+  private forgetStale(t: number): void {
+    this.forgotAt = t;
+    const opened = this.opened;
+    let i = this.oldest;
+    for (; i < opened.length && t - opened[i]!.txn.first > this.o.maxspan!; i++) {
+      const { key, txn } = opened[i]!;
+      if (this.open.get(key) === txn) this.open.delete(key);
+    }
+    // The list keeps what is left once most of it is behind.
+    if (i > 1024 && i * 2 > opened.length) { this.opened = opened.slice(i); i = 0; }
+    this.oldest = i;
   }
 
   private close(key: string, txn: Open, ended: boolean): void {
