@@ -8,7 +8,7 @@ import { parseGin, type GinHead } from './gin.js';
 import { GinLine, parseGinBytes } from './gin-bytes.js';
 import { SlogHead, readSlogHead } from './slog-bytes.js';
 import { utf8 } from './byte-strings.js';
-import { readPairs, cleanKey, freshKeyCount } from './kv.js';
+import { readPairs, addPairs } from './kv.js';
 import { parseRfc3339 } from './rfc3339.js';
 
 export const SOURCETYPE = 'ollama:server';
@@ -92,14 +92,6 @@ function isGinMark(b: Buffer, at: number): boolean {
   return b[at] === 91 && b[at + 1] === 71 && b[at + 2] === 73 && b[at + 3] === 78 && b[at + 4] === 93 && b[at + 5] === 32;
 }
 
-/** Index-time fields that a key=value pair in the line must never replace. */
-const PROTECTED = new Set(['host', 'sourcetype', 'index', '_raw', '_time', 'linecount', 'splunk_server', 'line_type', 'vendor_product', 'app', 'dest']);
-/**
- * Names an event answers for from Object.prototype (`constructor`, `toString`…): a pair of such a name is
- * a field of the event's own, never the inherited value. With PROTECTED, so that a pair costs one lookup.
- */
-const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
-const SPECIAL = new Set([...PROTECTED, ...INHERITED]);
 
 const PANIC_START = /^(?:panic: |fatal error: |SIGSEGV|SIGBUS|SIGABRT|SIGILL|SIGFPE|\[signal |goroutine \d+ \[|runtime: |unexpected fault address)/;
 const STD_LOGGER = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? /;
@@ -420,38 +412,3 @@ export class LineParser {
 }
 
 /** The pairs from index `from` of `kv` (key, value, …) as fields: `source` as code_source, keys cleaned. */
-// An event whose pairs are many, or whose keys the key cache had not seen, is of a shape V8 has not met: each
-// key added to it would make a hidden class of its own (a log of lines of 20 unseen keys parsed at 29 µs a
-// line). As a dictionary, adding a key is a hash insert (2–3 µs for such a line); a line of the usual keys
-// stays as it is (made a dictionary, one of four usual pairs would cost 0.45 µs more).
-const MANY_PAIRS = 12, FRESH_KEYS = 4;
-
-/** Makes `ev` a dictionary, its properties and their order unchanged: V8 does so when a property that is not the last is deleted. */
-function toDictionary(ev: Row): void {
-  ev.__a = 0;
-  ev.__b = 0;
-  delete ev.__a;
-  delete ev.__b;
-}
-
-function addPairs(ev: Row, kv: string[], from: number): void {
-  if (kv.length - from >= 2 * MANY_PAIRS || freshKeyCount() >= FRESH_KEYS) toDictionary(ev);
-  for (let i = from; i < kv.length; i += 2) {
-    const key = kv[i]!;
-    addField(ev, key === 'source' ? 'code_source' : cleanKey(key), kv[i + 1]!);
-  }
-}
-
-function addField(ev: Row, key: string, value: string): void {
-  // A name starting with `_` is an internal field's (Splunk's field names cannot start with one): never from
-  // a pair, as with HEC's fields (watch/events.ts). That also keeps `__proto__` from reaching the prototype.
-  if (key.charCodeAt(0) === 95 /* _ */) return;
-  let prev: Row[string];
-  if (SPECIAL.has(key)) {
-    if (PROTECTED.has(key)) return;
-    prev = Object.hasOwn(ev, key) ? ev[key] : undefined;
-  } else prev = ev[key];
-  if (prev === undefined) ev[key] = value;
-  else if (Array.isArray(prev)) prev.push(value);
-  else ev[key] = [prev, value];
-}
