@@ -66,7 +66,7 @@ export function buildStage(op: Operator, f: StreamFacts, copy: RowCopy | undefin
       return new StreamstatsStage(compileAggs(op.aggs, ctx), op.by, { current: op.current, window: op.window, resetOnChange: op.resetOnChange, ...(op.timeWindow !== undefined ? { timeWindow: op.timeWindow } : {}) }, f.reversed, copy, next);
     case 'transaction':
       return new TransactionStage({
-        fields: op.fields, maxevents: op.maxevents, keepevicted: op.keepevicted,
+        fields: op.fields, maxevents: op.maxevents, maxopentxn: op.maxopentxn, maxopenevents: op.maxopenevents, keepevicted: op.keepevicted,
         ...(op.maxspan !== undefined ? { maxspan: op.maxspan } : {}),
         ...(op.maxpause !== undefined ? { maxpause: op.maxpause } : {}),
         ...(op.startswith ? { startswith: compileBoundary(op.startswith, ctx) } : {}),

@@ -55,7 +55,7 @@ export type Command =
   | { kind: 'head'; limit: number; span: Span }
   | { kind: 'eventstats'; aggs: StatsAgg[]; by: string[]; span: Span }
   | { kind: 'streamstats'; aggs: StatsAgg[]; by: string[]; current: boolean; window: number; timeWindow?: number; resetOnChange: boolean; span: Span }
-  | { kind: 'transaction'; fields: string[]; maxspan?: number; maxpause?: number; maxevents: number; startswith?: TxnFilter; endswith?: TxnFilter; keepevicted: boolean; span: Span }
+  | { kind: 'transaction'; fields: string[]; maxspan?: number; maxpause?: number; maxevents: number; maxopentxn: number; maxopenevents: number; startswith?: TxnFilter; endswith?: TxnFilter; keepevicted: boolean; span: Span }
   | { kind: 'dedup'; limit: number; fields: string[]; keepEmpty: boolean; consecutive: boolean; sortBy: SortKey[]; span: Span };
 
 export type CommandKind = Command['kind'];

@@ -1,5 +1,5 @@
 // transaction with endswith and maxspan forgets the transactions that can no longer end (TransactionStage.forgets):
-// the rows are those of holding them to the end, and what stays open is bounded by maxspan.
+// the rows are those of holding them to the end, and what stays open is bounded by maxspan and an hour.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileSearchText } from '../../spl/compile.js';
@@ -40,18 +40,53 @@ test('the transactions it keeps are those keepevicted=true marks complete, in th
   for (const [opts, n] of found) assert.ok(n > 50, `${opts}: ${n} transactions`);
 });
 
-test('what stays open is what began within maxspan: one version request from each of 10,000 addresses', () => {
+test('what stays open is what began within maxspan and the hour after: one version request from each of 10,000 addresses', () => {
   const out: Row[] = [];
   const next: Stage = { push: (r) => out.push(r), end: () => {} };
-  const stage = new TransactionStage({ fields: ['src'], maxspan: 900, maxevents: 1000, keepevicted: false, startswith: (r) => r.uri === '/api/version', endswith: (r) => r.uri === '/api/pull' }, true, next);
+  const stage = new TransactionStage({ fields: ['src'], maxspan: 900, maxevents: 1000, maxopentxn: 100_000, maxopenevents: 1_000_000, keepevicted: false, startswith: (r) => r.uri === '/api/version', endswith: (r) => r.uri === '/api/pull' }, true, next);
   let most = 0;
   for (let i = 0; i < 10_000; i++) {
     stage.push({ _time: T0 + i, _raw: 'x', src: `a${i}`, uri: '/api/version' });
     most = Math.max(most, stage.openCount);
   }
-  assert.ok(most <= 902, `${most} open`);
+  assert.ok(most <= 900 + 3600 + 2, `${most} open`);
   stage.push({ _time: T0 + 10_000, _raw: 'x', src: 'a9999', uri: '/api/pull' });
   stage.end();
   assert.equal(out.length, 1);
   assert.equal(out[0]!.eventcount, 2);
+});
+
+test('past maxopentxn or maxopenevents the transaction least recently joined is evicted, as Splunk does', () => {
+  const T = (s: number, src: string, uri: string): Row => ({ _time: T0 + s, _raw: `${src} ${uri}`, src, uri });
+  const evs = [T(0, 'a', '/v'), T(1, 'b', '/v'), T(2, 'a', '/x'), T(3, 'c', '/v'), T(4, 'a', '/p'), T(5, 'c', '/p'), T(6, 'b', '/p')];
+  const search = (opts: string) => `* | transaction src ${opts} startswith=eval(uri="/v") endswith=eval(uri="/p")`;
+  const srcs = (rows: Row[]) => rows.map((r) => `${r.src}:${r.eventcount}${r.closed_txn === undefined ? '' : `:${r.closed_txn}`}`);
+  // Three open at once (a, b, c at 3 s): with room for two, b (joined least recently) goes, and its end finds none.
+  assert.deepEqual(srcs(run(search(''), evs)), ['c:2', 'b:2', 'a:3']);
+  assert.deepEqual(srcs(run(search('maxopentxn=2'), evs)), ['c:2', 'a:3']);
+  assert.deepEqual(srcs(run(search('maxopentxn=2 keepevicted=true'), evs)), ['c:2:1', 'b:1:0', 'a:3:1']);
+  // Room for three events: at c's (the fourth) the least recently joined, b, goes; at a's end a has three.
+  assert.deepEqual(srcs(run(search('maxopenevents=3'), evs)), ['c:2', 'a:3']);
+  assert.throws(() => run(search('maxopentxn=x'), evs), /maxopentxn/);
+});
+
+test('by default at most 5,000 transactions stay open', () => {
+  const evs: Row[] = [];
+  for (let i = 0; i < 12_000; i++) evs.push({ _time: T0 + i / 100, _raw: 'x', src: `a${i}`, uri: '/v' });
+  evs.push({ _time: T0 + 200, _raw: 'x', src: 'a11999', uri: '/p' }, { _time: T0 + 200, _raw: 'x', src: 'a0', uri: '/p' });
+  // a0 was evicted long before its end came; a11999 was still open.
+  assert.deepEqual(run('* | transaction src startswith=eval(uri="/v") endswith=eval(uri="/p")', evs).map((r) => r.src), ['a11999']);
+});
+
+test('what it refers to stays bounded when the limits on what is open close transactions within the hour', () => {
+  const next: Stage = { push: () => {}, end: () => {} };
+  const stage = new TransactionStage({ fields: ['src'], maxspan: 900, maxevents: 1000, maxopentxn: 5000, maxopenevents: 100_000, keepevicted: false, startswith: (r) => r.uri === '/api/version', endswith: (r) => r.uri === '/api/pull' }, true, next);
+  let most = 0;
+  // 100,000 addresses in 1,000 seconds: none past maxspan and the hour, thousands past maxopentxn.
+  for (let i = 0; i < 100_000; i++) {
+    stage.push({ _time: T0 + i / 100, _raw: 'x', src: `a${i}`, uri: '/api/version' });
+    most = Math.max(most, stage.heldCount);
+  }
+  assert.ok(stage.openCount <= 5000);
+  assert.ok(most <= 5000 + 2 * 5000 + 1024 + 2, `${most} held`);
 });

@@ -1,12 +1,15 @@
 import type { Stage } from '../stage.js';
 import { asNumber, orderScalars, scalarToString, valuesOf, type Row, type Scalar } from '../value.js';
-import { groupKeysOf } from './stats.js';
+import { groupKeysOf, LATE_HORIZON_SECONDS } from './stats.js';
 
 export interface TransactionOptions {
   fields: string[];
   maxspan?: number;
   maxpause?: number;
   maxevents: number;
+  /** Open transactions, and events in them, past which the least recently joined one is evicted (Splunk's limits.conf). */
+  maxopentxn: number;
+  maxopenevents: number;
   startswith?: (row: Row) => boolean;
   endswith?: (row: Row) => boolean;
   keepevicted: boolean;
@@ -21,7 +24,9 @@ interface Open { rows: Row[]; first: number; last: number }
  *   without startswith, any event opens one when none is open;
  * - an event matching endswith closes the transaction it joins;
  * - maxspan (first to last event), maxpause (gap between events) and maxevents close a transaction before the
- *   event that would break them.
+ *   event that would break them;
+ * - past maxopentxn open transactions or maxopenevents events in them, the one least recently joined is
+ *   evicted, as Splunk does.
  * A transaction is complete when it started with startswith and ended with endswith (when given). Incomplete
  * ("evicted") ones are dropped unless keepevicted=true, which adds closed_txn=0/1 as Splunk does.
  * Output: _time of the first event, duration (last − first), eventcount, _raw lines joined by newlines, and
@@ -29,15 +34,19 @@ interface Open { rows: Row[]; first: number; last: number }
  */
 export class TransactionStage implements Stage {
   private held: Row[] = [];
-  /** Open transactions by key. */
+  /** Open transactions by key, the least recently joined first. */
   private open = new Map<string, Open>();
+  /** Events in the open transactions. */
+  private openEvents = 0;
   private done: Row[] = [];
   /**
    * With endswith and without keepevicted, a transaction past maxspan can no longer end and gives no row: it
    * is forgotten as time passes instead of held to the end (a scanner's thousands of addresses that ask for
-   * the version once and never go on would otherwise each hold a transaction for the whole log).
+   * the version once and never go on would otherwise each hold a transaction for the whole log). Events taken
+   * as they come may be a little out of order, so it waits an hour more, as a stats waits for late events.
    */
   private readonly forgets: boolean;
+  private readonly forgetAfter: number;
   private forgotAt = -Infinity;
   /** When it forgets: the transactions in the order they opened, from `oldest` on (a closed one is skipped). */
   private opened: Array<{ key: string; txn: Open }> = [];
@@ -45,10 +54,13 @@ export class TransactionStage implements Stage {
 
   constructor(private readonly o: TransactionOptions, private readonly sorted: boolean, private readonly next: Stage) {
     this.forgets = o.maxspan !== undefined && o.endswith !== undefined && !o.keepevicted;
+    this.forgetAfter = (o.maxspan ?? 0) + (sorted ? LATE_HORIZON_SECONDS : 0);
   }
 
   /** Transactions open now. */
   get openCount(): number { return this.open.size; }
+  /** Transactions it still refers to, open or noted to be forgotten. */
+  get heldCount(): number { return this.open.size + this.opened.length - this.oldest; }
 
   push(row: Row): void {
     // Raw events arrive oldest first and are processed as they come; anything else is put in time order first.
@@ -72,31 +84,52 @@ export class TransactionStage implements Stage {
       if (this.o.startswith && !starts) return;
       cur = { rows: [], first: t, last: t };
       this.open.set(key, cur);
-      if (this.forgets) this.opened.push({ key, txn: cur });
-    }
+      if (this.forgets) this.note(key, cur);
+    } else if (this.open.size > 1) { this.open.delete(key); this.open.set(key, cur); } // now the most recently joined
     cur.rows.push(row);
+    this.openEvents++;
     cur.last = t;
     if (this.o.endswith && this.o.endswith(row)) { this.close(key, cur, true); return; }
-    if (cur.rows.length >= this.o.maxevents) this.close(key, cur, !this.o.endswith);
+    if (cur.rows.length >= this.o.maxevents) { this.close(key, cur, !this.o.endswith); return; }
+    while (this.open.size > this.o.maxopentxn || this.openEvents > this.o.maxopenevents) {
+      const [k, txn] = this.open.entries().next().value as [string, Open];
+      this.close(k, txn, false, true);
+    }
   }
 
-  /** Drops the open transactions that began more than maxspan before `t`: what closing them would do (no row). */
+  /**
+   * Notes a transaction as opened. The list also holds ones closed since (by their end or by the limits on
+   * what stays open): once they are most of it, it keeps only the open ones, so it is never much longer than
+   * what is open.
+   */
+  private note(key: string, txn: Open): void {
+    const opened = this.opened;
+    opened.push({ key, txn });
+    if (opened.length - this.oldest > 2 * this.open.size + 1024) {
+      this.opened = opened.slice(this.oldest).filter((e) => this.open.get(e.key) === e.txn);
+      this.oldest = 0;
+    }
+  }
+
+  /** Drops the open transactions that began more than `forgetAfter` before `t`: what closing them would do (no row). */
   private forgetStale(t: number): void {
     this.forgotAt = t;
     const opened = this.opened;
     let i = this.oldest;
-    for (; i < opened.length && t - opened[i]!.txn.first > this.o.maxspan!; i++) {
+    for (; i < opened.length && t - opened[i]!.txn.first > this.forgetAfter; i++) {
       const { key, txn } = opened[i]!;
-      if (this.open.get(key) === txn) this.open.delete(key);
+      if (this.open.get(key) === txn) { this.open.delete(key); this.openEvents -= txn.rows.length; }
     }
     // The list keeps what is left once most of it is behind.
     if (i > 1024 && i * 2 > opened.length) { this.opened = opened.slice(i); i = 0; }
     this.oldest = i;
   }
 
-  private close(key: string, txn: Open, ended: boolean): void {
+  /** `evicted`: closed for the limits on what stays open, incomplete whatever its boundaries. */
+  private close(key: string, txn: Open, ended: boolean, evicted = false): void {
     this.open.delete(key);
-    const complete = ended || !this.o.endswith;
+    this.openEvents -= txn.rows.length;
+    const complete = !evicted && (ended || !this.o.endswith);
     if (!complete && !this.o.keepevicted) return;
     const out: Row = {};
     const merged = new Map<string, Set<string>>();

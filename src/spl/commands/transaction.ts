@@ -6,11 +6,12 @@ import { SearchParser } from '../search-parser.js';
 import { parseBool, parseCount, parseSpan } from './common.js';
 
 /**
- * `transaction f1 f2 … [maxspan=span] [maxpause=span] [maxevents=N] [startswith=…] [endswith=…] [keepevicted=bool]`.
- * A boundary is `eval(<expression>)`, `(<search>)` or `"<search>"`.
+ * `transaction f1 f2 … [maxspan=span] [maxpause=span] [maxevents=N] [maxopentxn=N] [maxopenevents=N] [startswith=…]
+ * [endswith=…] [keepevicted=bool]`. A boundary is `eval(<expression>)`, `(<search>)` or `"<search>"`.
+ * maxopentxn and maxopenevents default to Splunk's limits.conf values (5000 and 100000).
  */
 export function parseTransaction(s: Scanner, start: number): Command {
-  const cmd: Extract<Command, { kind: 'transaction' }> = { kind: 'transaction', fields: [], maxevents: 1000, keepevicted: false, span: { start, end: s.end } };
+  const cmd: Extract<Command, { kind: 'transaction' }> = { kind: 'transaction', fields: [], maxevents: 1000, maxopentxn: 5000, maxopenevents: 100000, keepevicted: false, span: { start, end: s.end } };
   while (!s.atEnd()) {
     const t = s.next('word');
     if (t.kind === 'comma') continue;
@@ -36,10 +37,12 @@ export function parseTransaction(s: Scanner, start: number): Command {
         break;
       }
       case 'maxevents': cmd.maxevents = parseCount(v.value, v.start, 'maxevents'); break;
+      case 'maxopentxn': cmd.maxopentxn = parseCount(v.value, v.start, 'maxopentxn'); break;
+      case 'maxopenevents': cmd.maxopenevents = parseCount(v.value, v.start, 'maxopenevents'); break;
       case 'keepevicted': cmd.keepevicted = parseBool(opt); break;
       case 'mvlist': case 'keeporphans': case 'connected':
         throw new SplError(`transaction option ${t.value}= is not supported`, t.start, 'SPL_UNSUPPORTED');
-      default: throw new SplError(`unknown transaction option "${t.value}" (supported: maxspan, maxpause, maxevents, startswith, endswith, keepevicted)`, t.start);
+      default: throw new SplError(`unknown transaction option "${t.value}" (supported: maxspan, maxpause, maxevents, maxopentxn, maxopenevents, startswith, endswith, keepevicted)`, t.start);
     }
   }
   if (cmd.fields.length === 0) throw new SplError('transaction needs at least one field to group by, e.g. transaction src', start, 'SPL_UNSUPPORTED');
