@@ -9,13 +9,8 @@ import type { Row } from '../engine/value.js';
 const KEY_SLOTS = 256, KEY_MAX = 40;
 const keys: string[] = new Array<string>(KEY_SLOTS).fill('');
 
-/** Keys the last readPairs found in no slot of `keys` (new to it, or overlong, or quoted). */
+/** Keys the last readPairs found in no slot of `keys` (new to it, or overlong, or quoted): addPairs reads it. */
 let freshKeys = 0;
-
-/** How many of the keys the last readPairs read were not in its cache: a line of keys the log has not shown before. */
-export function freshKeyCount(): number {
-  return freshKeys;
-}
 
 function keyAt(s: string, a: number, z: number): string {
   const n = z - a;
@@ -127,7 +122,7 @@ function toDictionary(ev: Row): void {
 
 /** Adds pairs `kv` from index `from` (key, value, …; as readPairs read them last) to `ev` as its fields. */
 export function addPairs(ev: Row, kv: string[], from: number): void {
-  if (kv.length - from >= 2 * MANY_PAIRS || freshKeyCount() >= FRESH_KEYS) toDictionary(ev);
+  if (kv.length - from >= 2 * MANY_PAIRS || freshKeys >= FRESH_KEYS) toDictionary(ev);
   for (let i = from; i < kv.length; i += 2) {
     const key = kv[i]!;
     addField(ev, key === 'source' ? 'code_source' : cleanKey(key), kv[i + 1]!);

@@ -120,9 +120,7 @@ export class TransactionStage implements Stage {
       const { key, txn } = opened[i]!;
       if (this.open.get(key) === txn) { this.open.delete(key); this.openEvents -= txn.rows.length; }
     }
-    // The list keeps what is left once most of it is behind.
-    if (i > 1024 && i * 2 > opened.length) { this.opened = opened.slice(i); i = 0; }
-    this.oldest = i;
+    this.oldest = i; // what is behind goes when note() next keeps only the open ones
   }
 
   /** `evicted`: closed for the limits on what stays open, incomplete whatever its boundaries. */
