@@ -90,3 +90,19 @@ test('what it refers to stays bounded when the limits on what is open close tran
   assert.ok(stage.openCount <= 5000);
   assert.ok(most <= 5000 + 2 * 5000 + 1024 + 2, `${most} held`);
 });
+
+test('what it refers to stays bounded over a long log whose transactions are forgotten', () => {
+  const next: Stage = { push: () => {}, end: () => {} };
+  const stage = new TransactionStage({ fields: ['src'], maxspan: 900, maxevents: 1000, maxopentxn: 5000, maxopenevents: 100_000, keepevicted: false, startswith: (r) => r.uri === '/api/version', endswith: (r) => r.uri === '/api/pull' }, true, next);
+  let most = 0;
+  let mostOpen = 0;
+  // 20,000 addresses over 400 hours, each asking for the version once and never going on (a scanner's): each is
+  // forgotten once maxspan and the hour have passed, so about 75 are open at a time.
+  for (let i = 0; i < 20_000; i++) {
+    stage.push({ _time: T0 + i * 72, _raw: 'x', src: `a${i}`, uri: '/api/version' });
+    most = Math.max(most, stage.heldCount);
+    mostOpen = Math.max(mostOpen, stage.openCount);
+  }
+  assert.ok(mostOpen <= 80, `${mostOpen} open`);
+  assert.ok(most <= mostOpen + 2 * mostOpen + 1024 + 2, `${most} held`);
+});

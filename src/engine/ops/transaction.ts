@@ -59,8 +59,8 @@ export class TransactionStage implements Stage {
 
   /** Transactions open now. */
   get openCount(): number { return this.open.size; }
-  /** Transactions it still refers to, open or noted to be forgotten. */
-  get heldCount(): number { return this.open.size + this.opened.length - this.oldest; }
+  /** Transactions it refers to: the open ones and its list of opened ones (closed or forgotten ones included). */
+  get heldCount(): number { return this.open.size + this.opened.length; }
 
   push(row: Row): void {
     // Raw events arrive oldest first and are processed as they come; anything else is put in time order first.
@@ -99,13 +99,14 @@ export class TransactionStage implements Stage {
 
   /**
    * Notes a transaction as opened. The list also holds ones closed since (by their end or by the limits on
-   * what stays open): once they are most of it, it keeps only the open ones, so it is never much longer than
-   * what is open.
+   * what stays open) and, before `oldest`, ones forgotten: once they are most of it, it keeps only the open
+   * ones, so it is never much longer than what is open. (Counting only the part from `oldest` on kept every
+   * forgotten transaction, and its events, to the end of the log: 136,000 events at 8 M bench lines.)
    */
   private note(key: string, txn: Open): void {
     const opened = this.opened;
     opened.push({ key, txn });
-    if (opened.length - this.oldest > 2 * this.open.size + 1024) {
+    if (opened.length > 2 * this.open.size + 1024) {
       this.opened = opened.slice(this.oldest).filter((e) => this.open.get(e.key) === e.txn);
       this.oldest = 0;
     }
