@@ -95,7 +95,7 @@ export function renderReading(threads: RunResult['threads']): string {
   if (!threads) return 'read in the main thread\n';
   const n = `${threads.count} scan thread${threads.count === 1 ? '' : 's'}`;
   return threads.ranges !== undefined
-    ? `read by ${n}, in ${threads.ranges} byte range${threads.ranges === 1 ? '' : 's'} of the input, every detection over each\n`
+    ? `read by ${n}, in ${threads.ranges} byte range${threads.ranges === 1 ? '' : 's'} of the input, every detection over each${threads.unread ? `; ${threads.unread} of their rows left unread, outranked by later ranges' for a sort` : ''}\n`
     : `read by ${n}, each over the whole input with a share of the detections\n`;
 }
 

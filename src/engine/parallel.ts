@@ -10,6 +10,7 @@ import { LineParser } from '../parse/line-parser.js';
 import { weighJobs } from './job-cost.js';
 import { runOnThread, ScanThread } from './scan-thread.js';
 import type { InputSummary, Job, JobCost, JobEnd, ResultSink, RunOptions, RunResult } from './runner.js';
+import type { SelectSpan } from './select-skip.js';
 import { ResultOrder } from './result-order.js';
 import type { Row } from './value.js';
 
@@ -31,6 +32,8 @@ export type WorkerMessage =
   | { kind: 'warn'; message: string }
   | { kind: 'rows'; key: string; rows: Row[] }
   | { kind: 'result'; key: string; result: JobEnd; input: InputSummary; cost?: JobCost }
+  /** A spooled job's SelectSpan, posted as well so that the main thread has it before it reads the spool. */
+  | { kind: 'select'; key: string; select: SelectSpan }
   | { kind: 'done' };
 
 /**

@@ -23,6 +23,7 @@ import { SortStage } from './ops/order.js';
 import type { Expr, SearchExpr } from '../spl/ast.js';
 import { generated } from './generated-code.js';
 import { BinWatch, Capture, splitPoint, type BinSeen, type SplitPoint } from './split.js';
+import { cutSort, type CutSort } from './select-skip.js';
 
 /** Collects the final rows; if they are still oldest first, turns them into Splunk's newest-first order. */
 class Collector implements Stage {
@@ -85,6 +86,13 @@ export function planSplit(plan: LogicalPlan): SplitPoint {
   return splitPoint(operators, facts);
 }
 
+/** The sort a pipeline of this plan is cut before when the threads preselect its rows (Pipeline.cutSort). */
+export function planCutSort(plan: LogicalPlan): CutSort | undefined {
+  const { operators, facts } = runOperators(plan);
+  const split = splitPoint(operators, facts);
+  return cutSort(operators[split.at], split.preselect);
+}
+
 export class Pipeline {
   private readonly head: Stage;
   /** The stage after a leading search (undefined without one): where events enter that skip or reduce it. */
@@ -104,6 +112,8 @@ export class Pipeline {
   private readonly stages: Stage[];
   /** Where the search is cut when the input is split between threads. */
   readonly split: SplitPoint;
+  /** With `head`: the sort at the cut, when this head preselects rows for it (select-skip.ts). */
+  readonly cutSort: CutSort | undefined;
   private readonly watch: BinWatch | undefined;
   private readonly earliest: number;
   private readonly latest: number;
@@ -117,6 +127,7 @@ export class Pipeline {
     // Facts flow forward, stages are linked backward: compute facts first.
     const { operators, facts, f } = runOperators(plan);
     this.split = splitPoint(operators, facts);
+    this.cutSort = opts.head ? cutSort(operators[this.split.at], this.split.preselect) : undefined;
     const last = opts.head ? this.split.at + (this.split.preselect ? 1 : 0) : operators.length;
     const needed = neededFields(operators);
     // Rows after a stats are its own; any earlier may be shared or a scratch row: the fields the rest reads are copied.

@@ -317,3 +317,29 @@ test('with no temporary directory to write to, the ranges\' results come by mess
     if (saved === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = saved;
   }
 });
+
+test('a range whose rows later ranges outrank for a sort is left unread, and the results are one thread\'s', async () => {
+  const lines: string[] = [];
+  for (let s = 0; s < 12 * 3600; s += 4) lines.push(gin(s));
+  const file = write(lines);
+  const binned = 'search line_type=gin | bin _time span=5m | stats count by _time, src';
+  const cases: Array<[string, boolean]> = [
+    // Newest first: the last ranges hold the 30 newest groups, so the earlier ranges' rows cannot be kept.
+    [`${binned} | sort 30 -_time`, true],
+    [`${binned} | eval day="x" | sort 30 -_time, src`, true],
+    // Oldest first: every range's rows come after the first range's; nothing can be left unread.
+    [`${binned} | sort 30 _time`, false],
+    // Every row ties: a later range's rows do not come strictly first, so nothing is left unread either.
+    [`${binned} | eval k=1 | sort 30 -k`, false],
+  ];
+  for (const [spl, skips] of cases) {
+    const jobs = [job('sorted', spl)];
+    const one = await runJobs([fileSource(file)], jobs, opts);
+    const split = (await runJobsSplit([{ path: file, mtimeMs: 0 }], jobs, opts, 2, undefined, Math.ceil(statSync(file).size / 8)))!;
+    assert.deepEqual(split.rows, one.rows, spl);
+    assert.equal(one.rows.get('sorted')!.length, 30);
+    assert.equal(split.threads?.ranges, 8, spl);
+    if (skips) assert.ok((split.threads?.unread ?? 0) >= 30 * 4, `${spl}: ${split.threads?.unread} unread`);
+    else assert.equal(split.threads?.unread, undefined, spl);
+  }
+});

@@ -20,7 +20,8 @@ import { collectInto, workerInput, WORKER_HEAP_MB, type WorkerInput } from './pa
 import { ResultOrder, rowChunks } from './result-order.js';
 import { runOnThread, ScanThread } from './scan-thread.js';
 import { readSpool } from './range-spool.js';
-import { Pipeline, planSplit } from './pipeline.js';
+import { Pipeline, planCutSort, planSplit } from './pipeline.js';
+import { isOutranked, type CutSort, type SelectSpan } from './select-skip.js';
 import type { InputSummary, Job, JobCost, JobEnd, ResultSink, RunOptions, RunResult } from './runner.js';
 import { BinsInOrder } from './split.js';
 import type { StageContext } from './stage.js';
@@ -183,21 +184,24 @@ interface RangeDone {
   warnings: string[];
   /** The file the thread wrote the range's results to (RangeMessage.spool); undefined once read, or when they came by message. */
   spool: string | undefined;
+  /** The SelectSpan of each job whose rows a thread preselects for a sort (select-skip.ts), known before the spool is read. */
+  selects: Map<string, SelectSpan>;
 }
 
 /** Where a range's job ends go, posted by its thread or read from its spool file. */
 function endsInto(r: RangeDone): ResultSink {
   return (key, result, summary, cost) => {
+    if ('rows' in result && result.select) r.selects.set(key, result.select);
     r.results.set(key, result);
     if (cost) r.costs.set(key, cost);
     r.summary = summary;
   };
 }
 
-/** Takes a range's results from its spool file (and removes the file). */
-function takeSpool(r: RangeDone): void {
+/** Takes a range's results from its spool file (and removes the file), the rows of the jobs in `unread` left unread. */
+function takeSpool(r: RangeDone, unread: ReadonlySet<string>): void {
   if (r.spool === undefined) return;
-  const results = readSpool(r.spool);
+  const results = readSpool(r.spool, unread);
   rmSync(r.spool, { force: true });
   r.spool = undefined;
   const end = endsInto(r);
@@ -278,14 +282,31 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, threa
   let spoolDir: string | undefined;
   try { spoolDir = mkdtempSync(join(tmpdir(), 'ollama-sentinel-ranges-')); } catch { spoolDir = undefined; }
   let stopped = 0;
+  // The sort each search is cut before when the threads preselect its rows, and the rows left unread for it.
+  const sorts = new Map<string, CutSort>();
+  for (const j of jobs) { const sort = planCutSort(j.plan); if (sort) sorts.set(j.key, sort); }
+  let unreadRows = 0;
+  /** The searches whose rows of range `k` the ranges after it that are done already outrank (select-skip.ts). */
+  const outrankedJobs = (k: number, r: RangeDone): Set<string> => {
+    const unread = new Set<string>();
+    for (const [key, own] of r.selects) {
+      const sort = sorts.get(key);
+      if (!sort) continue;
+      const later = function* () { for (let j = k + 1; j < ranges.length; j++) { const s = done.get(j)?.selects.get(key); if (s) yield s; } };
+      if (isOutranked(own.best, later(), sort)) unread.add(key);
+    }
+    return unread;
+  };
   const mergeReady = () => {
     if (stopped === 0 && spoolDir !== undefined) return;
     for (let r = done.get(nextToMerge); r; r = done.get(nextToMerge)) {
-      done.delete(nextToMerge++);
+      const k = nextToMerge++;
+      done.delete(k);
       // The last range's rows are merged: garbage now (see util/heap-trim.ts). Collected sooner than the
       // results' garbage later: a scan thread may still be reading (MERGE_SLACK_BYTES).
       trimHeap(MERGE_SLACK_BYTES);
-      takeSpool(r);
+      const unread = outrankedJobs(k, r);
+      takeSpool(r, unread);
       if (r.summary) summaries.push(r.summary);
       warnings.push(...r.warnings);
       for (const m of merges) {
@@ -298,7 +319,8 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, threa
         const t0 = performance.now();
         try {
           m.pipeline ??= tail(m, { tz: opts.tz, now: opts.now, warn: (w) => warnings.push(`${m.job.key}: ${w}`) });
-          m.pipeline.pushAtCut(answer.rows);
+          if (unread.has(m.job.key)) unreadRows += r.selects.get(m.job.key)!.count;
+          else m.pipeline.pushAtCut(answer.rows);
           // The later ranges' bins all start after this range's last (BinsInOrder, checked above).
           if (answer.bins && answer.bins.max >= answer.bins.min) m.pipeline.advanceAtCut(answer.bins.max);
         } catch (e) {
@@ -312,9 +334,9 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, threa
   let next = 0;
   const thread = async (t: ScanThread): Promise<void> => {
     const start = (k: number) => {
-      const r: RangeDone = { results: new Map(), costs: new Map(), summary: undefined, warnings: [], spool: spoolDir !== undefined ? join(spoolDir, `${k}.v8`) : undefined };
+      const r: RangeDone = { results: new Map(), costs: new Map(), summary: undefined, warnings: [], spool: spoolDir !== undefined ? join(spoolDir, `${k}.v8`) : undefined, selects: new Map() };
       // Without a spool file the thread posts each job's end here.
-      const running = t.run(ranges[k]!, { end: endsInto(r) }, r.warnings, r.spool);
+      const running = t.run(ranges[k]!, { end: endsInto(r), select: (key, span) => r.selects.set(key, span) }, r.warnings, r.spool);
       running.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
       return { k, r, running };
     };
@@ -342,6 +364,7 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, threa
   } finally {
     if (spoolDir !== undefined) rmSync(spoolDir, { recursive: true, force: true });
   }
+  if (unreadRows > 0 && out.threads) out.threads.unread = unreadRows;
   const summary = joinSummaries(summaries);
   out.lines = summary.lines;
   out.truncatedLines = summary.truncatedLines;

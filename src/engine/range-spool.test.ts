@@ -74,3 +74,29 @@ test('records stay near RECORD_BYTES as rows grow and shrink; a row larger than 
   }
   assert.ok(records > 20 && records < 400, `${records} records`);
 });
+
+test('the rows of the jobs asked to be left unread are passed over; the others, and every end, come back whole', () => {
+  const ends: SpooledEnd[] = [
+    ['kept', { rows: rows(ROWS * 2 + 3, 'a') }, input, undefined],
+    ['skipped', { rows: rows(ROWS * 3 + 1, 'b'), bins: { min: 0, max: 900, uncertain: false }, select: { count: ROWS * 3 + 1, best: { _time: 1 }, worst: { _time: 0 } } }, input, { ms: 2, events: 5 }],
+    ['skipped none', { rows: [] }, input, undefined],
+    ['failed', { failure: 'it stopped' }, input, undefined],
+    ['last', { rows: rows(5, 'c') }, input, undefined],
+  ];
+  const path = join(dir, 'd.v8');
+  const w = new SpoolWriter(path);
+  for (const [key, result, summary, cost] of ends) w.write(key, structuredClone(result), summary, cost);
+  w.close();
+  const unread = new Set(['skipped', 'skipped none', 'failed']);
+  const expected = ends.map(([key, result, summary, cost]): SpooledEnd => [key, unread.has(key) && 'rows' in result ? { ...result, rows: [] } : result, summary, cost]);
+  assert.deepEqual(readSpool(path, unread), expected);
+  assert.deepEqual(readSpool(path), ends);
+  // Cut short within a record passed over: still an error.
+  const whole = statSync(path).size;
+  const w2 = new SpoolWriter(path);
+  w2.write('skipped', structuredClone(ends[1]![1]), input, undefined);
+  w2.close();
+  writeFileSync(path, readFileSync(path).subarray(0, statSync(path).size - 10));
+  assert.ok(statSync(path).size < whole);
+  assert.throws(() => readSpool(path, unread), /end early/);
+});

@@ -2,7 +2,7 @@
 // scan-thread.ts): each job's end, its rows cut into records of about 48 KB. Small records, not one buffer for
 // the range: the C library keeps a freed block of several megabytes for the next one instead of giving it back,
 // and a thread that wrote one per range kept the scan's memory growing with the log.
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import type { InputSummary, JobCost, JobEnd } from './runner.js';
 import type { Row } from './value.js';
@@ -16,8 +16,11 @@ export type SpooledEnd = [key: string, result: JobEnd, input: InputSummary, cost
  */
 export const RECORD_BYTES = 48 << 10;
 
-/** Record: [key, result without rows or with its first rows, input, cost, rows still to come in later records]. */
-type Head = [key: string, result: JobEnd, input: InputSummary, cost: JobCost | undefined, more: number];
+/**
+ * A job's first record: [key, result without its rows, input, cost, the number of records of rows that follow].
+ * The rows come apart from the head, so that a job's rows can be passed over unread (readSpool's `unread`).
+ */
+type Head = [key: string, result: JobEnd, input: InputSummary, cost: JobCost | undefined, records: number];
 
 export class SpoolWriter {
   private readonly fd: number;
@@ -28,17 +31,15 @@ export class SpoolWriter {
     this.fd = openSync(path, 'w');
   }
 
-  /** Appends one job's end: its head record (with its first rows), then its other rows a record at a time. */
+  /** Appends one job's end: its head record, then its rows a record at a time. */
   write(key: string, result: JobEnd, input: InputSummary, cost: JobCost | undefined): void {
     const rows = 'rows' in result ? result.rows : [];
-    let to = recordEnd(rows, 0);
-    const first: JobEnd = 'rows' in result ? { ...result, rows: rows.slice(0, to) } : result;
-    const head: Head = [key, first, input, cost, rows.length - to];
+    const ends: number[] = [];
+    for (let from = 0; from < rows.length; from = ends[ends.length - 1]!) ends.push(recordEnd(rows, from));
+    const head: Head = [key, 'rows' in result ? { ...result, rows: [] } : result, input, cost, ends.length];
     this.record(serialize(head));
-    for (let from = to; from < rows.length; from = to) {
-      to = recordEnd(rows, from);
-      this.record(serialize(rows.slice(from, to)));
-    }
+    let from = 0;
+    for (const to of ends) { this.record(serialize(rows.slice(from, to))); from = to; }
   }
 
   close(): void {
@@ -80,31 +81,38 @@ function valueBytes(v: unknown): number {
   return 10;
 }
 
-/** Every job's end written to `path`, in the order written, each job's rows joined again. */
-export function readSpool(path: string): SpooledEnd[] {
+/**
+ * Every job's end written to `path`, in the order written, each job's rows joined again; the rows of a job in
+ * `unread` are passed over without being read (its end comes with no rows).
+ */
+export function readSpool(path: string, unread?: ReadonlySet<string>): SpooledEnd[] {
   const fd = openSync(path, 'r');
+  const size = fstatSync(fd).size;
   const out: SpooledEnd[] = [];
   const length = Buffer.alloc(4);
   let at = 0;
-  const next = (): unknown => {
-    if (readSync(fd, length, 0, 4, at) !== 4) return undefined;
+  const early = () => new Error(`${path}: a range's results end early`);
+  /** The next record's body, undefined at the end of the file; `skip` passes over it (undefined too). */
+  const next = (skip = false): unknown => {
+    if (at === size) return undefined;
+    if (readSync(fd, length, 0, 4, at) !== 4) throw early();
     const n = length.readUInt32LE(0);
-    const body = Buffer.allocUnsafe(n);
-    if (readSync(fd, body, 0, n, at + 4) !== n) throw new Error(`${path}: a range's results end early`);
     at += 4 + n;
+    if (at > size) throw early();
+    if (skip) return undefined;
+    const body = Buffer.allocUnsafe(n);
+    if (readSync(fd, body, 0, n, at - n) !== n) throw early();
     return deserialize(body);
   };
   try {
     for (let head = next() as Head | undefined; head !== undefined; head = next() as Head | undefined) {
-      const [key, result, input, cost, more] = head;
-      if ('rows' in result) {
-        const rows: Row[] = result.rows;
-        for (let left = more; left > 0;) {
-          const part = next() as Row[] | undefined;
-          if (part === undefined) throw new Error(`${path}: a range's results end early`);
-          for (const r of part) rows.push(r);
-          left -= part.length;
-        }
+      const [key, result, input, cost, records] = head;
+      const skip = unread?.has(key) === true;
+      const rows: Row[] = 'rows' in result ? result.rows : [];
+      for (let i = 0; i < records; i++) {
+        if (at === size) throw early();
+        const part = next(skip) as Row[] | undefined;
+        if (part !== undefined) for (const r of part) rows.push(r);
       }
       out.push([key, result, input, cost]);
     }

@@ -10,6 +10,8 @@ import type { TimeZone } from '../util/timezone.js';
 import { Pipeline } from './pipeline.js';
 import type { Row } from './value.js';
 import type { BinSeen } from './split.js';
+import type { SelectSpan } from './select-skip.js';
+import { selectSpan } from './select-skip.js';
 import { ResultOrder, rowChunks } from './result-order.js';
 import { reusingCode } from './generated-code.js';
 import { sharingAnswers } from './eval-compiler.js';
@@ -86,7 +88,7 @@ export interface InputSummary {
 }
 
 /** How a job ends: its (last) rows, with the bins its stats saw when it ran to its cut; or its failure. */
-export type JobEnd = { rows: Row[]; bins?: BinSeen } | { failure: string };
+export type JobEnd = { rows: Row[]; bins?: BinSeen; select?: SelectSpan } | { failure: string };
 
 /**
  * Takes results: a job's rows may come in several calls, in their order, the last its end (a failure comes
@@ -105,9 +107,10 @@ export interface RunResult {
   /**
    * The scan threads that read the input, and how many byte ranges of it they took turns on (range-split.ts;
    * without `ranges`, each read all of it for a share of the jobs: parallel.ts). Undefined when it was read
-   * in the calling thread.
+   * in the calling thread. `unread`: the rows of ranges left unread since a later range's outranked them
+   * (select-skip.ts).
    */
-  threads?: { count: number; ranges?: number };
+  threads?: { count: number; ranges?: number; unread?: number };
 }
 
 /**
@@ -292,9 +295,16 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
     const key = a.job.key;
     let rows: Row[] = [];
     let bins: BinSeen | undefined;
+    let select: SelectSpan | undefined;
     if (!a.failed && a.pipeline) {
       const t0 = profile ? performance.now() : 0;
-      try { rows = a.pipeline.end(); bins = a.pipeline.binsSeen; a.out?.flush(); } catch (e) { fail(a, e); }
+      try {
+        rows = a.pipeline.end();
+        bins = a.pipeline.binsSeen;
+        const sort = a.pipeline.cutSort;
+        if (sort) select = selectSpan(rows, sort.keys);
+        a.out?.flush();
+      } catch (e) { fail(a, e); }
       if (profile) a.cost.ms += performance.now() - t0;
     }
     // Its state (groups, buffers) goes now, not after the last job: emptied when kept for the next range.
@@ -303,7 +313,7 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
     const failure = failures.get(key);
     if (opts.onResult) {
       failures.delete(key);
-      opts.onResult(key, failure !== undefined ? { failure } : bins ? { rows, bins } : { rows }, summary, profile ? a.cost : undefined);
+      opts.onResult(key, failure !== undefined ? { failure } : { rows, ...(bins ? { bins } : {}), ...(select ? { select } : {}) }, summary, profile ? a.cost : undefined);
     } else if (failure === undefined) result.rows.set(key, rows);
   }
   // Kept when every search ran well: one that failed is made again for the next range, and so (for their bits

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { WorkerFiles, WorkerInput, WorkerMessage } from './parallel.js';
 import type { ResultSink, RunOptions } from './runner.js';
 import type { Row } from './value.js';
+import type { SelectSpan } from './select-skip.js';
 
 /** The most heap a thread is given after running out (see run). */
 const MAX_HEAP_MB = 8192;
@@ -37,6 +38,8 @@ export interface ThreadSink {
   rows?: (key: string, rows: Row[]) => void;
   /** The thread starts its part over (with more heap): the rows of jobs that had not ended will come again. */
   restart?: () => void;
+  /** A spooled job's SelectSpan (select-skip.ts), before the part is done. */
+  select?: (key: string, span: SelectSpan) => void;
 }
 
 interface Task { sink: ThreadSink; warnings: string[]; ok: () => void; fail: (e: unknown) => void }
@@ -113,6 +116,7 @@ export class ScanThread {
       // A thread being replaced may still deliver what it posted: its rows would come twice.
       if (!t || this.worker !== w) return;
       if (m.kind === 'warn') t.warnings.push(m.message);
+      else if (m.kind === 'select') t.sink.select?.(m.key, m.select);
       else if (m.kind === 'rows' || m.kind === 'result') {
         try {
           if (m.kind === 'rows') t.sink.rows?.(m.key, m.rows);

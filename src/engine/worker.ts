@@ -25,7 +25,10 @@ const options: RunOptions = {
   ...(input.profile ? { profile: true } : {}), ...(input.head ? { head: true, keep } : {}),
   onRows: (key, rows) => post({ kind: 'rows', key, rows }),
   onResult: (key, result, summary, cost) => {
-    if (spooled) spooled.write(key, result, summary, cost);
+    if (spooled) {
+      spooled.write(key, result, summary, cost);
+      if ('rows' in result && result.select) post({ kind: 'select', key, select: result.select });
+    }
     else post({ kind: 'result', key, result, input: summary, ...(cost ? { cost } : {}) });
   },
 };
