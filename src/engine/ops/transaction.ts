@@ -15,7 +15,8 @@ export interface TransactionOptions {
   keepevicted: boolean;
 }
 
-interface Open { rows: Row[]; first: number; last: number }
+/** An open transaction, linked into the list of open ones from the least recently joined (`older`) on. */
+interface Open { key: string; rows: Row[]; first: number; last: number; older: Open | undefined; newer: Open | undefined }
 
 /**
  * transaction: groups events that share the values of the given fields into one event per transaction.
@@ -34,8 +35,15 @@ interface Open { rows: Row[]; first: number; last: number }
  */
 export class TransactionStage implements Stage {
   private held: Row[] = [];
-  /** Open transactions by key, the least recently joined first. */
+  /** Open transactions by key. */
   private open = new Map<string, Open>();
+  /**
+   * The open transactions from the least recently joined to the most: the one evicted first is at the head.
+   * (Taking the first of the map instead, moving a joined one to its end, walked over the entries deleted at
+   * its front on every eviction: a scan of a million addresses spent 5.6 µs an event there.)
+   */
+  private leastRecent: Open | undefined;
+  private mostRecent: Open | undefined;
   /** Events in the open transactions. */
   private openEvents = 0;
   private done: Row[] = [];
@@ -82,19 +90,38 @@ export class TransactionStage implements Stage {
     if (starts && cur) { this.close(key, cur, false); cur = undefined; }
     if (!cur) {
       if (this.o.startswith && !starts) return;
-      cur = { rows: [], first: t, last: t };
+      cur = { key, rows: [], first: t, last: t, older: undefined, newer: undefined };
       this.open.set(key, cur);
+      this.link(cur);
       if (this.forgets) this.note(key, cur);
-    } else if (this.open.size > 1) { this.open.delete(key); this.open.set(key, cur); } // now the most recently joined
+    } else if (cur !== this.mostRecent) { this.unlink(cur); this.link(cur); } // now the most recently joined
     cur.rows.push(row);
     this.openEvents++;
     cur.last = t;
     if (this.o.endswith && this.o.endswith(row)) { this.close(key, cur, true); return; }
     if (cur.rows.length >= this.o.maxevents) { this.close(key, cur, !this.o.endswith); return; }
     while (this.open.size > this.o.maxopentxn || this.openEvents > this.o.maxopenevents) {
-      const [k, txn] = this.open.entries().next().value as [string, Open];
-      this.close(k, txn, false, true);
+      const txn = this.leastRecent!;
+      this.close(txn.key, txn, false, true);
     }
+  }
+
+  /** Puts an open transaction at the most recent end of the list. */
+  private link(txn: Open): void {
+    txn.older = this.mostRecent;
+    txn.newer = undefined;
+    if (this.mostRecent) this.mostRecent.newer = txn;
+    else this.leastRecent = txn;
+    this.mostRecent = txn;
+  }
+
+  /** Takes a transaction out of the list (it is closed, forgotten, or about to be linked again). */
+  private unlink(txn: Open): void {
+    if (txn.older) txn.older.newer = txn.newer;
+    else this.leastRecent = txn.newer;
+    if (txn.newer) txn.newer.older = txn.older;
+    else this.mostRecent = txn.older;
+    txn.older = txn.newer = undefined;
   }
 
   /**
@@ -119,7 +146,7 @@ export class TransactionStage implements Stage {
     let i = this.oldest;
     for (; i < opened.length && t - opened[i]!.txn.first > this.forgetAfter; i++) {
       const { key, txn } = opened[i]!;
-      if (this.open.get(key) === txn) { this.open.delete(key); this.openEvents -= txn.rows.length; }
+      if (this.open.get(key) === txn) { this.open.delete(key); this.unlink(txn); this.openEvents -= txn.rows.length; }
     }
     this.oldest = i; // what is behind goes when note() next keeps only the open ones
   }
@@ -127,6 +154,7 @@ export class TransactionStage implements Stage {
   /** `evicted`: closed for the limits on what stays open, incomplete whatever its boundaries. */
   private close(key: string, txn: Open, ended: boolean, evicted = false): void {
     this.open.delete(key);
+    this.unlink(txn);
     this.openEvents -= txn.rows.length;
     const complete = !evicted && (ended || !this.o.endswith);
     if (!complete && !this.o.keepevicted) return;
@@ -160,7 +188,8 @@ export class TransactionStage implements Stage {
       for (const r of this.held) this.process(r);
       this.held = [];
     }
-    for (const [key, txn] of [...this.open]) this.close(key, txn, false);
+    // The least recently joined first, as they would be evicted.
+    while (this.leastRecent) this.close(this.leastRecent.key, this.leastRecent, false);
     // Newest first, as Splunk returns transactions.
     this.done.sort((a, b) => orderScalars(b._time as number, a._time as number));
     for (const r of this.done) this.next.push(r);
