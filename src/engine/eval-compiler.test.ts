@@ -55,10 +55,11 @@ test('copies of one memoised expression compiled together share their answers; o
   split.fn = (a, c) => { calls.split++; return original.split(a, c); };
   try {
     // Two searches' copies (their own positions in their texts), one with another text, one in another context.
-    const [a, b, part, other, later, listA, listB] = sharingAnswers(() => [
+    const [a, b, part, mixed, other, later, listA, listB] = sharingAnswers(() => [
       compileExpr(exprOf('lower(src)'), ctx),
       compileExpr(parseQuery('x | where y=1 | eval z=lower(src)').commands.flatMap((c) => (c.kind === 'eval' ? [c.assignments[0]!.expr] : []))[0]!, ctx),
       compileExpr(exprOf('lower(src) . "!"'), ctx),
+      compileExpr(exprOf('lower(src) . host'), ctx),
       compileExpr(exprOf('lower(trim(src))'), ctx),
       compileExpr(exprOf('lower(src)'), { ...ctx, now: 60 }),
       compileExpr(exprOf('split(src, ",")'), ctx),
@@ -70,12 +71,17 @@ test('copies of one memoised expression compiled together share their answers; o
     assert.equal(b!({ src: 'Other' }), 'other');
     assert.equal(a!({ src: 'Other' }), 'other');
     assert.equal(calls.lower, 2);
-    // The same memoised part inside a larger expression is the same text.
-    assert.equal(part!({ src: 'GPU-Box' }), 'gpu-box!');
+    // The same memoised part inside a larger expression that is not memoised (it reads two fields) is the same text.
+    assert.equal(mixed!({ src: 'GPU-Box', host: 'h' }), 'gpu-boxh');
     assert.equal(calls.lower, 2);
+    // Inside one memoised as a whole, it has no memo of its own: the whole's answers it.
+    assert.equal(part!({ src: 'GPU-Box' }), 'gpu-box!');
+    assert.equal(calls.lower, 3);
+    assert.equal(part!({ src: 'GPU-Box' }), 'gpu-box!');
+    assert.equal(calls.lower, 3);
     assert.equal(other!({ src: 'GPU-Box' }), 'gpu-box');
     assert.equal(later!({ src: 'GPU-Box' }), 'gpu-box');
-    assert.equal(calls.lower, 4, 'another text and another now work out their own');
+    assert.equal(calls.lower, 5, 'another text and another now work out their own');
     // A multivalue answer is each copy's own: a search never holds an array another one holds.
     const l1 = listA!({ src: 'a,b' }), l2 = listB!({ src: 'a,b' });
     assert.deepEqual(l1, ['a', 'b']);

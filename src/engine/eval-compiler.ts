@@ -139,8 +139,8 @@ export function memoField(e: Expr): string | undefined {
  */
 export function compileExpr(e: Expr, ctx: EvalContext): Compiled {
   const field = memoField(e);
-  if (field === undefined) return compileExprDirect(e, ctx);
-  return memoMaker(field)(compileExprDirect(e, ctx), MEMO_LIMIT, answersFor(field, e, ctx));
+  if (field === undefined) return compileExprDirect(e, ctx, false);
+  return memoMaker(field)(compileExprDirect(e, ctx, true), MEMO_LIMIT, answersFor(field, e, ctx));
 }
 
 /** The answers of one expression text by its field's value, shared by its copies; replaced when full. */
@@ -206,8 +206,8 @@ function memoMaker(field: string): (inner: Compiled, limit: number, shared: Answ
  * it): a tree of closures met every expression's nodes at the same few call sites, and V8 optimised those for
  * none of them. The code calls the helpers below, which hold the semantics; it only fixes the order of calls.
  */
-function compileExprDirect(e: Expr, ctx: EvalContext): Compiled {
-  const g = new ExprCode(ctx);
+function compileExprDirect(e: Expr, ctx: EvalContext, memoised: boolean): Compiled {
+  const g = new ExprCode(ctx, memoised);
   const body = g.code(e, true);
   const consts = g.consts.map((_, i) => `k${i}`);
   const temps = Array.from({ length: g.temps }, (_, i) => `t${i}`);
@@ -257,17 +257,22 @@ const HELPERS = {
 class ExprCode {
   readonly consts: unknown[] = [];
   temps = 0;
-  constructor(private readonly ctx: EvalContext) {}
+  /**
+   * `memoised`: the whole is memoised by its one field, so no part of it is (each part reads that field only):
+   * the ORs of `ollama_external_src(src)` memoised one inside another made a log of a million addresses, each
+   * new, look each one up and store it in a dozen memos (3 µs an event in Exploit Chain's dispatch alone).
+   */
+  constructor(private readonly ctx: EvalContext, private readonly memoised: boolean) {}
 
   private k(v: unknown): string { return `k${this.consts.push(v) - 1}`; }
   private temp(): string { return `t${this.temps++}`; }
 
   /**
    * A node's code; a part other than the whole (`top`) that memoField picks is compiled on its own, with its
-   * memo, and called (as compileExpr does for every node).
+   * memo, and called (as compileExpr does for every node), unless the whole is memoised.
    */
   code(e: Expr, top = false): string {
-    if (!top && memoField(e) !== undefined) return `${this.k(compileExpr(e, this.ctx))}(row)`;
+    if (!top && !this.memoised && memoField(e) !== undefined) return `${this.k(compileExpr(e, this.ctx))}(row)`;
     switch (e.kind) {
       case 'num': case 'str': case 'bool': return this.k(e.value);
       case 'field': return `row[${JSON.stringify(e.name)}]`;
