@@ -336,7 +336,7 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, threa
     const start = (k: number) => {
       const r: RangeDone = { results: new Map(), costs: new Map(), summary: undefined, warnings: [], spool: spoolDir !== undefined ? join(spoolDir, `${k}.v8`) : undefined, selects: new Map() };
       // Without a spool file the thread posts each job's end here.
-      const running = t.run(ranges[k]!, { end: endsInto(r), select: (key, span) => r.selects.set(key, span) }, r.warnings, r.spool);
+      const running = t.run(ranges[k]!, { end: endsInto(r), select: (key, span) => r.selects.set(key, span), restart: () => r.selects.clear() }, r.warnings, r.spool);
       running.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
       return { k, r, running };
     };

@@ -57,7 +57,7 @@ export class TransactionStage implements Stage {
   private readonly forgetAfter: number;
   private forgotAt = -Infinity;
   /** When it forgets: the transactions in the order they opened, from `oldest` on (a closed one is skipped). */
-  private opened: Array<{ key: string; txn: Open }> = [];
+  private opened: Open[] = [];
   private oldest = 0;
 
   constructor(private readonly o: TransactionOptions, private readonly sorted: boolean, private readonly next: Stage) {
@@ -93,7 +93,7 @@ export class TransactionStage implements Stage {
       cur = { key, rows: [], first: t, last: t, older: undefined, newer: undefined };
       this.open.set(key, cur);
       this.link(cur);
-      if (this.forgets) this.note(key, cur);
+      if (this.forgets) this.note(cur);
     } else if (cur !== this.mostRecent) { this.unlink(cur); this.link(cur); } // now the most recently joined
     cur.rows.push(row);
     this.openEvents++;
@@ -130,11 +130,11 @@ export class TransactionStage implements Stage {
    * ones, so it is never much longer than what is open. (Counting only the part from `oldest` on kept every
    * forgotten transaction, and its events, to the end of the log: 136,000 events at 8 M bench lines.)
    */
-  private note(key: string, txn: Open): void {
+  private note(txn: Open): void {
     const opened = this.opened;
-    opened.push({ key, txn });
+    opened.push(txn);
     if (opened.length > 2 * this.open.size + 1024) {
-      this.opened = opened.slice(this.oldest).filter((e) => this.open.get(e.key) === e.txn);
+      this.opened = opened.slice(this.oldest).filter((e) => this.open.get(e.key) === e);
       this.oldest = 0;
     }
   }
@@ -144,8 +144,8 @@ export class TransactionStage implements Stage {
     this.forgotAt = t;
     const opened = this.opened;
     let i = this.oldest;
-    for (; i < opened.length && t - opened[i]!.txn.first > this.forgetAfter; i++) {
-      const { key, txn } = opened[i]!;
+    for (; i < opened.length && t - opened[i]!.first > this.forgetAfter; i++) {
+      const txn = opened[i]!, key = txn.key;
       if (this.open.get(key) === txn) { this.open.delete(key); this.unlink(txn); this.openEvents -= txn.rows.length; }
     }
     this.oldest = i; // what is behind goes when note() next keeps only the open ones
