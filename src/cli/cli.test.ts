@@ -10,6 +10,7 @@ import { PACKAGE_ROOT } from '../detections/loader.js';
 import { ginLine, slogLine } from '../sim/format.js';
 import { defaultThreads, readsInRanges, SHARE_MAX_BYTES, SHARE_MIN_JOBS } from './threads.js';
 import { SPLIT_MIN_BYTES } from '../engine/range-split.js';
+import { renderReading } from './scan.js';
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'ollama-sentinel.js');
 const SAMPLE = join(PACKAGE_ROOT, 'samples', 'server.log');
@@ -346,4 +347,9 @@ test('a reader that closes the pipe early (scan | head) stops the command quietl
   const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
   assert.equal(code, 141, err);
   assert.doesNotMatch(err, /EPIPE|Error|at /);
+});
+
+test('scan --profile says how many rows of the ranges were left unread, outranked for a sort', () => {
+  assert.equal(renderReading({ count: 2, ranges: 24, unread: 220_000 }), 'read by 2 scan threads, in 24 byte ranges of the input, every detection over each; 220000 of their rows left unread, outranked by later ranges\' for a sort\n');
+  assert.equal(renderReading({ count: 2, ranges: 24 }), 'read by 2 scan threads, in 24 byte ranges of the input, every detection over each\n');
 });
