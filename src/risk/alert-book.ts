@@ -4,7 +4,6 @@
 // changes (the count grew) the finding is updated and an "update" goes out instead of a second alert.
 // Throttling (Splunk's alert.suppress) stores suppressed findings and counts them, but sends nothing.
 // The risk events a finding carries go into the ledger, and the risk incident rules run over them.
-import { createHash } from 'node:crypto';
 import type { Detection } from '../detections/types.js';
 import { riskEventsFor, type RiskEvent } from './risk-events.js';
 import { asNumber, scalarToString, valuesOf, type Row } from '../engine/value.js';
@@ -14,6 +13,7 @@ import { tacticsFor } from './tactics.js';
 import type { IncidentChange, IncidentConfig, RiskRecord } from './incidents.js';
 import { IncidentEngine } from './incident-engine.js';
 import { incidentRecord, type IncidentRecord } from './incident-record.js';
+import { hexDigest } from '../util/hash.js';
 
 export interface AlertRecord {
   type: 'alert' | 'update';
@@ -60,7 +60,7 @@ export function identityOf(d: Detection, row: Row): string {
   const ros = d.rba?.risk_objects ?? [];
   if (ros.length) for (const ro of ros) parts.push(`${ro.field}=${valuesOf(row[ro.field]).map(scalarToString).sort().join(',')}`);
   else parts.push(canonical(row));
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+  return hexDigest('sha256', parts.join('\u0000')).slice(0, 32);
 }
 
 export class AlertBook {

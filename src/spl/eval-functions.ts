@@ -1,6 +1,6 @@
 // eval functions. Each takes already-evaluated arguments (except the lazy ones: if, case, coalesce,
 // which the compiler handles) and returns a value or undefined (Splunk's null).
-import { createHash } from 'node:crypto';
+import { hexDigest } from '../util/hash.js';
 import { asNumber, scalarToString, valuesOf, type Scalar, type Value } from '../engine/value.js';
 import { strftime, strptime } from '../util/timeformat.js';
 import type { TimeZone } from '../util/timezone.js';
@@ -245,5 +245,5 @@ function trim(v: EvalValue, chars: EvalValue, left: boolean, right: boolean): Ev
 
 function hash(alg: string, v: EvalValue): EvalValue {
   const s = str(v);
-  return s === undefined ? undefined : createHash(alg).update(s).digest('hex');
+  return s === undefined ? undefined : hexDigest(alg, s);
 }
