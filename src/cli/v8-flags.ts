@@ -13,10 +13,6 @@ export const V8_FLAGS: readonly string[] = [
   // times as often. Which scan thread it befalls is chance; it cost a two-thread scan 7-12 % of its time
   // (docs/performance.md, the fifteenth round).
   '--no-allocation-site-pretenuring',
-  // A gin line's text is cut from its chunk's (parse/byte-strings.ts, ChunkText). With slices, V8 would make
-  // each a view into the chunk's 128 KB of text, and any line held (a transaction's events) or any part cut
-  // from one (a rex capture kept as a group's key) would keep its whole chunk alive: copies hold only themselves.
-  '--no-string-slices',
 ];
 
 /** Sets V8_FLAGS. Called once, first thing: a flag set later does not reach objects or code made before it. */

@@ -259,10 +259,10 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
   };
   for (const src of sources) {
     const parser = new LineParser({ tz: opts.tz, ...(opts.host !== undefined ? { host: opts.host } : {}), defaultHost, source: src.name, fallbackMs: src.mtimeMs });
-    await readLineBytes(src.open(), (buf, s, e, _n, truncated, chunk) => {
+    await readLineBytes(src.open(), (buf, s, e, _n, truncated) => {
       result.lines++;
       if (truncated) result.truncatedLines++;
-      const ev = parser.parseBytes(buf, s, e, chunk);
+      const ev = parser.parseBytes(buf, s, e);
       const t = parser.eventTime;
       if (first === undefined || t < first) first = t;
       if (last === undefined || t > last) last = t;

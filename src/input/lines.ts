@@ -10,12 +10,10 @@ export interface LineSink {
 
 /**
  * A line as bytes [start, end) of `buf` (without its newline or CR, already cut to the truncation limit);
- * `buf` may be reused once the call returns, so whatever is kept must be copied or decoded. `chunk` numbers
- * what `buf` holds: lines with the same number come from the same bytes, so text decoded from `buf` for one
- * of them still holds for the next (a reader refills its buffer under a new number).
+ * `buf` may be reused once the call returns, so whatever is kept must be copied or decoded.
  */
 export interface ByteLineSink {
-  (buf: Buffer, start: number, end: number, lineNo: number, truncated: boolean, chunk: number): void;
+  (buf: Buffer, start: number, end: number, lineNo: number, truncated: boolean): void;
 }
 
 /** Lines as bytes: for readers that look at a line before decoding it (the scan's parser). */
@@ -24,8 +22,6 @@ export class ByteLineSplitter {
   private pendingBytes = 0;
   private dropping = false;
   private lineNo = 0;
-  /** The number of the bytes being split (ByteLineSink's `chunk`). */
-  private chunk = 0;
 
   constructor(private readonly sink: ByteLineSink, private readonly maxBytes = DEFAULT_TRUNCATE) {}
 
@@ -33,7 +29,6 @@ export class ByteLineSplitter {
   get lines(): number { return this.lineNo; }
 
   push(chunk: Buffer): void {
-    this.chunk++;
     let start = 0;
     const n = chunk.length;
     while (start < n) {
@@ -74,12 +69,10 @@ export class ByteLineSplitter {
   private flushPending(): void {
     const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     const truncated = this.dropping;
-    this.chunk++;
     this.pending = [];
     this.pendingBytes = 0;
     this.dropping = false;
     this.emit(buf, 0, buf.length, truncated);
-    this.chunk++; // the lines after it are the stream's chunk's again
   }
 
   private emit(buf: Buffer, s: number, e: number, alreadyTruncated: boolean): void {
@@ -88,7 +81,7 @@ export class ByteLineSplitter {
     if (end - s > this.maxBytes) { end = s + this.maxBytes; truncated = true; }
     if (!truncated && end > s && buf[end - 1] === 13) end--;
     this.lineNo++;
-    this.sink(buf, s, end, this.lineNo, truncated, this.chunk);
+    this.sink(buf, s, end, this.lineNo, truncated);
   }
 }
 

@@ -6,8 +6,6 @@ import { LineParser } from './line-parser.js';
 import { GinLine, parseGinBytes } from './gin-bytes.js';
 import { TimeZone } from '../util/timezone.js';
 import { ginLines, mangled, PADDED_GIN_LINES } from './gin-test-lines.js';
-import { ByteLineSplitter } from '../input/lines.js';
-import { Rng } from '../sim/rng.js';
 
 const tz = TimeZone.resolve('UTC');
 const parser = () => new LineParser({ tz, defaultHost: 'box', source: 'server.log', fallbackMs: Date.UTC(2025, 0, 1) });
@@ -170,40 +168,4 @@ test('gin lines behind prefixes: the prefix read as text once per run of equal p
   assert.equal(parser().parseBytes(b, 0, b.length).host, 'gpu-box');
   const named = new LineParser({ tz, host: 'named', defaultHost: 'box', source: 's', fallbackMs: 0 });
   assert.equal(named.parseBytes(b, 0, b.length).host, 'named');
-});
-
-test('lines cut from their chunk\'s text: the same events through a reader that refills one buffer, however it is chunked', () => {
-  const g = new Rng(7);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(g.next() * xs.length)]!;
-  const pool = [...ginLines(), ...PADDED_GIN_LINES,
-    // Longer than the text decoded at a time (4 KB), and lines the byte reader declines or leaves to UTF-8.
-    `[GIN] 2025/01/02 - 15:04:05 | 404 |    1.234567ms |       127.0.0.1 | GET      "/${'a'.repeat(9000)}"`,
-    '[GIN] 2025/01/02 - 15:04:05 | 200 |     967.824µs |       127.0.0.1 | GET      "/api/tags" é',
-    'time=2025-01-02T15:04:05.000Z level=INFO source=server.go:1 msg="é ok"', 'plain text'];
-  const mixed = Array.from({ length: 3000 }, () => pick(pool));
-  // Lines of one length, so that chunks of five end at a newline: nothing is left over to mark a new chunk.
-  const even = Array.from({ length: 600 }, (_, i) => `[GIN] 2025/01/02 - 15:04:${String(i % 60).padStart(2, '0')} | 200 | ${`${(i % 7) + 1}.234567ms`.padStart(13)} | ${`10.0.${i % 9}.${i % 97}`.padStart(15)} | GET      "/api/p${String(i).padStart(3, '0')}"`);
-  assert.ok(even.every((l) => l.length === even[0]!.length));
-  assert.equal(agree(even).taken, even.length, 'the byte reader takes them');
-  for (const [lines, size] of [[mixed, 128 * 1024], [mixed, 5000], [mixed, 700], [mixed, 97], [even, 5 * (even[0]!.length + 1)]] as const) {
-    const bytes = Buffer.from(lines.join('\n') + '\n');
-    const byBytes = parser(), byText = parser();
-    let n = 0;
-    const sp = new ByteLineSplitter((buf, s, e, _no, _t, chunk) => {
-      const text = buf.toString('utf8', s, e);
-      assert.equal(text, lines[n++]);
-      assert.deepEqual(byBytes.parseBytes(buf, s, e, chunk), byText.parse(text), text.slice(0, 120));
-    });
-    // One buffer refilled for every chunk and handed on itself when full, as fileChunks does: text decoded from
-    // it for the lines of one chunk must not be taken for the next one's.
-    const scratch = Buffer.alloc(size);
-    for (let s = 0; s < bytes.length;) {
-      const k = Math.min(size, bytes.length - s);
-      bytes.copy(scratch, 0, s, s + k);
-      sp.push(k === size ? scratch : scratch.subarray(0, k));
-      s += k;
-    }
-    sp.end();
-    assert.equal(n, lines.length);
-  }
 });

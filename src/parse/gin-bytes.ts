@@ -5,7 +5,7 @@
 // falls back to the string readers. Declining is always safe; a test holds it to the string reader on real,
 // generated and mangled lines.
 import { decimalMs, stampInRange, type GinHead } from './gin.js';
-import { ByteStringCache, ChunkText, latin1Without, utf8 } from './byte-strings.js';
+import { ByteStringCache, latin1, latin1Without, utf8 } from './byte-strings.js';
 
 /**
  * What parseGinBytes read: one object per parser, filled in place for every line (no object per line), and
@@ -42,9 +42,6 @@ export class GinLine implements GinHead {
   /** Whether y…s hold a stamp (stampAt) and these its bytes: its first, then the other 20 as four-byte words (little-endian). */
   stampValid = false;
   b0 = 0; w0 = 0; w1 = 0; w2 = 0; w3 = 0; w4 = 0;
-  /** The number of the chunk the line is read from (ByteLineSink's), -1 when none is given: see ChunkText. */
-  chunk = -1;
-  readonly text = new ChunkText();
   private wordsBuffer: Uint8Array | undefined;
   private words: DataView | undefined;
   /** A view of `b` for reading words (one per buffer: a reader hands the parser the same buffer for many lines). */
@@ -221,7 +218,7 @@ export function parseGinBytes(b: Buffer, s: number, e: number, g: GinLine): stri
   // Up to the path's end the line is ASCII but for a wide unit's two bytes: a micro sign (C2 B5) is Latin-1.
   let ascii = true;
   if (close >= 0) for (i = close + 1; i < e; i++) if (b[i]! > 127) { ascii = false; break; }
-  const raw = !ascii ? utf8(b, s, e) : k === 0 ? g.text.latin1(b, s, e, g.chunk) : b[lz - 3] === 0xc2 ? latin1Without(b, g.wordsOf(b), s, e, lz - 3) : utf8(b, s, e);
+  const raw = !ascii ? utf8(b, s, e) : k === 0 ? latin1(b, s, e) : b[lz - 3] === 0xc2 ? latin1Without(b, g.wordsOf(b), s, e, lz - 3) : utf8(b, s, e);
   // In characters: the latency ends at 49, the client at 67 + w, the method starts at 70 + w and the path at 80 + w.
   const pathEnd = close < 0 ? e : close;
   const mlen = me - ma;

@@ -208,9 +208,8 @@ export class LineParser {
    * gin line is read from its bytes (gin-bytes.ts), also behind a prefix (prefixedGin); any other line is
    * decoded and parsed as a string.
    */
-  parseBytes(buf: Buffer, s: number, e: number, chunk = -1): Row {
+  parseBytes(buf: Buffer, s: number, e: number): Row {
     const c0 = buf[s]!;
-    this.gin.chunk = chunk;
     this.ginPrefix = undefined;
     this.bareGin = false;
     this.ginClientSlot = this.ginUriPathSlot = -1;
