@@ -5,7 +5,7 @@ import { hexDigest } from './hash.js';
 
 test('hexDigest: the same digest by either of Node\'s ways, for text outside ASCII too', () => {
   for (const text of ['', 'abc', 'é😀\u0000x', 'x'.repeat(10_000)]) {
-    for (const alg of ['md5', 'sha1', 'sha256', 'sha512']) {
+    for (const alg of ['md5', 'sha1', 'sha256']) {
       assert.equal(hexDigest(alg, text), hexDigest(alg, text, true), `${alg} ${text.slice(0, 10)}`);
     }
   }
