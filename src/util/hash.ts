@@ -7,7 +7,10 @@ type OneShot = (algorithm: string, data: string, encoding: 'hex') => string;
 
 const oneShot: OneShot | undefined = typeof crypto.hash === 'function' ? crypto.hash : undefined;
 
-/** `text`'s digest (UTF-8) by `algorithm` (md5, sha1, sha256), in lower-case hex. */
+/**
+ * `text`'s digest (of its UTF-8) by `algorithm` (md5, sha1, sha256), in lower-case hex. `viaHashObject`: by
+ * createHash even where the one-shot exists (the test holds the two ways to each other).
+ */
 export function hexDigest(algorithm: string, text: string, viaHashObject = oneShot === undefined): string {
   return viaHashObject ? crypto.createHash(algorithm).update(text).digest('hex') : oneShot!(algorithm, text, 'hex');
 }
