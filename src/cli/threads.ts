@@ -58,12 +58,8 @@ export function defaultThreads(big: boolean, cuttableBytes: number | undefined, 
  * compile every search in every thread and merge the ranges' results after them. On the bench's log with two
  * threads (docs/performance.md, the sixteenth round) sharing was 9 % quicker at 1 M lines and 3 % at 2 M, as
  * quick at 4 M (384 MB) with 3.5 % less CPU, and 2 % slower at 8 M (767 MB), with 18–24 MB less memory at
- * every size. Since parsing got cheaper (the nineteenth to twenty-first rounds), sharing was quicker at 8 M
- * lines in 6 pairs of 6 (a median 7 %, with 6 % less CPU and the same peak RSS) and slower at 16 M (1.5 GB) in
- * 3 of 4 (about 4 %: the second parse grows with the file, the second compile does not; the twenty-second
- * round). So the detections are shared below SHARE_MAX_BYTES, when there are enough of them to spread evenly
- * (SHARE_MIN_JOBS a thread). Measured on two cores only: with more threads sharing parses the file once more
- * for each, as ranges compile the searches once more for each.
+ * every size. So the detections are shared below SHARE_MAX_BYTES, when there are enough of them to spread
+ * evenly (SHARE_MIN_JOBS a thread).
  */
 export function readsInRanges(cuttableBytes: number | undefined, jobs: number, workers: number): boolean {
   if (cuttableBytes === undefined || workers < 2) return false;
@@ -71,6 +67,6 @@ export function readsInRanges(cuttableBytes: number | undefined, jobs: number, w
 }
 
 /** Inputs this large are read in byte ranges (readsInRanges). */
-export const SHARE_MAX_BYTES = 1024 << 20;
+export const SHARE_MAX_BYTES = 512 << 20;
 /** Fewer detections than this a thread are read in byte ranges: a share of one or two is too uneven. */
 export const SHARE_MIN_JOBS = 4;
