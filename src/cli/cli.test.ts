@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { PACKAGE_ROOT } from '../detections/loader.js';
 import { ginLine, slogLine } from '../sim/format.js';
@@ -238,23 +239,35 @@ test('scan --profile lists every detection once, slowest first, with the events 
   assert.doesNotMatch(cli(['scan', SAMPLE, '--tz', 'UTC', '--format', 'ndjson']).err, /detection time/);
 });
 
-/** The project modules a command loads, as a module resolution hook sees them. */
-function modulesLoadedBy(args: string[]): string[] {
+/**
+ * The project files a command loads, as a module resolution hook sees them: run as the user runs it (the bin,
+ * and the bundle it loads), or, with `modules`, from the modules the bundle is made of.
+ */
+function filesLoadedBy(args: string[], modules = false): string[] {
   const hook = tmp('hook.mjs', `import { register } from 'node:module';
 register('data:text/javascript,' + encodeURIComponent(\`export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.startsWith('file:')) process.stderr.write('LOADED ' + r.url + '\\\\n'); return r; }\`));
 `);
-  const r = spawnSync(process.execPath, ['--import', hook, BIN, ...args], { encoding: 'utf8', timeout: 60000 });
-  return r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7));
+  const main = pathToFileURL(join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js')).href;
+  const run = modules ? ['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(main)}); process.exitCode = await main(${JSON.stringify(args)});`] : [BIN, ...args];
+  const r = spawnSync(process.execPath, ['--import', hook, ...run], { encoding: 'utf8', timeout: 60000 });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7)).filter((u) => !u.includes('/node_modules/'));
 }
 
 test('a command loads its own modules only: a scan leaves the watch service, the HEC server and the simulator unloaded', () => {
-  const scan = modulesLoadedBy(['scan', tmp('empty.log', ''), '--tz', 'UTC']);
+  const scan = filesLoadedBy(['scan', tmp('empty.log', ''), '--tz', 'UTC'], true);
   assert.ok(scan.some((u) => u.endsWith('/cli/scan.js')), scan.join('\n'));
   for (const other of ['/cli/watch-cmd.js', '/watch/engine.js', '/input/hec-server.js', '/cli/simulate-cmd.js', '/sim/scenarios.js', '/cli/replay-cmd.js', '/cli/drilldown-cmd.js']) {
     assert.ok(!scan.some((u) => u.endsWith(other)), `a scan loaded ${other}`);
   }
-  const watch = modulesLoadedBy(['watch', '--help']);
+  const watch = filesLoadedBy(['watch', '--help'], true);
   assert.ok(watch.some((u) => u.endsWith('/cli/watch-cmd.js')), watch.join('\n'));
+});
+
+test('the command runs from its bundle: the bin loads dist/bundle/cli/main.js and, of the modules, only the V8 flags', () => {
+  const files = filesLoadedBy(['scan', tmp('empty.log', ''), '--tz', 'UTC']);
+  const inDist = files.filter((u) => u.includes('/dist/')).map((u) => u.slice(u.indexOf('/dist/')));
+  assert.deepEqual(inDist.sort(), ['/dist/bundle/cli/main.js', '/dist/src/cli/v8-flags.js'], files.join('\n'));
 });
 
 test('scan --workers N: threads that each read part of the file run every detection, so one detection gets N of them too', () => {

@@ -104,7 +104,9 @@ export class ScanThread {
   }
 
   private spawn(): Worker {
-    const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: this.base, resourceLimits: scanThreadLimits(this.heapMb) });
+    // By way of the engine's folder: from dist/bundle/cli/main.js (scripts/bundle.ts) this is the bundled scan
+    // thread, from dist/src/engine the module beside this one.
+    const w = new Worker(new URL('../engine/worker.js', import.meta.url), { workerData: this.base, resourceLimits: scanThreadLimits(this.heapMb) });
     live.add(w);
     const finish = (e?: unknown) => {
       const t = this.task;
