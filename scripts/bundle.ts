@@ -1,10 +1,10 @@
 // Run by `npm run build`, after tsc: bundles the command (dist/src/cli/main.js) and the scan thread
-// (dist/src/engine/worker.js) into one file each under dist/bundle, which bin/ollama-sentinel.js runs.
-// Loading some seventy modules one by one was most of a command's start, and each scan thread pays it again
-// while the main thread weighs the detections (docs/performance.md, the twenty-second round). main.ts still
-// imports each command's modules only when that command runs: in the bundle their code is there, but it is
-// not run (a scan starts no watch service); one file, so that every class main.ts catches by `instanceof` is
-// the one the commands throw.
+// (dist/src/engine/worker.js) into one file each under dist/bundle, which bin/ollama-sentinel.js runs. Loading
+// some seventy modules one by one was most of a command's start, and each scan thread pays it again while the
+// main thread weighs the detections (docs/performance-history.md, the twenty-second round). main.ts still imports
+// each command's modules only when that command runs: in the bundle their code is there, but it is not run (a
+// scan starts no watch service); one file, so that every class main.ts catches by `instanceof` is the one the
+// commands throw.
 //
 // dist/bundle/cli and dist/bundle/engine sit as deep under dist as dist/src/cli and dist/src/engine, so
 // that paths made from import.meta.url (the package root, dist/content-cache.json, the scan thread's file

@@ -52,14 +52,14 @@ export function defaultThreads(big: boolean, cuttableBytes: number | undefined, 
 }
 
 /**
- * Whether a scan's threads each read a byte range of the files with every detection (range-split.ts) rather
- * than each the whole files with a share of the detections (parallel.ts), for `jobs` detections on `workers`
- * threads over `cuttableBytes` (Reading.cuttableBytes). Sharing parses the input in every thread; ranges
- * compile every search in every thread and merge the ranges' results after them. On the bench's log with two
- * threads (docs/performance.md, the sixteenth round) sharing was 9 % quicker at 1 M lines and 3 % at 2 M, as
- * quick at 4 M (384 MB) with 3.5 % less CPU, and 2 % slower at 8 M (767 MB), with 18–24 MB less memory at
- * every size. So the detections are shared below SHARE_MAX_BYTES, when there are enough of them to spread
- * evenly (SHARE_MIN_JOBS a thread).
+ * Whether a scan's threads each read a byte range of the files with every detection (range-split.ts) rather than
+ * each the whole files with a share of the detections (parallel.ts), for `jobs` detections on `workers` threads
+ * over `cuttableBytes` (Reading.cuttableBytes). Sharing parses the input in every thread; ranges compile every
+ * search in every thread and merge the ranges' results after them. On the bench's log with two threads
+ * (docs/performance-history.md, the sixteenth round) sharing was 9 % quicker at 1 M lines and 3 % at 2 M, as
+ * quick at 4 M (384 MB) with 3.5 % less CPU, and 2 % slower at 8 M (767 MB), with 18–24 MB less memory at every
+ * size. So the detections are shared below SHARE_MAX_BYTES, when there are enough of them to spread evenly
+ * (SHARE_MIN_JOBS a thread).
  */
 export function readsInRanges(cuttableBytes: number | undefined, jobs: number, workers: number): boolean {
   if (cuttableBytes === undefined || workers < 2) return false;

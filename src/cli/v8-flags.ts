@@ -11,7 +11,7 @@ export const V8_FLAGS: readonly string[] = [
   // while one is held can mark the site of every event: from then on each event is made old, every string it
   // points to survives the young collections until a full one frees it, and full collections come several
   // times as often. Which scan thread it befalls is chance; it cost a two-thread scan 7-12 % of its time
-  // (docs/performance.md, the fifteenth round).
+  // (docs/performance-history.md, the fifteenth round).
   '--no-allocation-site-pretenuring',
 ];
 

@@ -153,9 +153,9 @@ export function cuttableSizes(files: ReadonlyArray<{ path: string }>): number[] 
 export const RANGE_BYTES = 32 << 20;
 
 /**
- * Input that can be cut is read by one thread unless it holds at least this much, when the threads are not
- * chosen (scan --workers): each scan thread compiles every search's code for itself, and below about this
- * size a second thread on two cores cost more than it saved (docs/performance.md, the eleventh round).
+ * Input that can be cut is read by one thread unless it holds at least this much, when the threads are not chosen
+ * (scan --workers): each scan thread compiles every search's code for itself, and below about this size a second
+ * thread on two cores cost more than it saved (docs/performance-history.md, the eleventh round).
  */
 export const SPLIT_MIN_BYTES = 64 << 20;
 
@@ -229,8 +229,8 @@ export async function runJobsSplit(files: InputFile[], jobs: Job[], opts: RunOpt
   const sizes = cuttableSizes(files);
   if (!sizes) return undefined;
   const total = sizes.reduce((a, b) => a + b, 0);
-  // The threads start now: loading the code and making every search takes each of them about as long as
-  // cutting the input takes this one (docs/performance.md). If it cannot be cut, they were started for nothing.
+  // The threads start now: loading the code and making every search takes each of them about as long as cutting
+  // the input takes this one (docs/performance-history.md). If it cannot be cut, they were started for nothing.
   const base: WorkerInput = { ...workerInput(jobs, opts), head: true };
   const threads = Array.from({ length: Math.max(1, workers) }, () => new ScanThread(base, heapMb, opts));
   if (total >= earlyStartBytes) for (const t of threads) t.start();

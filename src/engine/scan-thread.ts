@@ -12,9 +12,9 @@ import type { SelectSpan } from './select-skip.js';
 const MAX_HEAP_MB = 8192;
 
 /**
- * Young generation of a scan worker: 24 MB, two 8 MB semi-spaces (V8 splits it in three: two semi-spaces and
- * the new large-object space). V8's default lets each thread's grow to 16 MB semi-spaces while it reads; the
- * half-size one took 35–45 MB off a two-worker scan's peak RSS at the same speed (docs/performance.md). A
+ * Young generation of a scan worker: 24 MB, two 8 MB semi-spaces (V8 splits it in three: two semi-spaces and the
+ * new large-object space). V8's default lets each thread's grow to 16 MB semi-spaces while it reads; the
+ * half-size one took 35–45 MB off a two-worker scan's peak RSS at the same speed (docs/performance-history.md). A
  * smaller one (4 MB semi-spaces) took 15 MB more off but cost a few per cent of the time.
  */
 export const WORKER_YOUNG_MB = 24;
