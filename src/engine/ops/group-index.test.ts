@@ -2,12 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GroupIndex, keyOf } from './group-index.js';
 
-interface G { id: number; keys: Array<string | number> }
+/** A group: its by-values, then the number it was made as (as stats keeps its aggregates after them). */
+type G = Array<string | number>;
 
 test('group index: one group per combination of key strings, 5 and "5" alike; deleteFirst drops a first value\'s groups', () => {
   const idx = new GroupIndex<G>(3);
   let made = 0;
-  const find = (...k: Array<string | number>) => idx.find(k, () => ({ id: ++made, keys: k }));
+  const find = (...k: Array<string | number>) => idx.find(k, () => [...k, ++made]);
   const a = find(300, 'x', 'h');
   assert.equal(find('300', 'x', 'h'), a);
   const b = find(300, 'y', 'h');
@@ -31,7 +32,7 @@ test('group index: one group per combination of key strings, 5 and "5" alike; de
 test('group index: a group alone under its leading values sits in their slot, and is split out when a sibling comes', () => {
   const idx = new GroupIndex<G>(3);
   let made = 0;
-  const find = (...k: Array<string | number>) => idx.find(k, () => ({ id: ++made, keys: k }));
+  const find = (...k: Array<string | number>) => idx.find(k, () => [...k, ++made]);
   const a = find(300, '10.0.0.1', 'h');
   const bin = (idx as unknown as { root: Map<string, Map<string, unknown>> }).root.get('300')!;
   assert.equal(bin.get('10.0.0.1'), a, 'no one-entry map for the one host');
@@ -58,10 +59,10 @@ test('group index: random finds and first-value deletes answer as a map keyed by
         for (const k of [...ref.keys()]) if (k.split('\u0001')[0] === first) ref.delete(k);
         continue;
       }
-      const g = idx.find(values, () => ({ id: ++made, keys: values.slice() }));
+      const g = idx.find(values, () => [...values, ++made]);
       const want = ref.get(key);
       if (want) assert.equal(g, want, `depth ${depth} step ${step}: ${key} found a different group`);
-      else { assert.equal(g.id, made, `depth ${depth} step ${step}: ${key} should be new`); ref.set(key, g); }
+      else { assert.equal(g[depth], made, `depth ${depth} step ${step}: ${key} should be new`); ref.set(key, g); }
     }
   }
 });

@@ -8,8 +8,8 @@
 
 type Level<G> = Map<string, Level<G> | G>;
 
-/** What the index needs of a group: the by-values it was made for (as find was given them). */
-export interface Keyed { readonly keys: ReadonlyArray<string | number | undefined> }
+/** What the index needs of a group: the by-values it was made for (as find was given them), from its index 0. */
+export type Keyed = ReadonlyArray<unknown>;
 
 /** The key a by-value has in the index: 5 and "5" are one group, as in Splunk. */
 export function keyOf(v: string | number): string {
@@ -58,14 +58,14 @@ export class GroupIndex<G extends Keyed> {
       if (e instanceof Map) { m = e; i++; continue; }
       // A group alone under values[0..i]: it is the one if the rest of its by-values agree.
       let j = i + 1;
-      while (j <= last && sameKey(e.keys[j] as string | number, values[j]!)) j++;
+      while (j <= last && sameKey(e[j] as string | number, values[j]!)) j++;
       if (j > last) return e;
       // They part at level j: one-entry maps down to it, which holds both.
       for (let l = i + 1; l < j; l++) { const next: Level<G> = new Map(); m.set(keyOf(values[l - 1]!), next); m = next; }
       const split: Level<G> = new Map();
       m.set(keyOf(values[j - 1]!), split);
       const g = make();
-      split.set(keyOf(e.keys[j] as string | number), e);
+      split.set(keyOf(e[j] as string | number), e);
       split.set(keyOf(values[j]!), g);
       return g;
     }

@@ -4,11 +4,8 @@
 // thousands open through the hour it waits for late events, and was walking them all every five minutes).
 import { asNumber, scalarToString, type Scalar } from '../value.js';
 
-export interface StoredGroup {
-  keys: Scalar[];
-  /** The order the group was made in: what decides between groups whose by-values compare equal. */
-  seq: number;
-}
+/** A group as the store sees it: an array whose by-values come first (a stats group's aggregates follow them). */
+export type StoredGroup = unknown[];
 
 export class GroupStore<G extends StoredGroup> {
   /** By the first by-value as a number; only when the groups are taken by time. */
@@ -32,7 +29,7 @@ export class GroupStore<G extends StoredGroup> {
   add(g: G): void {
     this.count++;
     if (this.timed) {
-      const t = asNumber(g.keys[0]);
+      const t = asNumber(g[0] as Scalar);
       if (t !== undefined) {
         const bucket = this.byTime.get(t);
         if (bucket) bucket.push(g);
@@ -75,24 +72,24 @@ export class GroupStore<G extends StoredGroup> {
 
 /**
  * Sorts groups by their by-values as stats gives its rows (orderScalars on each by-value in turn; groups whose
- * by-values compare equal, 5 and "5.0", in the order made). Each by-value's number is worked out once per
- * group, not twice per comparison, and equal values (the bin, the one host) are passed over at once.
+ * by-values compare equal, 5 and "5.0", in the order made). `width`: the by-values a group begins with; `seqAt`:
+ * where it holds the order it was made in. Each by-value's number is worked out once per group, not twice per
+ * comparison, and equal values (the bin, the one host) are passed over at once.
  */
-export function sortByValues<G extends StoredGroup>(groups: G[]): void {
+export function sortByValues<G extends StoredGroup>(groups: G[], width: number, seqAt: number): void {
   const n = groups.length;
   if (n < 2) return;
-  const width = groups[0]!.keys.length;
   const nums: Array<number | undefined> = new Array(n * width);
   const order: number[] = new Array(n);
   for (let i = 0; i < n; i++) {
     order[i] = i;
-    const keys = groups[i]!.keys;
-    for (let j = 0; j < width; j++) nums[i * width + j] = asNumber(keys[j]);
+    const g = groups[i]!;
+    for (let j = 0; j < width; j++) nums[i * width + j] = asNumber(g[j] as Scalar);
   }
   order.sort((a, b) => {
-    const ka = groups[a]!.keys, kb = groups[b]!.keys;
+    const ka = groups[a]!, kb = groups[b]!;
     for (let j = 0; j < width; j++) {
-      const x = ka[j]!, y = kb[j]!;
+      const x = ka[j] as Scalar, y = kb[j] as Scalar;
       if (x === y) continue;
       const nx = nums[a * width + j], ny = nums[b * width + j];
       if (nx !== undefined && ny !== undefined) {
@@ -104,7 +101,7 @@ export function sortByValues<G extends StoredGroup>(groups: G[]): void {
         if (sx !== sy) return sx < sy ? -1 : 1;
       }
     }
-    return groups[a]!.seq - groups[b]!.seq;
+    return (ka[seqAt] as number) - (kb[seqAt] as number);
   });
   const sorted = order.map((i) => groups[i]!);
   for (let i = 0; i < n; i++) groups[i] = sorted[i]!;

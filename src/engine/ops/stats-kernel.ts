@@ -9,8 +9,8 @@ import { generated } from '../generated-code.js';
 import { binTime } from './bin.js';
 import type { TimeBin } from '../bin-into-stats.js';
 
-/** A group as the generated code sees it: its aggregates' slots. */
-interface Slotted { s: unknown[] }
+/** A group as the generated code sees it: an array holding its by-values, then its aggregates' slots. */
+type Slotted = unknown[];
 
 /** What the generated code needs from its StatsStage. */
 export interface StatsHost<G extends Slotted> {
@@ -64,7 +64,7 @@ export function statsKernel<G extends Slotted>(host: StatsHost<G>, by: readonly 
   // A host that flushes is by _time first: v0 is the event's _time.
   if (flushes) code.push('host.maybeFlushAt(v0);');
   const feed: string[] = [`
-    const s = g.s;
+    const s = g;
     const time = typeof t === 'number' && t === t ? t : (asNumber(t) ?? 0);`];
   aggs.forEach((a, i) => {
     // A function without slots keeps its accumulator object in one slot: its add is called from here, so
@@ -86,28 +86,30 @@ export function statsKernel<G extends Slotted>(host: StatsHost<G>, by: readonly 
 }
 
 /**
- * Makes a stats command's groups: `{ keys, s, seq }` with its by-values and slots written as literals, or, given
- * a group `release` has emptied, that group filled again (StatsStage keeps some). A group lives through its bin
- * and the hour after, long enough for the young generation to copy it and promote it to the old one; one
- * filled again is in the old generation already.
+ * Makes a stats command's groups: each one array of `size` + 1 slots, its `width` by-values first, then the
+ * aggregates' slots (at `offsets`, which count from after the by-values), then the order it was made in (at
+ * `size`), written as literals; or, given a group `release` has emptied, that group filled again (StatsStage
+ * keeps some). Finding an event's group reads its by-values and feeding it reads its slots: one array is one
+ * object fetched from memory, where a group object holding an array of by-values and one of slots was three
+ * (groups are many and scattered, so each fetch is a cache miss). A group lives through its bin and the hour
+ * after, long enough for the young generation to copy it and promote it to the old one; one filled again is in
+ * the old generation already.
  */
 export function groupMaker<G>(width: number, slots: readonly SlotAccumulator[], offsets: readonly number[], size: number): {
   make: (values: readonly Scalar[], seq: number, spare: G | undefined) => G;
   /** Empties a group whose row has been made, so that it holds nothing of its values until it is filled again. */
   release: (g: G) => void;
 } {
-  const keys = Array.from({ length: width }, (_, i) => `values[${i}]`).join(', ');
-  const refill = Array.from({ length: width }, (_, i) => `k[${i}] = values[${i}];`).join(' ');
-  const empty = Array.from({ length: size }, () => 'undefined').join(', ');
-  const clearKeys = Array.from({ length: width }, (_, i) => `k[${i}] = undefined;`).join(' ');
-  const clearSlots = Array.from({ length: size }, (_, i) => `s[${i}] = undefined;`).join(' ');
+  const fresh = [...Array.from({ length: size }, (_, i) => (i < width ? `values[${i}]` : 'undefined')), 'seq'].join(', ');
+  const refill = Array.from({ length: width }, (_, i) => `s[${i}] = values[${i}];`).join(' ');
+  const clear = Array.from({ length: size }, (_, i) => `s[${i}] = undefined;`).join(' ');
   const inits = slots.map((_, i) => `init${i}(s, ${offsets[i]});`).join(' ');
   return generated<(...inits: unknown[]) => ReturnType<typeof groupMaker<G>>>(slots.map((_, i) => `init${i}`), `return {
     make: (values, seq, spare) => {
-      if (spare !== undefined) { const k = spare.keys; ${refill} const s = spare.s; ${inits} spare.seq = seq; return spare; }
-      const s = [${empty}]; ${inits} return { keys: [${keys}], s, seq };
+      if (spare !== undefined) { const s = spare; ${refill} ${inits} s[${size}] = seq; return s; }
+      const s = [${fresh}]; ${inits} return s;
     },
-    release: (g) => { const k = g.keys; ${clearKeys} const s = g.s; ${clearSlots} },
+    release: (s) => { ${clear} },
   };`)(...slots.map((k) => k.init));
 }
 
@@ -117,13 +119,13 @@ export function groupMaker<G>(width: number, slots: readonly SlotAccumulator[], 
  * does. Generated per stats with the names written in: a loop's stores of names read from a list meet every
  * stats' rows at one site, where V8 looks each name up the slow way.
  */
-export function rowMaker<G extends Slotted & { keys: readonly unknown[] }>(by: readonly string[], names: readonly string[], slots: readonly SlotAccumulator[], offsets: readonly number[], aggs: readonly number[]): (g: G) => Row {
+export function rowMaker<G extends Slotted>(by: readonly string[], names: readonly string[], slots: readonly SlotAccumulator[], offsets: readonly number[], aggs: readonly number[]): (g: G) => Row {
   const q = (s: string) => JSON.stringify(s);
   const body = [
-    ...by.map((f, i) => `out[${q(f)}] = g.keys[${i}];`),
+    ...by.map((f, i) => `out[${q(f)}] = s[${i}];`),
     ...aggs.map((a) => `v = slot${a}.result(s, ${offsets[a]}); if (v !== undefined) out[${q(names[a]!)}] = v;`),
   ].join('\n');
   const make = generated<(...slots: SlotAccumulator[]) => (g: G) => Row>(slots.map((_, i) => `slot${i}`),
-    `return (g) => { const out = {}; const s = g.s; let v;\n${body}\nreturn out; };`);
+    `return (s) => { const out = {}; let v;\n${body}\nreturn out; };`);
   return make(...slots);
 }

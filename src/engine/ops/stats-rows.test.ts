@@ -10,11 +10,11 @@ import { Rng } from '../../sim/rng.js';
 const slot = (size: number): SlotAccumulator => ({ size, init: () => {}, add: () => {}, result: (s, at) => s[at] as Value | undefined });
 
 /** The rule: by-fields in order, then each aggregate's result under its name when it has one; a later name replaces an earlier in place. */
-function reference(by: string[], names: string[], offsets: number[], aggs: number[], g: { keys: unknown[]; s: unknown[] }): Row {
+function reference(by: string[], names: string[], offsets: number[], aggs: number[], g: unknown[]): Row {
   const out: Row = {};
-  for (let i = 0; i < by.length; i++) out[by[i]!] = g.keys[i] as Value;
+  for (let i = 0; i < by.length; i++) out[by[i]!] = g[i] as Value;
   for (const a of aggs) {
-    const v = g.s[offsets[a]!] as Value | undefined;
+    const v = g[offsets[a]!] as Value | undefined;
     if (v !== undefined) out[names[a]!] = v;
   }
   return out;
@@ -31,16 +31,17 @@ test('a group\'s row: by-fields, then results in order, absent without one, a na
     const sizes = names.map(() => 1 + Math.floor(r.next() * 2));
     const slots = sizes.map(slot);
     const offsets: number[] = [];
-    let at = 0;
+    // A group's array: its by-values, then the slots (offsets count from after the by-values), then its order.
+    let at = by.length;
     for (const s of sizes) { offsets.push(at); at += s; }
     const aggs = names.map((_, i) => i).filter(() => r.next() < 0.7);
     const make = rowMaker(by, names, slots, offsets, aggs);
     for (let j = 0; j < 5; j++) {
-      const g = {
-        keys: by.map(() => pick(['a', 5, 1749000000, ['m', 'n']])),
-        s: Array.from({ length: at }, () => pick([undefined, 0, 2.5, 'v', ['p', 'q'], undefined])),
-        seq: 0,
-      };
+      const g = [
+        ...by.map(() => pick(['a', 5, 1749000000, ['m', 'n']])),
+        ...Array.from({ length: at - by.length }, () => pick([undefined, 0, 2.5, 'v', ['p', 'q'], undefined])),
+        0,
+      ];
       const want = reference(by, names, offsets, aggs, g);
       const got = make(g);
       // The same fields in the same order (JSON keeps the order), and the same prototype.

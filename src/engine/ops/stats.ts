@@ -14,8 +14,11 @@ export interface AggSpec {
   as: string;
 }
 
-/** A group's aggregates live in one array, `s`: each aggregate's slots at its offset (see SlotAccumulator). */
-interface Group extends StoredGroup { s: unknown[] }
+/**
+ * A group is one array: its by-values first, then each aggregate's slots at its offset (see SlotAccumulator),
+ * then the order it was made in (at StatsStage.seqAt).
+ */
+type Group = StoredGroup;
 
 /** A function without slots of its own keeps its accumulator object in one slot. */
 function objectSlots(fn: StatsFunction, reversed: boolean): SlotAccumulator {
@@ -96,8 +99,10 @@ export class StatsStage implements Stage {
     this.index = by.length > 0 ? new GroupIndex<Group>(by.length) : undefined;
     this.groups = new GroupStore<Group>(by[0] === '_time');
     this.slots = aggs.map((a) => a.fn.slots ?? objectSlots(a.fn, reversed));
-    let size = 0;
+    // A group's aggregates follow its by-values in one array (groupMaker): offsets count from after them.
+    let size = by.length;
     this.offsets = this.slots.map((k) => { const at = size; size += k.size; return at; });
+    this.seqAt = size;
     ({ make: this.newGroup, release: this.releaseGroup } = groupMaker<Group>(by.length, this.slots, this.offsets, size));
     ({ push: this.push, feed: this.feed } = statsKernel(this, by, aggs, this.slots, this.offsets, this.flushSpan !== undefined, bin));
     const names = aggs.map((a) => a.as);
@@ -110,7 +115,9 @@ export class StatsStage implements Stage {
   /** The same with only the aggregates the having test reads, in their order (a later one of a name wins, as in the row). */
   private readonly havingRow: ((g: Group) => Row) | undefined;
 
-  /** Each aggregate's state, at its offset in a group's array of `size` slots. */
+  /** Where a group's array holds the order it was made in (after its by-values and slots). */
+  private readonly seqAt: number;
+  /** Each aggregate's state, at its offset in a group's array. */
   private readonly slots: SlotAccumulator[];
   private readonly offsets: number[];
   private readonly newGroup: (values: readonly Scalar[], seq: number, spare: Group | undefined) => Group;
@@ -211,7 +218,7 @@ export class StatsStage implements Stage {
     // at once: a bin's hundreds of groups are not deleted one by one.
     let last: string | undefined;
     for (const g of ready) {
-      const k = keyOf(g.keys[0] as string | number);
+      const k = keyOf(g[0] as string | number);
       if (k !== last) { this.index!.deleteFirst(k); last = k; }
     }
     return ready;
@@ -221,7 +228,7 @@ export class StatsStage implements Stage {
     // The having test answers for a group alone, so it goes first: the groups it drops (most of them, for
     // a threshold such as count > 120) are never sorted.
     const kept = this.having ? groups.filter((g) => this.having!(this.havingRow!(g))) : groups;
-    sortByValues(kept);
+    sortByValues(kept, this.by.length, this.seqAt);
     for (const g of kept) this.next.push(this.rowOf(g));
     // Their rows hold their values, not the groups: each may be filled again for a new group.
     const spare = this.spare;
