@@ -32,6 +32,11 @@ export interface SearchEntries {
   plainPast: ((event: Row) => void) | undefined;
   /** Where other events go (the pipeline's head). */
   push: (event: Row) => void;
+  /**
+   * Takes a bare plain gin line (by its batch position) without its entries, when it can (Pipeline.columns,
+   * stats-columns.ts); a line it does not take goes to them.
+   */
+  columns?: ((event: Row, at: number) => boolean) | undefined;
   /** Its FieldDispatch bit (0: every gin event), whether other events can pass it and its OtherDispatch bit (0: all of them). */
   bit: number;
   other: boolean;
@@ -58,7 +63,7 @@ export function handoffFor(e: SearchEntries): Handoff {
       let handed = 0, o = 0;
       for (let i = 0; i < batch.length; i++) {
         const k = isGin[i];
-        if (k === 2) { bare.at = i; plain(batch[i]); }
+        if (k === 2) { ${e.columns ? 'if (!columns(batch[i], i)) ' : ''}{ bare.at = i; plain(batch[i]); } }
         else if (k === 1) gin(batch[i]);
         else {
           ${e.other ? `if (${takes('o')}) { push(batch[i]); handed++; }` : ''}
@@ -70,7 +75,7 @@ export function handoffFor(e: SearchEntries): Handoff {
     // Its gin events, and the other events in between when it takes them, in the batch's order.
     const one = `{
           const i = list[j];
-          if (isGin[i] === 2) { bare.at = i; if ((sure[i] & ${e.bit}) !== 0) plainPast(batch[i]); else plain(batch[i]); }
+          if (isGin[i] === 2) { ${e.columns ? 'if (!columns(batch[i], i)) ' : ''}{ bare.at = i; if ((sure[i] & ${e.bit}) !== 0) plainPast(batch[i]); else plain(batch[i]); } }
           else if ((sure[i] & ${e.bit}) !== 0) past(batch[i]);
           else gin(batch[i]);
         }`;
@@ -90,7 +95,7 @@ export function handoffFor(e: SearchEntries): Handoff {
       return handed + n;`;
   }
   type Entry = ((event: Row) => void) | undefined;
-  return generated<(gin: Entry, plain: Entry, past: Entry, plainPast: Entry, push: (event: Row) => void) => Handoff>(
-    ['gin', 'plain', 'past', 'plainPast', 'push'], `return (v, list, n) => {${body}\n    };`,
-  )(e.gin, e.plain, e.past, e.plainPast, e.push);
+  return generated<(gin: Entry, plain: Entry, past: Entry, plainPast: Entry, push: (event: Row) => void, columns: SearchEntries['columns']) => Handoff>(
+    ['gin', 'plain', 'past', 'plainPast', 'push', 'columns'], `return (v, list, n) => {${body}\n    };`,
+  )(e.gin, e.plain, e.past, e.plainPast, e.push, e.columns);
 }

@@ -20,6 +20,8 @@ import { FilterStage } from './ops/filter.js';
 import { PlainRexEntry, RexStage } from './ops/rex.js';
 import type { BareGinColumns } from './span-rex.js';
 import { SortStage } from './ops/order.js';
+import { StatsStage } from './ops/stats.js';
+import { columnsFit, StatsColumns } from './ops/stats-columns.js';
 import type { Expr, SearchExpr } from '../spl/ast.js';
 import { generated } from './generated-code.js';
 import { BinWatch, Capture, splitPoint, type BinSeen, type SplitPoint } from './split.js';
@@ -115,6 +117,11 @@ export class Pipeline {
   /** With `head`: the sort at the cut, when this head preselects rows for it (select-skip.ts). */
   readonly cutSort: CutSort | undefined;
   private readonly watch: BinWatch | undefined;
+  /**
+   * The stats right after a leading search and a bin, when it can keep bare gin lines' groups in columns
+   * (stats-columns.ts): its `take` is for lines the leading search is sure to pass.
+   */
+  readonly columns: StatsColumns | undefined;
   private readonly earliest: number;
   private readonly latest: number;
   private ended = false;
@@ -140,7 +147,13 @@ export class Pipeline {
     let bareAfterSearch: Stage | undefined;
     const counts = opts.countReach ? operators.map(() => 0) : undefined;
     let watch: BinWatch | undefined;
+    let stats: StatsStage | undefined;
+    let columns: StatsColumns | undefined;
     for (let i = last - 1; i >= 0; i--) {
+      // `search | bin _time | stats … by _time, src …`: bare gin lines may skip the stats' stage (stats-columns.ts).
+      if (i === 0 && stats && opts.bareGin && !counts && operators[0]!.kind === 'search' && binFusesIntoStats(operators, 1) && columnsFit(stats)) {
+        stages.push(next = columns = new StatsColumns(stats, next, opts.bareGin, this.earliest, this.latest, watch));
+      }
       if (i === 0 && operators[0]!.kind === 'search') afterSearch = next;
       if (i + 1 < last && binFusesIntoStats(operators, i)) {
         // A bin the stats after it takes over has no stage: its input goes to the stats (or the watch before it).
@@ -156,6 +169,7 @@ export class Pipeline {
         const bare = i === 1 && operators[0]!.kind === 'search' && !counts ? opts.bareGin : undefined;
         next = buildStage(op, facts[i]!, copy, opts.ctx, next, operators[i + 1], needed[i + 1] ?? ALL, bare, bin);
         if (bare && next instanceof RexStage && next.bySpans) bareAfterSearch = new PlainRexEntry(next);
+        if (i === 2 && next instanceof StatsStage) stats = next;
       }
       stages.push(next);
       if (opts.head && i === this.split.stats) stages.push(next = watch = new BinWatch(this.split.binnedSpan!, next, bin));
@@ -163,6 +177,7 @@ export class Pipeline {
       entries.unshift(next);
     }
     this.head = next;
+    this.columns = columns;
     this.entries = entries;
     this.stages = stages;
     this.watch = watch;

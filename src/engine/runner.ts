@@ -156,7 +156,9 @@ function makeSearches(jobs: readonly Job[], opts: RunOptions): { active: Active[
       const otherBit = other ? otherDispatch.add(residuals) : 0;
       const past = bit !== 0 ? pipeline.entryPastSearch(GIN_EVENT_SHAPE) : undefined;
       const plainPast = bit !== 0 ? pipeline.entryPastSearch(PLAIN_GIN_SHAPE, true) : undefined;
-      const handoff = handoffFor({ gin, plain, past, plainPast, push: (ev) => pipeline.push(ev), bit, other, otherBit });
+      // Bare lines skip the entries into a stats kept in columns only where every plain gin line passes the search.
+      const columns = plain && pipeline.columns && pipeline.residualFor(PLAIN_GIN_SHAPE) === true ? pipeline.columns.take : undefined;
+      const handoff = handoffFor({ gin, plain, past, plainPast, push: (ev) => pipeline.push(ev), bit, other, otherBit, columns });
       return { job, pipeline, failed: false, bit, handoff, cost: { ms: 0, events: 0 }, out };
     });
     dispatch.seal(); // its code made here is reused as the searches' is

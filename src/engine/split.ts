@@ -66,13 +66,15 @@ export class BinWatch implements Stage {
   push(row: Row): void {
     const n = asNumber(row._time);
     const t = n !== undefined && this.bin ? binTime(n, this.bin.span, this.bin.tz) : n;
-    if (t !== undefined) {
-      const s = this.seen;
-      if (t < s.max - LATE_HORIZON_SECONDS - this.span) s.uncertain = true;
-      if (t < s.min) s.min = t;
-      if (t > s.max) s.max = t;
-    }
+    if (t !== undefined) this.saw(t);
     this.next.push(row);
+  }
+  /** A row of binned _time `t` reached the stats without passing here (stats-columns.ts). */
+  saw(t: number): void {
+    const s = this.seen;
+    if (t < s.max - LATE_HORIZON_SECONDS - this.span) s.uncertain = true;
+    if (t < s.min) s.min = t;
+    if (t > s.max) s.max = t;
   }
   end(): void { this.next.end(); }
   advance(t: number): void { this.next.advance?.(t); }

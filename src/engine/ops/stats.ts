@@ -68,7 +68,8 @@ export class StatsStage implements Stage {
   private readonly index: GroupIndex<Group> | undefined;
   /** The by-values of the row being placed (no closure made per event). */
   private placing: Scalar[] = [];
-  private readonly flushSpan: number | undefined;
+  /** The span of the binned _time it is by first, when it passes bins on as the log advances. */
+  readonly flushSpan: number | undefined;
   private maxTime = -Infinity;
   private nextFlushAt = Infinity;
   private flushedBefore = -Infinity;
@@ -82,8 +83,8 @@ export class StatsStage implements Stage {
   readonly lastValues: Scalar[];
 
   constructor(
-    aggs: AggSpec[],
-    private readonly by: string[],
+    readonly aggs: AggSpec[],
+    readonly by: string[],
     reversed: boolean,
     timeBinned: number | undefined,
     private readonly ctx: StageContext,
@@ -118,8 +119,8 @@ export class StatsStage implements Stage {
   /** Where a group's array holds the order it was made in (after its by-values and slots). */
   private readonly seqAt: number;
   /** Each aggregate's state, at its offset in a group's array. */
-  private readonly slots: SlotAccumulator[];
-  private readonly offsets: number[];
+  readonly slots: SlotAccumulator[];
+  readonly offsets: number[];
   private readonly newGroup: (values: readonly Scalar[], seq: number, spare: Group | undefined) => Group;
   private readonly releaseGroup: (g: Group) => void;
   /** Groups whose rows have been made, emptied, to be filled again for new ones (groupMaker); at most SPARE_GROUPS. */
@@ -148,6 +149,42 @@ export class StatsStage implements Stage {
   /** Groups open now. */
   get openGroups(): number { return this.groups.size; }
 
+  // For the groups of the current bin kept in columns (stats-columns.ts), which stand for the events this
+  // stage would have placed: their bin moves the stage on as the bin's first event would have, each reserves
+  // the order it would have been made in, and each becomes a group here before the stage can read it.
+
+  /** The newest binned _time placed (by an event or by the columns); -Infinity before any. */
+  get newestBin(): number { return this.maxTime; }
+
+  /**
+   * The columns' first event of bin `t`, newer than any placed: the stage passes on what that event would
+   * have made it pass on, counting the group the event makes (held in the columns) among the open ones.
+   */
+  columnsAdvance(t: number): void { this.maybeFlushAt(t, 1); }
+
+  /** The order number a group made now would take. */
+  reserveSeq(): number { return this.groups.nextSeq(); }
+
+  /**
+   * The group of these by-values, made (numbered `seq`) when there is none; one made since then by an event
+   * of the row path takes the earlier number, as one group made at the first of their events would have.
+   * Its aggregates are the caller's to feed.
+   */
+  columnGroup(values: Scalar[], seq: number): Group {
+    this.placing = values;
+    this.columnSeq = seq;
+    const g = this.index ? this.index.find(values, this.makeColumnGroup) : this.groups.any() ?? this.makeColumnGroup();
+    if ((g[this.seqAt] as number) > seq) g[this.seqAt] = seq;
+    return g;
+  }
+
+  private columnSeq = 0;
+  private readonly makeColumnGroup = (): Group => {
+    const g = this.newGroup(this.placing, this.columnSeq, this.spare.pop());
+    this.groups.add(g);
+    return g;
+  };
+
   /** The group of these by-values, made when new (read at once: `values` may be reused afterwards). */
   groupOf(values: Scalar[]): Group {
     if (!this.index) return this.groups.any() ?? this.makeGroup();
@@ -173,11 +210,11 @@ export class StatsStage implements Stage {
    * maybeFlush for an event whose _time is `v`: the kernel has read it already (its first by-field), where this
    * method, shared by every stats, would read it from rows of every detection's shape.
    */
-  maybeFlushAt(v: Value | undefined): void {
+  maybeFlushAt(v: Value | undefined, pending = 0): void {
     const t = asNumber(v);
     if (t === undefined || t <= this.maxTime) return;
     this.maxTime = t;
-    const crowded = this.groups.size > this.openLimit;
+    const crowded = this.groups.size + pending > this.openLimit;
     if (!crowded && t < this.nextFlushAt && this.nextFlushAt !== Infinity) return;
     const span = this.flushSpan!;
     // `t` is a bin's start (the stream's _time is binned). Bins starting before the cutoff have ended over an

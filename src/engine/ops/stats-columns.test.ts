@@ -1,0 +1,174 @@
+// A stats whose bare gin lines are kept in columns (stats-columns.ts) gives the rows and warnings the stage gives
+// every event itself, whatever comes between those lines: prefixed and late lines, lines of a later bin through
+// the stage, clients too long for the byte reader's cache and clients sharing its slots, another host, more
+// distinct values than a mask holds, a search's time range, a log with a gap of hours, a thread's next range.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileSearchText } from '../../spl/compile.js';
+import { MacroTable } from '../../spl/macros.js';
+import { LineParser, PLAIN_GIN_SHAPE } from '../../parse/line-parser.js';
+import { TimeZone } from '../../util/timezone.js';
+import { Rng } from '../../sim/rng.js';
+import { Pipeline } from '../pipeline.js';
+import { BareGinColumns } from '../span-rex.js';
+import type { Row } from '../value.js';
+import type { StageContext } from '../stage.js';
+
+const tz = TimeZone.resolve('UTC');
+const NOW = Date.UTC(2025, 5, 20) / 1000;
+const BASE = Date.UTC(2025, 5, 14) / 1000;
+
+const plan = (spl: string) => compileSearchText(spl, new MacroTable(), { tz, now: NOW }).plan;
+
+/** A gin line as Ollama writes it, its fields at gin's padded widths. */
+function gin(t: number, status: number, client: string, method: string, path: string, prefix = ''): string {
+  const d = new Date(t * 1000);
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${d.getUTCFullYear()}/${p2(d.getUTCMonth() + 1)}/${p2(d.getUTCDate())} - ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+  return `${prefix}[GIN] ${stamp} | ${status} | ${'1.5ms'.padStart(13)} | ${client.padStart(15)} | ${method.padEnd(7)}  "${path}"`;
+}
+
+/** The prefix journald puts before a line it got at `t`. */
+function journald(t: number): string {
+  const d = new Date(t * 1000);
+  return `Jun ${d.getUTCDate()} ${d.toISOString().slice(11, 19)} gpu-box ollama[812]: `;
+}
+
+/**
+ * Lines from a few hundred clients (some IPv6 longer than a cache slot), in time order with stragglers up to
+ * two hours late, a burst of distinct statuses, lines behind a journald prefix, and a gap of three hours.
+ */
+function lines(seed: number): string[] {
+  const rng = new Rng(seed);
+  // Some IPv6 (longer than a slot of the byte reader's cache), and two that are one number as text: stats
+  // keeps them apart and sorts them by the order their groups were made in.
+  const clients = Array.from({ length: 300 }, (_, i) => (i % 10 === 9 ? `2001:db8:85a3::8a2e:370:${(0x7000 + i).toString(16)}` : i === 4 ? '7' : i === 5 ? '7.0' : `10.${i >> 8}.${i & 255}.${1 + (i % 7)}`));
+  const methods = ['GET', 'POST', 'DELETE', 'HEAD'];
+  const out: string[] = [];
+  let t = BASE;
+  for (let i = 0; i < 20_000; i++) {
+    t += rng.int(0, 3);
+    if (i === 12_000) t += 3 * 3600;
+    let at = t;
+    if (rng.int(0, 200) === 0) at -= rng.int(60, 7200);
+    const status = i > 5_000 && i < 5_400 ? 100 + (i % 60) : [200, 404, 500][rng.int(0, 2)]!;
+    const client = clients[Math.min(clients.length - 1, Math.floor(rng.int(0, clients.length) * rng.int(1, 3) / 2))]!;
+    const prefix = rng.int(0, 40) === 0 ? journald(at) : '';
+    out.push(gin(at, status, client, methods[rng.int(0, 3)]!, `/api/p${rng.int(0, 40)}`, prefix));
+  }
+  return out;
+}
+
+/** Rows and warnings of `spl` over `text`: every event through the stages, or as the runner hands bare lines on. */
+function run(spl: string, text: string[][], columns: boolean, opts: { head?: boolean } = {}): { rows: Row[]; warnings: string[]; taken: number; bins: unknown } {
+  const warnings: string[] = [];
+  const ctx: StageContext = { tz, now: NOW, warn: (m) => warnings.push(m) };
+  const rows: Row[] = [];
+  const bare = new BareGinColumns(1);
+  const p = new Pipeline(plan(spl), { ctx, ...(opts.head ? { head: true } : { onRow: (r: Row) => rows.push(r) }), bareGin: bare });
+  const plain = p.entryFor(PLAIN_GIN_SHAPE, true)!;
+  const take = columns && p.residualFor(PLAIN_GIN_SHAPE) === true ? p.columns?.take : undefined;
+  // Each source its own parser and host, as the runner reads them.
+  text.forEach((source, k) => {
+    const parser = new LineParser({ tz, host: `host-${k}`, defaultHost: 'h', source: `s${k}`, fallbackMs: 0 });
+    for (const line of source) {
+      const b = Buffer.from(line);
+      const ev = parser.parseBytes(b, 0, b.length);
+      if (!parser.plainGin) { p.push(ev); continue; }
+      bare.bare[0] = parser.bareGin ? 1 : 0;
+      bare.client[0] = parser.ginClientSlot;
+      bare.path[0] = parser.ginPathSlot;
+      bare.at = 0;
+      if (!take?.(ev, 0)) plain(ev);
+    }
+  });
+  const out = p.end();
+  return { rows: opts.head ? out : rows, warnings, taken: p.columns?.taken ?? 0, bins: p.binsSeen };
+}
+
+const SHAPES = [
+  '"[GIN]" | bin _time span=5m | stats count as total, values(dest) as dest, values(http_method) as methods, values(status) as codes by _time, src, host | where total > 3',
+  '* | bin _time span=1m | stats count, dc(status) as statuses, dc(uri_path) as paths by _time, src',
+  'sourcetype=* | bin _time span=10m | stats count as n by _time, src, host',
+  '"[GIN]" earliest=1749862800 latest=1749880800 | bin _time span=5m | stats count, values(status) as codes by _time, src, host',
+  '* | bin _time span=5m | stats values(http_method) as m, count as c by _time, src, host | where c >= 2 | stats count by _time, host',
+];
+
+test('a stats fed bare lines from columns gives the rows and warnings of every event through the stage', () => {
+  const sources = [lines(1), lines(2).slice(0, 3_000)];
+  for (const spl of SHAPES) {
+    const want = run(spl, sources, false);
+    const got = run(spl, sources, true);
+    assert.ok(got.taken > 5_000, `${spl}: the columns took ${got.taken} lines`);
+    assert.equal(want.taken, 0);
+    assert.deepEqual(got.rows, want.rows, spl);
+    assert.deepEqual(got.warnings, want.warnings, spl);
+    assert.ok(want.rows.length > 0, spl);
+  }
+});
+
+test('a range\'s head keeps in columns the rows a thread would hand on, with the same bins seen', () => {
+  const spl = SHAPES[0]!;
+  const sources = [lines(3)];
+  const want = run(spl, sources, false, { head: true });
+  const got = run(spl, sources, true, { head: true });
+  assert.ok(got.taken > 10_000);
+  assert.deepEqual(got.rows, want.rows);
+  assert.deepEqual(got.bins, want.bins);
+  assert.ok(want.bins !== undefined);
+});
+
+test('a line of a later bin through the stage closes the columns\' bin first, and their later lines go to the stage', () => {
+  const t0 = BASE + 600;
+  const text = [[
+    gin(t0, 200, '10.0.0.1', 'GET', '/a'),
+    gin(t0 + 1, 200, '10.0.0.2', 'GET', '/a'),
+    // Behind a prefix (the stage's): a bin two hours on, so the first bin closes.
+    gin(t0 + 7200, 200, '10.0.0.1', 'GET', '/a', journald(t0 + 7200)),
+    gin(t0 + 2, 404, '10.0.0.1', 'GET', '/a'),
+    gin(t0 + 7201, 500, '10.0.0.1', 'POST', '/b'),
+  ]];
+  const spl = '* | bin _time span=5m | stats count, values(status) as s by _time, src, host';
+  const want = run(spl, text, false);
+  const got = run(spl, text, true);
+  assert.deepEqual(got.rows, want.rows);
+  assert.deepEqual(got.warnings, want.warnings);
+  assert.equal(want.warnings.length, 1, 'the late line is warned about');
+  assert.equal(got.taken, 3);
+});
+
+test('groups the stage made beside the columns\' keep the order the first line made, and a second host has groups of its own', () => {
+  const t0 = BASE + 900;
+  const text = [[
+    gin(t0, 200, '7', 'GET', '/a'),
+    gin(t0 + 1, 200, '7.0', 'GET', '/a'),
+    gin(t0 + 2, 404, '7', 'GET', '/a', journald(t0 + 2)),
+    gin(t0 + 3, 200, '7', 'GET', '/b'),
+  ], [
+    gin(t0 + 4, 500, '7.0', 'POST', '/a'),
+    gin(t0 + 5, 200, '7', 'GET', '/a'),
+    gin(t0 + 400, 200, '7', 'GET', '/a'),
+  ]];
+  const spl = '* | bin _time span=5m | stats count, values(status) as s, dc(uri_path) as p by _time, src, host';
+  const want = run(spl, text, false);
+  const got = run(spl, text, true);
+  assert.deepEqual(got.rows, want.rows);
+  assert.deepEqual(want.rows.map((r) => `${r.src}@${r.host}`), ['7@host-0', '7.0@host-0', '7.0@host-1', '7@host-1', '7@host-1']);
+  assert.equal(got.taken, 6);
+});
+
+test('only a stats by binned _time and src (and host) with counts and distinct values keeps columns', () => {
+  const fits = (spl: string) => {
+    const p = new Pipeline(plan(`* | ${spl}`), { ctx: { tz, now: NOW, warn: () => {} }, bareGin: new BareGinColumns(1) });
+    return p.columns !== undefined;
+  };
+  assert.equal(fits('bin _time span=5m | stats count, values(status) as s, dc(uri_path) as d by _time, src, host'), true);
+  assert.equal(fits('bin _time span=5m | stats count by _time, src'), true);
+  assert.equal(fits('bin _time span=5m | stats count by _time, host'), false, 'not by client');
+  assert.equal(fits('bin _time span=5m | stats count by _time, src, uri_path'), false, 'another by-field');
+  assert.equal(fits('bin _time span=5m | stats sum(response_time_ms) as s by _time, src'), false, 'a sum adds in order');
+  assert.equal(fits('bin _time span=5m | stats count(status) as c by _time, src'), false, 'a count of a field');
+  assert.equal(fits('bin _time span=1d | stats count by _time, src'), false, 'a span of days');
+  assert.equal(fits('stats count by _time, src'), false, 'no bin');
+  assert.equal(fits('bin _time span=5m | eval x=1 | stats count by _time, src'), false, 'a stage between');
+});

@@ -1,0 +1,272 @@
+// A `stats` by binned _time and client whose search takes bare gin lines as they are (Splunk's Endpoint Scan:
+// `"[GIN]" | bin _time span=5m | stats count, values(…) by _time, src, host`), run for those lines as a loop
+// over arrays instead of through the stage. Such a stats puts most lines of a busy log in a group of their
+// own bin and client (115,000 groups a million bench lines): finding each in maps, making it an array and
+// feeding its slots one event at a time was most of the detection's time. Here the current bin's groups are
+// numbers: a line finds its group by its client's slot in the byte reader's cache (BareGinColumns), adds one
+// to a count and ORs a bit per distinct value into a mask. When the bin ends, or before anything could read
+// the stage's groups, each becomes the stage's group (StatsStage.columnGroup), fed its count and its values
+// once; so the stage passes on the rows it would have made from the events one by one.
+//
+// What the columns take is exactly what the stage would have taken the same way: a bare plain gin line
+// whose leading search is sure to pass (the caller's word), of the stage's newest bin or a newer one, of a
+// client with a slot, and whose values are strings or numbers the masks have room for. Every other event
+// goes through the stage as before; one that would move the stage past the columns' bin first has the
+// columns spilled, and a group both have made is one group, with the earlier order number.
+import type { Stage } from '../stage.js';
+import type { Row, Scalar } from '../value.js';
+import { asNumber } from '../value.js';
+import { STATS_FUNCTIONS } from '../../spl/stats-functions.js';
+import type { BareGinColumns } from '../span-rex.js';
+import type { BinWatch } from '../split.js';
+import type { StatsStage } from './stats.js';
+import { generated } from '../generated-code.js';
+import { CLIENT_SLOTS } from '../../parse/gin-bytes.js';
+
+/** Distinct values a field's mask has a bit for (per bin); a line with one more goes through the stage. */
+const VALUE_BITS = 31;
+
+/** Groups the arrays are first made for; they double as a bin needs more. */
+const FIRST_CAPACITY = 1024;
+
+/** Whether a stats stage's groups can be kept in columns: see the top of this file. */
+export function columnsFit(stats: StatsStage): boolean {
+  const by = stats.by;
+  if (stats.flushSpan === undefined || stats.flushSpan >= 86400 || stats.flushSpan <= 0) return false;
+  if (by[0] !== '_time' || by[1] !== 'src' || by.length > 3 || (by.length === 3 && by[2] !== 'host')) return false;
+  return stats.aggs.length > 0 && stats.aggs.every((a) => a.evalArg === undefined && (
+    (a.fn === STATS_FUNCTIONS.count && a.field === undefined)
+    || ((a.fn === STATS_FUNCTIONS.values || a.fn === STATS_FUNCTIONS.dc) && a.field !== undefined && a.field !== '_time')));
+}
+
+/** A field whose distinct values go into a mask per group. */
+interface ValueField {
+  name: string;
+  /** Each value met in this bin, at its bit's index; `bits` finds the index. */
+  values: Scalar[];
+  bits: Map<Scalar, number>;
+  /** Per group, the bits of its values. */
+  masks: Int32Array;
+  /** The last value looked up and its bit (-1: none): a client's requests come in runs. */
+  last: unknown;
+  lastBit: number;
+}
+
+/** The take function's view of the columns (generated per stats, its fields' names written in). */
+type Take = (ev: Row, at: number) => boolean;
+
+export class StatsColumns implements Stage {
+  /** The current bin: its start, and the range of _time the fast path takes (within the search's time range). */
+  binStart = -Infinity;
+  lo = Infinity;
+  hi = -Infinity;
+  /** The host of the groups (when the stats is by host): a line of another host spills them first. */
+  host: Scalar | undefined;
+  /** Groups held: `n`, each one's client, order number, count, and masks (in `fields`). */
+  n = 0;
+  srcs: string[] = [];
+  seqs = new Float64Array(FIRST_CAPACITY);
+  counts = new Int32Array(FIRST_CAPACITY);
+  /** Per client slot, the group it found in the bin stamped `epoch` (stamps of other bins are stale). */
+  readonly slotEpoch = new Int32Array(CLIENT_SLOTS);
+  readonly slotGroup = new Int32Array(CLIENT_SLOTS);
+  epoch = 1;
+  readonly fields: ValueField[];
+  /** Lines the columns took: what `--profile` and the tests are told. */
+  taken = 0;
+  /** Takes a bare plain gin line at batch position `at` when it can: see the top of this file. */
+  readonly take: Take;
+  private readonly byHost: boolean;
+  /** Per aggregate: its offset in a group's array, and the field whose mask feeds it (-1: the count). */
+  private readonly feeds: Array<{ at: number; field: number; add: (s: unknown[], at: number, v: Scalar, time: number) => void }>;
+
+  constructor(
+    private readonly stats: StatsStage,
+    private readonly next: Stage,
+    bare: BareGinColumns,
+    private readonly earliest: number,
+    private readonly latest: number,
+    private readonly watch: BinWatch | undefined,
+  ) {
+    this.byHost = stats.by.length === 3;
+    const names = [...new Set(stats.aggs.flatMap((a) => (a.field === undefined ? [] : [a.field])))];
+    this.fields = names.map((name) => ({ name, values: [], bits: new Map(), masks: new Int32Array(FIRST_CAPACITY), last: undefined, lastBit: -1 }));
+    this.feeds = stats.aggs.map((a, i) => ({ at: stats.offsets[i]!, field: a.field === undefined ? -1 : names.indexOf(a.field), add: stats.slots[i]!.add }));
+    this.take = this.makeTake(bare);
+  }
+
+  /**
+   * Generated per stats: each value field read at a site of its own under its name. A line it does not take
+   * goes to the stage, which finds it as the line would have left it (a newer bin the line starts is started
+   * either way). Its by-values are read first: the stage ignores an event missing one, which must not move
+   * the stage on here either (enter).
+   */
+  private makeTake(bare: BareGinColumns): Take {
+    const q = JSON.stringify;
+    const reads = this.fields.map((f, k) => `
+        const v${k} = ev[${q(f.name)}];
+        let b${k} = -1;
+        if (v${k} === f${k}.last) b${k} = f${k}.lastBit;
+        else if (typeof v${k} === 'string' || typeof v${k} === 'number') { b${k} = f${k}.bits.get(v${k}) ?? c.learn(${k}, v${k}); f${k}.last = v${k}; f${k}.lastBit = b${k}; }
+        if (b${k} < 0) return false;`).join('');
+    const marks = this.fields.map((_, k) => `f${k}.masks[id] |= 1 << b${k};`).join(' ');
+    return generated<(c: StatsColumns, bareAt: Uint8Array, clientAt: Int32Array, ...f: ValueField[]) => Take>(
+      ['c', 'bareAt', 'clientAt', ...this.fields.map((_, k) => `f${k}`)], `
+      return (ev, at) => {
+        if (bareAt[at] === 0) return false;
+        const slot = clientAt[at];
+        const src = ev.src;
+        if (typeof src !== 'string') return false;
+        ${this.byHost ? "const host = ev.host; if (typeof host !== 'string' && typeof host !== 'number') return false;" : ''}
+        const t = ev._time;
+        if (!(t >= c.lo && t < c.hi) && !c.enter(t)) return false;
+        ${this.byHost ? 'if (host !== c.host) c.enterHost(host);' : ''}
+        ${reads}
+        let id;
+        if (slot < 0) id = c.byText(src);
+        else if (c.slotEpoch[slot] !== c.epoch || c.srcs[id = c.slotGroup[slot]] !== src) id = c.open(slot, src);
+        c.counts[id]++;
+        ${marks}
+        c.taken++;
+        return true;
+      };`)(this, bare.bare, bare.client, ...this.fields);
+  }
+
+  /**
+   * A line of _time `t` outside the current bin: true when it starts a newer bin the columns now hold (the
+   * stage moved on as that line would have moved it), false when it is for the stage (older than its newest
+   * bin, outside the search's time range, or no number).
+   */
+  enter(t: unknown): boolean {
+    if (typeof t !== 'number' || !(t >= this.earliest && t < this.latest)) return false;
+    const span = this.stats.flushSpan!;
+    const bin = Math.floor(t / span) * span;
+    if (bin < this.binStart || bin < this.stats.newestBin) return false;
+    this.spill();
+    if (bin > this.stats.newestBin) {
+      this.stats.columnsAdvance(bin);
+      if (this.watch) this.watch.saw(bin);
+    }
+    this.binStart = bin;
+    this.lo = Math.max(bin, this.earliest);
+    this.hi = Math.min(bin + span, this.latest);
+    // A new bin numbers its values afresh once any field's are many (only those its lines bring).
+    if (this.fields.some((f) => f.values.length > VALUE_BITS / 2)) for (const f of this.fields) forget(f);
+    return true;
+  }
+
+  /** A line of another host than the groups': they are spilled, and the columns take that host's lines. */
+  enterHost(host: Scalar): void {
+    this.spill();
+    this.host = host;
+  }
+
+  /** The bit of a value met for the first time in field `k`; -1 when its mask is full. */
+  learn(k: number, v: Scalar): number {
+    const f = this.fields[k]!;
+    if (f.values.length >= VALUE_BITS) return -1;
+    f.bits.set(v, f.values.length);
+    f.values.push(v);
+    return f.values.length - 1;
+  }
+
+  /** The group of a client too long for a slot of the byte reader's cache, found by its text. */
+  byText(src: string): number {
+    let id = this.textGroups.get(src);
+    if (id === undefined) this.textGroups.set(src, (id = this.open(-1, src)));
+    return id;
+  }
+
+  private textGroups = new Map<string, number>();
+
+  /** A new group for client `src`, found from now on by its slot (-1: by its text, byText). */
+  open(slot: number, src: string): number {
+    const id = this.n++;
+    if (id === this.counts.length) this.grow();
+    this.srcs[id] = src;
+    this.seqs[id] = this.stats.reserveSeq();
+    this.counts[id] = 0;
+    for (const f of this.fields) f.masks[id] = 0;
+    if (slot >= 0) {
+      this.slotEpoch[slot] = this.epoch;
+      this.slotGroup[slot] = id;
+    }
+    return id;
+  }
+
+  private grow(): void {
+    const size = this.counts.length * 2;
+    const wider = <A extends Int32Array | Float64Array>(a: A, make: (n: number) => A): A => { const b = make(size); b.set(a); return b; };
+    this.counts = wider(this.counts, (k) => new Int32Array(k));
+    this.seqs = wider(this.seqs, (k) => new Float64Array(k));
+    for (const f of this.fields) f.masks = wider(f.masks, (k) => new Int32Array(k));
+  }
+
+  /** Makes every group held the stage's group, fed what its lines would have fed it, and empties the columns. */
+  spill(): void {
+    const n = this.n;
+    if (n === 0) return;
+    this.n = 0;
+    this.epoch++;
+    if (this.textGroups.size > 0) this.textGroups = new Map();
+    const values: Scalar[] = this.byHost ? [this.binStart, '', this.host!] : [this.binStart, ''];
+    for (let id = 0; id < n; id++) {
+      values[1] = this.srcs[id]!;
+      const g = this.stats.columnGroup(values, this.seqs[id]!);
+      for (const feed of this.feeds) {
+        if (feed.field < 0) { g[feed.at] = (g[feed.at] as number) + this.counts[id]!; continue; }
+        const f = this.fields[feed.field]!;
+        for (let m = f.masks[id]!; m !== 0; m &= m - 1) feed.add(g, feed.at, f.values[31 - Math.clz32(m & -m)]!, this.binStart);
+      }
+    }
+    this.srcs.length = 0;
+  }
+
+  /**
+   * An event for the stage: one that may move it past the columns' bin (a newer _time, or one that is not a
+   * number) finds their groups there first, and the columns take no more lines of that bin.
+   */
+  push(row: Row): void {
+    if (this.hi !== -Infinity) {
+      const t = typeof row._time === 'number' ? row._time : asNumber(row._time);
+      if (t === undefined || !(t < this.binStart + this.stats.flushSpan!)) {
+        this.spill();
+        // The stage may move past the bin: its later lines are the stage's to judge (late, or closed).
+        this.lo = Infinity;
+        this.hi = -Infinity;
+      }
+    }
+    this.next.push(row);
+  }
+
+  end(): void {
+    this.spill();
+    this.next.end();
+  }
+
+  advance(t: number): void {
+    this.spill();
+    this.next.advance?.(t);
+  }
+
+  reset(): void {
+    this.n = 0;
+    this.epoch++;
+    this.srcs.length = 0;
+    this.binStart = -Infinity;
+    this.lo = Infinity;
+    this.hi = -Infinity;
+    this.host = undefined;
+    this.taken = 0;
+    this.textGroups = new Map();
+    for (const f of this.fields) forget(f);
+  }
+}
+
+/** A field's values numbered afresh. */
+function forget(f: ValueField): void {
+  f.values = [];
+  f.bits = new Map();
+  f.last = undefined;
+  f.lastBit = -1;
+}
