@@ -21,7 +21,7 @@ import { PlainRexEntry, RexStage } from './ops/rex.js';
 import type { BareGinColumns } from './span-rex.js';
 import { SortStage } from './ops/order.js';
 import { StatsStage } from './ops/stats.js';
-import { columnsFit, StatsColumns } from './ops/stats-columns.js';
+import { columnsFit, columnsShape, StatsColumns } from './ops/stats-columns.js';
 import type { Expr, SearchExpr } from '../spl/ast.js';
 import { generated } from './generated-code.js';
 import { BinWatch, Capture, splitPoint, type BinSeen, type SplitPoint } from './split.js';
@@ -149,10 +149,12 @@ export class Pipeline {
     let watch: BinWatch | undefined;
     let stats: StatsStage | undefined;
     let columns: StatsColumns | undefined;
+    // `search | [rex] | [eval copies] | bin _time | stats … by _time, client …`: bare gin lines may skip the
+    // stages into the stats (stats-columns.ts), which sit before the operator ahead of the bin.
+    const shape = opts.bareGin && !counts ? columnsShape(operators) : undefined;
     for (let i = last - 1; i >= 0; i--) {
-      // `search | bin _time | stats … by _time, src …`: bare gin lines may skip the stats' stage (stats-columns.ts).
-      if (i === 0 && stats && opts.bareGin && !counts && operators[0]!.kind === 'search' && binFusesIntoStats(operators, 1) && columnsFit(stats)) {
-        stages.push(next = columns = new StatsColumns(stats, next, opts.bareGin, this.earliest, this.latest, watch));
+      if (shape && i === shape.statsAt - 2 && stats && columnsFit(stats)) {
+        stages.push(next = columns = new StatsColumns(stats, next, opts.bareGin!, this.earliest, this.latest, watch, shape));
       }
       if (i === 0 && operators[0]!.kind === 'search') afterSearch = next;
       if (i + 1 < last && binFusesIntoStats(operators, i)) {
@@ -169,7 +171,11 @@ export class Pipeline {
         const bare = i === 1 && operators[0]!.kind === 'search' && !counts ? opts.bareGin : undefined;
         next = buildStage(op, facts[i]!, copy, opts.ctx, next, operators[i + 1], needed[i + 1] ?? ALL, bare, bin);
         if (bare && next instanceof RexStage && next.bySpans) bareAfterSearch = new PlainRexEntry(next);
-        if (i === 2 && next instanceof StatsStage) stats = next;
+        if (i === shape?.statsAt && next instanceof StatsStage) stats = next;
+        if (i === 1 && columns && shape?.rex) {
+          if (next instanceof RexStage) columns.useRex(next);
+          else columns = undefined;
+        }
       }
       stages.push(next);
       if (opts.head && i === this.split.stats) stages.push(next = watch = new BinWatch(this.split.binnedSpan!, next, bin));
@@ -177,7 +183,7 @@ export class Pipeline {
       entries.unshift(next);
     }
     this.head = next;
-    this.columns = columns;
+    this.columns = columns?.take ? columns : undefined;
     this.entries = entries;
     this.stages = stages;
     this.watch = watch;

@@ -27,6 +27,7 @@ export class RexStage implements Stage {
   private readonly fastPlain: ((row: Row) => void) | undefined;
   /** Whether bare plain gin lines are answered from their spans (once the pattern is confirmed). */
   readonly bySpans: boolean;
+  private readonly spans: { rex: SpanRex; cols: BareGinColumns } | undefined;
 
   constructor(
     private readonly field: string,
@@ -55,6 +56,7 @@ export class RexStage implements Stage {
       if (spans) this.fastPlain = this.confirmed(spans);
     }
     this.bySpans = this.fastPlain !== undefined;
+    this.spans = spans;
     this.push = (row) => this.general(row);
     this.pushPlain = (row) => this.general(row);
   }
@@ -159,8 +161,37 @@ export class RexStage implements Stage {
 
   private own(row: Row): Row { return this.copy ? this.copy(row) : row; }
 
+  /** Whether a match sets field `name`. */
+  captures(name: string): boolean { return this.groups.includes(name); }
+
+  /**
+   * What field `name` holds after this rex on the bare plain gin line at batch position `at` of `cols`,
+   * answered from its spans as pushPlain answers it (the group's capture, else the line's own value), or
+   * NOT_ANSWERED when the pattern would have to run (not confirmed yet, or a line span-rex.ts leaves to it).
+   * Undefined when this rex does not answer from spans or does not capture `name` (stats-columns.ts).
+   */
+  spanValue(name: string): ((ev: Row, at: number) => Value | undefined | typeof NOT_ANSWERED) | undefined {
+    const spans = this.spans, fastPlain = this.fastPlain;
+    const i = this.groups.indexOf(name);
+    if (!spans || fastPlain === undefined || i < 0 || this.maxMatch !== 1) return undefined;
+    const k = this.groupIndex[i]!, field = this.field;
+    return (ev, at) => {
+      if (this.pushPlain !== fastPlain) return NOT_ANSWERED;
+      const x = ev[field];
+      if (typeof x !== 'string') return NOT_ANSWERED;
+      spans.cols.at = at;
+      const m = spans.rex.match(x, ev, spans.cols);
+      if (m === undefined) return NOT_ANSWERED;
+      const v = m === null ? undefined : m[k];
+      return v !== undefined ? v : ev[name];
+    };
+  }
+
   end(): void { this.next.end(); }
 }
+
+/** RexStage.spanValue's word for a line whose value only the pattern can give. */
+export const NOT_ANSWERED: unique symbol = Symbol('not answered');
 
 /** The entry of bare plain gin lines into a rex right after the leading search (RexStage.pushPlain). */
 export class PlainRexEntry implements Stage {

@@ -92,6 +92,9 @@ const SHAPES = [
   'sourcetype=* | bin _time span=10m | stats count as n by _time, src, host',
   '"[GIN]" earliest=1749862800 latest=1749880800 | bin _time span=5m | stats count, values(status) as codes by _time, src, host',
   '* | bin _time span=5m | stats values(http_method) as m, count as c by _time, src, host | where c >= 2 | stats count by _time, host',
+  // Splunk's Excessive API Requests: the client from a rex answered by the line's spans, through an eval's copy.
+  '"GIN" | rex field=_raw "\\|\\s+(?<client_ip>\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3})\\s+\\|" | eval src_ip=client_ip | bin _time span=5m | stats count as n, values(status) as s by _time, src_ip, host | where n > 3',
+  '* | eval s=src, t=s | bin _time span=2m | stats dc(http_method) as m, count by _time, t',
 ];
 
 test('a stats fed bare lines from columns gives the rows and warnings of every event through the stage', () => {
@@ -170,5 +173,12 @@ test('only a stats by binned _time and src (and host) with counts and distinct v
   assert.equal(fits('bin _time span=5m | stats count(status) as c by _time, src'), false, 'a count of a field');
   assert.equal(fits('bin _time span=1d | stats count by _time, src'), false, 'a span of days');
   assert.equal(fits('stats count by _time, src'), false, 'no bin');
-  assert.equal(fits('bin _time span=5m | eval x=1 | stats count by _time, src'), false, 'a stage between');
+  assert.equal(fits('bin _time span=5m | eval x=1 | stats count by _time, src'), false, 'an eval that computes');
+  assert.equal(fits('eval s=src | bin _time span=5m | stats count, values(m) as m by _time, s'), true, 'a copy of the client');
+  assert.equal(fits('eval m=http_method | bin _time span=5m | stats values(m) as m by _time, src'), false, 'a value an eval wrote');
+  assert.equal(fits('where status=200 | bin _time span=5m | stats count by _time, src'), false, 'a where between');
+  const rex = (spl: string) => `rex field=_raw "\\|\\s+(?<ip>[\\d\\.]+)\\s+\\|" | ${spl}`;
+  assert.equal(fits(rex('eval s=ip | bin _time span=5m | stats count by _time, s, host')), true, 'the client from a rex');
+  assert.equal(fits(rex('bin _time span=5m | stats count, values(ip) as ips by _time, src')), false, 'a value the rex sets');
+  assert.equal(fits(rex('bin _time span=5m | stats count by _time, src')), true, 'a rex nothing reads');
 });

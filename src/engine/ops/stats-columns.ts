@@ -14,12 +14,15 @@
 // goes through the stage as before; one that would move the stage past the columns' bin first has the
 // columns spilled, and a group both have made is one group, with the earlier order number.
 import type { Stage } from '../stage.js';
-import type { Row, Scalar } from '../value.js';
+import type { Row, Scalar, Value } from '../value.js';
 import { asNumber } from '../value.js';
 import { STATS_FUNCTIONS } from '../../spl/stats-functions.js';
+import type { Operator } from '../../plan/plan.js';
 import type { BareGinColumns } from '../span-rex.js';
 import type { BinWatch } from '../split.js';
 import type { StatsStage } from './stats.js';
+import { NOT_ANSWERED, type RexStage } from './rex.js';
+import { binFusesIntoStats } from '../bin-into-stats.js';
 import { generated } from '../generated-code.js';
 import { CLIENT_SLOTS } from '../../parse/gin-bytes.js';
 
@@ -29,15 +32,59 @@ const VALUE_BITS = 31;
 /** Groups the arrays are first made for; they double as a bin needs more. */
 const FIRST_CAPACITY = 1024;
 
+/**
+ * A search whose stats may keep columns: `search | [rex on _raw] | [eval a=b, …] | bin _time | stats … by
+ * _time, K[, host]` (Splunk's Endpoint Scan, and its Excessive API Requests: a rex of the client, `eval
+ * src_ip=client_ip`). `statsAt`: the stats' operator; `key`: the field K comes from for a bare line, past the
+ * evals' copies (the rex's group, or a field of the line); `rex`: whether there is a rex, which must capture
+ * `key` if anything it captures is read. Undefined for any other search.
+ */
+export interface ColumnsShape { statsAt: number; key: string; rex: boolean }
+
+export function columnsShape(operators: readonly Operator[]): ColumnsShape | undefined {
+  if (operators[0]?.kind !== 'search') return undefined;
+  let i = 1;
+  const rex = operators[i]?.kind === 'rex';
+  if (rex) {
+    const op = operators[i] as Extract<Operator, { kind: 'rex' }>;
+    if (op.field !== '_raw' || op.maxMatch !== 1 || op.mode !== 'extract') return undefined;
+    i++;
+  }
+  // Copies only: an eval that computes could fail, or give a by-value the columns would not.
+  const copies: Array<{ field: string; from: string }> = [];
+  for (; operators[i]?.kind === 'eval'; i++) {
+    for (const a of (operators[i] as Extract<Operator, { kind: 'eval' }>).assignments) {
+      if (a.expr.kind !== 'field') return undefined;
+      copies.push({ field: a.field, from: a.expr.name });
+    }
+  }
+  if (!binFusesIntoStats(operators, i)) return undefined;
+  const stats = operators[i + 1] as Extract<Operator, { kind: 'stats' }>;
+  let key = stats.by[1];
+  if (key === undefined) return undefined;
+  for (let k = copies.length - 1; k >= 0; k--) if (copies[k]!.field === key) key = copies[k]!.from;
+  // Fields the columns read from the line itself must be the line's: no eval wrote them (the rex's are
+  // checked against its groups when it is made).
+  const written = new Set(copies.map((c) => c.field));
+  const read = [...stats.by.slice(2), ...stats.aggs.flatMap((a) => (a.field === undefined ? [] : [a.field]))];
+  if (read.some((f) => written.has(f)) || (written.has(key) && key !== stats.by[1])) return undefined;
+  // The client's slot finds a group only when the key is the client (or the rex's part of it: useRex).
+  if (key !== 'src' && !rex) return undefined;
+  return { statsAt: i + 1, key, rex };
+}
+
 /** Whether a stats stage's groups can be kept in columns: see the top of this file. */
 export function columnsFit(stats: StatsStage): boolean {
   const by = stats.by;
   if (stats.flushSpan === undefined || stats.flushSpan >= 86400 || stats.flushSpan <= 0) return false;
-  if (by[0] !== '_time' || by[1] !== 'src' || by.length > 3 || (by.length === 3 && by[2] !== 'host')) return false;
+  if (by[0] !== '_time' || by[1] === undefined || by[1] === '_time' || by.length > 3 || (by.length === 3 && by[2] !== 'host')) return false;
   return stats.aggs.length > 0 && stats.aggs.every((a) => a.evalArg === undefined && (
     (a.fn === STATS_FUNCTIONS.count && a.field === undefined)
     || ((a.fn === STATS_FUNCTIONS.values || a.fn === STATS_FUNCTIONS.dc) && a.field !== undefined && a.field !== '_time')));
 }
+
+/** A bare line's client for the stats, when it comes from a rex (RexStage.spanValue). */
+type KeyOf = (ev: Row, at: number) => Value | undefined | typeof NOT_ANSWERED;
 
 /** A field whose distinct values go into a mask per group. */
 interface ValueField {
@@ -74,9 +121,10 @@ export class StatsColumns implements Stage {
   readonly fields: ValueField[];
   /** Lines the columns took: what `--profile` and the tests are told. */
   taken = 0;
-  /** Takes a bare plain gin line at batch position `at` when it can: see the top of this file. */
-  readonly take: Take;
   private readonly byHost: boolean;
+  /** The rex the client comes from (undefined: the line's field `key`), once usable; see useRex. */
+  private keyOf: KeyOf | undefined;
+  private usable: boolean;
   /** Per aggregate: its offset in a group's array, and the field whose mask feeds it (-1: the count). */
   private readonly feeds: Array<{ at: number; field: number; add: (s: unknown[], at: number, v: Scalar, time: number) => void }>;
 
@@ -87,13 +135,37 @@ export class StatsColumns implements Stage {
     private readonly earliest: number,
     private readonly latest: number,
     private readonly watch: BinWatch | undefined,
+    private readonly shape: ColumnsShape,
   ) {
+    this.usable = !shape.rex;
+    this.bare = bare;
     this.byHost = stats.by.length === 3;
     const names = [...new Set(stats.aggs.flatMap((a) => (a.field === undefined ? [] : [a.field])))];
     this.fields = names.map((name) => ({ name, values: [], bits: new Map(), masks: new Int32Array(FIRST_CAPACITY), last: undefined, lastBit: -1 }));
     this.feeds = stats.aggs.map((a, i) => ({ at: stats.offsets[i]!, field: a.field === undefined ? -1 : names.indexOf(a.field), add: stats.slots[i]!.add }));
-    this.take = this.makeTake(bare);
   }
+
+  private readonly bare: BareGinColumns;
+
+  /**
+   * The rex between the search and the stats (made after this stage, which follows it): the client comes
+   * from its spans when it captures `key`; nothing the columns read from the line may be one of its groups.
+   */
+  useRex(rex: RexStage): void {
+    const read = [this.shape.key, ...this.stats.by.slice(2), ...this.fields.map((f) => f.name)];
+    const keyOf = rex.spanValue(this.shape.key);
+    const captured = read.filter((f) => rex.captures(f));
+    this.keyOf = keyOf;
+    this.usable = captured.length === 0 ? this.shape.key === 'src' : keyOf !== undefined && captured.length === 1 && captured[0] === this.shape.key;
+  }
+
+  /** Takes a bare plain gin line at batch position `at` when it can (see the top of this file); undefined when the columns cannot serve this search. */
+  get take(): Take | undefined {
+    if (!this.usable) return undefined;
+    return (this.made ??= this.makeTake(this.bare));
+  }
+
+  private made: Take | undefined;
 
   /**
    * Generated per stats: each value field read at a site of its own under its name. A line it does not take
@@ -110,12 +182,12 @@ export class StatsColumns implements Stage {
         else if (typeof v${k} === 'string' || typeof v${k} === 'number') { b${k} = f${k}.bits.get(v${k}) ?? c.learn(${k}, v${k}); f${k}.last = v${k}; f${k}.lastBit = b${k}; }
         if (b${k} < 0) return false;`).join('');
     const marks = this.fields.map((_, k) => `f${k}.masks[id] |= 1 << b${k};`).join(' ');
-    return generated<(c: StatsColumns, bareAt: Uint8Array, clientAt: Int32Array, ...f: ValueField[]) => Take>(
-      ['c', 'bareAt', 'clientAt', ...this.fields.map((_, k) => `f${k}`)], `
+    return generated<(c: StatsColumns, bareAt: Uint8Array, clientAt: Int32Array, keyOf: KeyOf | undefined, ...f: ValueField[]) => Take>(
+      ['c', 'bareAt', 'clientAt', 'keyOf', ...this.fields.map((_, k) => `f${k}`)], `
       return (ev, at) => {
         if (bareAt[at] === 0) return false;
         const slot = clientAt[at];
-        const src = ev.src;
+        const src = ${this.keyOf ? 'keyOf(ev, at)' : `ev[${q(this.shape.key)}]`};
         if (typeof src !== 'string') return false;
         ${this.byHost ? "const host = ev.host; if (typeof host !== 'string' && typeof host !== 'number') return false;" : ''}
         const t = ev._time;
@@ -129,7 +201,7 @@ export class StatsColumns implements Stage {
         ${marks}
         c.taken++;
         return true;
-      };`)(this, bare.bare, bare.client, ...this.fields);
+      };`)(this, bare.bare, bare.client, this.keyOf, ...this.fields);
   }
 
   /**
