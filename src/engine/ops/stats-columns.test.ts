@@ -53,7 +53,7 @@ function lines(seed: number): string[] {
     if (rng.int(0, 200) === 0) at -= rng.int(60, 7200);
     const status = i > 5_000 && i < 5_400 ? 100 + (i % 60) : [200, 404, 500][rng.int(0, 2)]!;
     const client = clients[Math.min(clients.length - 1, Math.floor(rng.int(0, clients.length) * rng.int(1, 3) / 2))]!;
-    const prefix = rng.int(0, 40) === 0 ? journald(at) : '';
+    const prefix = rng.int(0, 400) === 0 ? journald(at) : '';
     out.push(gin(at, status, client, methods[rng.int(0, 3)]!, `/api/p${rng.int(0, 40)}`, prefix));
   }
   return out;
@@ -121,7 +121,7 @@ test('a range\'s head keeps in columns the rows a thread would hand on, with the
   assert.ok(want.bins !== undefined);
 });
 
-test('a line of a later bin through the stage closes the columns\' bin first, and their later lines go to the stage', () => {
+test('a line of a later bin through the stage holds the columns\' bin, whose later lines go to the stage, as do the lines of a bin the stage has seen', () => {
   const t0 = BASE + 600;
   const text = [[
     gin(t0, 200, '10.0.0.1', 'GET', '/a'),
@@ -137,27 +137,77 @@ test('a line of a later bin through the stage closes the columns\' bin first, an
   assert.deepEqual(got.rows, want.rows);
   assert.deepEqual(got.warnings, want.warnings);
   assert.equal(want.warnings.length, 1, 'the late line is warned about');
-  assert.equal(got.taken, 3);
+  assert.equal(got.taken, 2, 'the bin the stage has seen is the stage\'s');
 });
 
-test('groups the stage made beside the columns\' keep the order the first line made, and a second host has groups of its own', () => {
+test('a client\'s lines of one bin on both sides are counted together by the having test', () => {
+  const t0 = BASE + 1500;
+  const text = [[
+    gin(t0, 200, '10.0.0.1', 'GET', '/a'),
+    gin(t0 + 1, 200, '10.0.0.1', 'GET', '/a'),
+    gin(t0 + 2, 200, '10.0.0.2', 'GET', '/a'),
+    gin(t0 + 3, 404, '10.0.0.2', 'GET', '/a'),
+    // Behind a prefix, in the current bin: its groups are made the stage's, and its later lines are the stage's.
+    gin(t0 + 4, 200, '10.0.0.1', 'GET', '/a', journald(t0 + 4)),
+    gin(t0 + 300, 200, '10.0.0.2', 'GET', '/a'),
+    gin(t0 + 301, 200, '10.0.0.2', 'GET', '/a'),
+    gin(t0 + 302, 200, '10.0.0.3', 'GET', '/a'),
+    gin(t0 + 600, 200, '10.0.0.3', 'GET', '/a'),
+    // Late, behind a prefix, for the bin held before the current one: that bin is made the stage's first.
+    gin(t0 + 303, 500, '10.0.0.2', 'GET', '/a', journald(t0 + 303)),
+  ]];
+  const spl = '* | bin _time span=5m | stats count as n, values(status) as s by _time, src, host | where n > 2';
+  const want = run(spl, text, false);
+  const got = run(spl, text, true);
+  assert.deepEqual(got.rows, want.rows);
+  assert.deepEqual(want.rows.map((r) => `${r.src}:${r.n}`), ['10.0.0.1:3', '10.0.0.2:3']);
+  assert.equal(got.taken, 8);
+});
+
+test('clients equal as numbers keep the order their first lines made; another host in a new bin is the columns\', in the same bin the stage\'s', () => {
   const t0 = BASE + 900;
   const text = [[
     gin(t0, 200, '7', 'GET', '/a'),
     gin(t0 + 1, 200, '7.0', 'GET', '/a'),
+    // Behind a prefix, in the columns' bin: the bin's groups become the stage's, and so do its later lines.
     gin(t0 + 2, 404, '7', 'GET', '/a', journald(t0 + 2)),
     gin(t0 + 3, 200, '7', 'GET', '/b'),
   ], [
-    gin(t0 + 4, 500, '7.0', 'POST', '/a'),
-    gin(t0 + 5, 200, '7', 'GET', '/a'),
-    gin(t0 + 400, 200, '7', 'GET', '/a'),
+    gin(t0 + 301, 500, '7.0', 'POST', '/a'),
+    gin(t0 + 302, 200, '7', 'GET', '/a'),
+    gin(t0 + 303, 200, '7', 'GET', '/c'),
+  ], [
+    gin(t0 + 304, 200, '7', 'GET', '/a'),
+    gin(t0 + 305, 200, '7.0', 'GET', '/a'),
+    gin(t0 + 700, 200, '7', 'GET', '/a'),
   ]];
   const spl = '* | bin _time span=5m | stats count, values(status) as s, dc(uri_path) as p by _time, src, host';
   const want = run(spl, text, false);
   const got = run(spl, text, true);
   assert.deepEqual(got.rows, want.rows);
-  assert.deepEqual(want.rows.map((r) => `${r.src}@${r.host}`), ['7@host-0', '7.0@host-0', '7.0@host-1', '7@host-1', '7@host-1']);
+  assert.deepEqual(want.rows.map((r) => `${r.src}@${r.host}`), ['7@host-0', '7.0@host-0', '7.0@host-1', '7@host-1', '7@host-2', '7.0@host-2', '7@host-2']);
   assert.equal(got.taken, 6);
+});
+
+test('groups held in columns count among the open groups past which bins are passed on at once', () => {
+  // 55,000 clients in two bins: more open groups than the stage keeps an hour, so the third bin's first line
+  // passes the first two on at once, with the warning, as the stage does alone.
+  const t0 = BASE + 1200;
+  const client = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+  const text = [[
+    ...Array.from({ length: 30_000 }, (_, i) => gin(t0 + Math.floor(i / 200), 200, client(i), 'GET', '/a')),
+    ...Array.from({ length: 25_000 }, (_, i) => gin(t0 + 300 + Math.floor(i / 200), 200, client(100_000 + i), 'GET', '/a')),
+    gin(t0 + 600, 200, client(7), 'GET', '/a'),
+    gin(t0 + 601, 200, client(8), 'GET', '/a', journald(t0 + 601)),
+    gin(t0 + 10, 200, client(9), 'GET', '/a', journald(t0 + 10)),
+  ]];
+  const spl = '* | bin _time span=5m | stats count by _time, src, host | where count > 0 | stats count by _time';
+  const want = run(spl, text, false);
+  const got = run(spl, text, true);
+  assert.deepEqual(got.rows, want.rows);
+  assert.deepEqual(got.warnings, want.warnings);
+  assert.equal(want.warnings.length, 2, 'crowded, then the late line');
+  assert.ok(got.taken > 50_000);
 });
 
 test('only a stats by binned _time and src (and host) with counts and distinct values keeps columns', () => {

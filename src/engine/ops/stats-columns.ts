@@ -1,18 +1,19 @@
 // A `stats` by binned _time and client whose search takes bare gin lines as they are (Splunk's Endpoint Scan:
 // `"[GIN]" | bin _time span=5m | stats count, values(…) by _time, src, host`), run for those lines as a loop
 // over arrays instead of through the stage. Such a stats puts most lines of a busy log in a group of their
-// own bin and client (115,000 groups a million bench lines): finding each in maps, making it an array and
-// feeding its slots one event at a time was most of the detection's time. Here the current bin's groups are
-// numbers: a line finds its group by its client's slot in the byte reader's cache (BareGinColumns), adds one
-// to a count and ORs a bit per distinct value into a mask. When the bin ends, or before anything could read
-// the stage's groups, each becomes the stage's group (StatsStage.columnGroup), fed its count and its values
-// once; so the stage passes on the rows it would have made from the events one by one.
+// own bin and client (115,000 groups a million bench lines): finding each in maps, making it an array,
+// feeding its slots one event at a time and testing it when its bin closed was most of the detection's time.
+// Here a bin's groups are numbers: a line finds its group by its client's slot in the byte reader's cache
+// (BareGinColumns), adds one to a count and ORs a bit per distinct value into a mask. A bin the columns have
+// moved past is held as it is until the stage takes its bins: then only the groups its having test keeps
+// (`where count > 120`: a few hundred) become the stage's groups (StatsStage.beforeTake), fed their counts
+// and values once, and the stage passes on the rows it would have made from the events one by one.
 //
 // What the columns take is exactly what the stage would have taken the same way: a bare plain gin line
-// whose leading search is sure to pass (the caller's word), of the stage's newest bin or a newer one, of a
-// client with a slot, and whose values are strings or numbers the masks have room for. Every other event
-// goes through the stage as before; one that would move the stage past the columns' bin first has the
-// columns spilled, and a group both have made is one group, with the earlier order number.
+// whose leading search is sure to pass (the caller's word), of a bin newer than any the stage has seen, and
+// whose values are strings or numbers the masks have room for. So the stage holds no group of a bin the
+// columns hold; an event for such a bin that goes through the stage (behind a prefix, late) has that bin's
+// groups made the stage's first, all of them, and the bin is the stage's from then on.
 import type { Stage } from '../stage.js';
 import type { Row, Scalar, Value } from '../value.js';
 import { asNumber } from '../value.js';
@@ -107,26 +108,36 @@ export class StatsColumns implements Stage {
   binStart = -Infinity;
   lo = Infinity;
   hi = -Infinity;
-  /** The host of the groups (when the stats is by host): a line of another host spills them first. */
+  /** The host of the current bin's groups (when the stats is by host): a line of another host starts a new set. */
   host: Scalar | undefined;
-  /** Groups held: `n`, each one's client, order number, count, and masks (in `fields`). */
+  /** The current bin's groups: `n`, each one's client, order number, count, and masks (in `fields`). */
   n = 0;
   srcs: string[] = [];
-  seqs = new Float64Array(FIRST_CAPACITY);
-  counts = new Int32Array(FIRST_CAPACITY);
-  /** Per client slot, the group it found in the bin stamped `epoch` (stamps of other bins are stale). */
+  seqs: Float64Array = new Float64Array(FIRST_CAPACITY);
+  counts: Int32Array = new Int32Array(FIRST_CAPACITY);
+  /** Per client slot, the group it found in the set stamped `epoch` (stamps of other sets are stale). */
   readonly slotEpoch = new Int32Array(CLIENT_SLOTS);
   readonly slotGroup = new Int32Array(CLIENT_SLOTS);
   epoch = 1;
   readonly fields: ValueField[];
-  /** Lines the columns took: what `--profile` and the tests are told. */
+  /** Lines the columns took: what the tests are told. */
   taken = 0;
   private readonly byHost: boolean;
+  /** Per aggregate: its offset in a group's array, and the field whose mask feeds it (-1: the count). */
+  private readonly feeds: Array<{ at: number; field: number; add: (s: unknown[], at: number, v: Scalar, time: number) => void }>;
+  /** The aggregates the stage's having test reads. */
+  private readonly havingFeeds: ReadonlyArray<StatsColumns['feeds'][number]>;
   /** The rex the client comes from (undefined: the line's field `key`), once usable; see useRex. */
   private keyOf: KeyOf | undefined;
   private usable: boolean;
-  /** Per aggregate: its offset in a group's array, and the field whose mask feeds it (-1: the count). */
-  private readonly feeds: Array<{ at: number; field: number; add: (s: unknown[], at: number, v: Scalar, time: number) => void }>;
+  private readonly bare: BareGinColumns;
+  private made: Take | undefined;
+  /** The current set's groups by client. */
+  private ids = new Map<string, number>();
+  /** Sets of groups the columns have moved past, oldest first, each of one bin and host. */
+  private held: Held[] = [];
+  /** Arrays of sets made the stage's, to be filled again. */
+  private readonly spare: Held[] = [];
 
   constructor(
     private readonly stats: StatsStage,
@@ -143,9 +154,9 @@ export class StatsColumns implements Stage {
     const names = [...new Set(stats.aggs.flatMap((a) => (a.field === undefined ? [] : [a.field])))];
     this.fields = names.map((name) => ({ name, values: [], bits: new Map(), masks: new Int32Array(FIRST_CAPACITY), last: undefined, lastBit: -1 }));
     this.feeds = stats.aggs.map((a, i) => ({ at: stats.offsets[i]!, field: a.field === undefined ? -1 : names.indexOf(a.field), add: stats.slots[i]!.add }));
+    this.havingFeeds = stats.havingAggs.map((i) => this.feeds[i]!);
+    stats.beforeTake = (t) => this.beforeTake(t);
   }
-
-  private readonly bare: BareGinColumns;
 
   /**
    * The rex between the search and the stats (made after this stage, which follows it): the client comes
@@ -164,8 +175,6 @@ export class StatsColumns implements Stage {
     if (!this.usable) return undefined;
     return (this.made ??= this.makeTake(this.bare));
   }
-
-  private made: Take | undefined;
 
   /**
    * Generated per stats: each value field read at a site of its own under its name. A line it does not take
@@ -188,11 +197,13 @@ export class StatsColumns implements Stage {
         if (bareAt[at] === 0) return false;
         const slot = clientAt[at];
         const src = ${this.keyOf ? 'keyOf(ev, at)' : `ev[${q(this.shape.key)}]`};
+        // No client (a rex that did not match): the stats passes the line over, and so do the stages before it.
+        if (src === undefined) return true;
         if (typeof src !== 'string') return false;
         ${this.byHost ? "const host = ev.host; if (typeof host !== 'string' && typeof host !== 'number') return false;" : ''}
         const t = ev._time;
         if (!(t >= c.lo && t < c.hi) && !c.enter(t)) return false;
-        ${this.byHost ? 'if (host !== c.host) c.enterHost(host);' : ''}
+        ${this.byHost ? 'if (host !== c.host && !c.enterHost(host)) return false;' : ''}
         ${reads}
         let id;
         if (slot < 0) id = c.byText(src);
@@ -205,32 +216,39 @@ export class StatsColumns implements Stage {
   }
 
   /**
-   * A line of _time `t` outside the current bin: true when it starts a newer bin the columns now hold (the
-   * stage moved on as that line would have moved it), false when it is for the stage (older than its newest
-   * bin, outside the search's time range, or no number).
+   * A line of _time `t` outside the current bin: true when it starts a bin newer than any the stage has seen,
+   * which the columns now hold (the stage moved on as that line would have moved it); false when it is for
+   * the stage (a bin the stage has seen, outside the search's time range, or no number).
    */
   enter(t: unknown): boolean {
     if (typeof t !== 'number' || !(t >= this.earliest && t < this.latest)) return false;
     const span = this.stats.flushSpan!;
     const bin = Math.floor(t / span) * span;
-    if (bin < this.binStart || bin < this.stats.newestBin) return false;
-    this.spill();
-    if (bin > this.stats.newestBin) {
-      this.stats.columnsAdvance(bin);
-      if (this.watch) this.watch.saw(bin);
-    }
+    if (bin <= this.binStart || bin <= this.stats.newestBin) return false;
+    this.retain();
+    this.stats.columnsAdvance(bin);
+    if (this.watch) this.watch.saw(bin);
     this.binStart = bin;
     this.lo = Math.max(bin, this.earliest);
     this.hi = Math.min(bin + span, this.latest);
-    // A new bin numbers its values afresh once any field's are many (only those its lines bring).
+    // A new bin numbers its values afresh once any field's are many (only those its lines bring); the sets
+    // held keep the lists they were numbered by.
     if (this.fields.some((f) => f.values.length > VALUE_BITS / 2)) for (const f of this.fields) forget(f);
     return true;
   }
 
-  /** A line of another host than the groups': they are spilled, and the columns take that host's lines. */
-  enterHost(host: Scalar): void {
-    this.spill();
-    this.host = host;
+  /**
+   * A line of another host than the current groups': true when the bin has no groups yet (the columns take
+   * the new host's lines); else the bin's groups are made the stage's, and the bin is the stage's from then
+   * on (one client's lines of a bin in two sets could not each be tested by the having test alone).
+   */
+  enterHost(host: Scalar): boolean {
+    if (this.n === 0 && !this.held.some((h) => h.bin === this.binStart)) { this.host = host; return true; }
+    this.retain();
+    this.makeHeld(this.binStart);
+    this.lo = Infinity;
+    this.hi = -Infinity;
+    return false;
   }
 
   /** The bit of a value met for the first time in field `k`; -1 when its mask is full. */
@@ -244,25 +262,33 @@ export class StatsColumns implements Stage {
 
   /** The group of a client too long for a slot of the byte reader's cache, found by its text. */
   byText(src: string): number {
-    let id = this.textGroups.get(src);
-    if (id === undefined) this.textGroups.set(src, (id = this.open(-1, src)));
+    return this.ids.get(src) ?? this.open(-1, src);
+  }
+
+  /**
+   * The group of client `src` when its slot does not find it: the set's group of that client (a slot another
+   * client took meanwhile) or a new one, found from now on by the slot (-1: by its text, byText). One group a
+   * client: the having test judges each alone.
+   */
+  open(slot: number, src: string): number {
+    let id = this.ids.get(src);
+    if (id === undefined) id = this.add(src);
+    if (slot >= 0) {
+      this.slotEpoch[slot] = this.epoch;
+      this.slotGroup[slot] = id;
+    }
     return id;
   }
 
-  private textGroups = new Map<string, number>();
-
-  /** A new group for client `src`, found from now on by its slot (-1: by its text, byText). */
-  open(slot: number, src: string): number {
+  private add(src: string): number {
     const id = this.n++;
     if (id === this.counts.length) this.grow();
     this.srcs[id] = src;
     this.seqs[id] = this.stats.reserveSeq();
     this.counts[id] = 0;
     for (const f of this.fields) f.masks[id] = 0;
-    if (slot >= 0) {
-      this.slotEpoch[slot] = this.epoch;
-      this.slotGroup[slot] = id;
-    }
+    this.ids.set(src, id);
+    this.stats.heldElsewhere++;
     return id;
   }
 
@@ -274,50 +300,108 @@ export class StatsColumns implements Stage {
     for (const f of this.fields) f.masks = wider(f.masks, (k) => new Int32Array(k));
   }
 
-  /** Makes every group held the stage's group, fed what its lines would have fed it, and empties the columns. */
-  spill(): void {
-    const n = this.n;
-    if (n === 0) return;
+  /** The current groups become a set held until the stage takes their bin; the current set starts empty. */
+  private retain(): void {
+    if (this.n === 0) return;
+    const spare = this.spare.pop();
+    this.held.push({
+      bin: this.binStart, host: this.host, n: this.n, srcs: this.srcs, seqs: this.seqs, counts: this.counts,
+      masks: this.fields.map((f) => f.masks), values: this.fields.map((f) => f.values),
+    });
+    this.srcs = spare?.srcs ?? [];
+    this.seqs = spare?.seqs ?? new Float64Array(this.seqs.length);
+    this.counts = spare?.counts ?? new Int32Array(this.counts.length);
+    this.fields.forEach((f, k) => { f.masks = spare?.masks[k] ?? new Int32Array(f.masks.length); });
+    // Arrays of another length than the current ones': grow() and open() keep them in step.
+    if (this.seqs.length !== this.counts.length || this.fields.some((f) => f.masks.length !== this.counts.length)) this.matchLengths();
     this.n = 0;
     this.epoch++;
-    if (this.textGroups.size > 0) this.textGroups = new Map();
-    const values: Scalar[] = this.byHost ? [this.binStart, '', this.host!] : [this.binStart, ''];
-    for (let id = 0; id < n; id++) {
-      values[1] = this.srcs[id]!;
-      const g = this.stats.columnGroup(values, this.seqs[id]!);
-      for (const feed of this.feeds) {
-        if (feed.field < 0) { g[feed.at] = (g[feed.at] as number) + this.counts[id]!; continue; }
-        const f = this.fields[feed.field]!;
-        for (let m = f.masks[id]!; m !== 0; m &= m - 1) feed.add(g, feed.at, f.values[31 - Math.clz32(m & -m)]!, this.binStart);
-      }
-    }
-    this.srcs.length = 0;
+    this.ids = new Map();
+  }
+
+  private matchLengths(): void {
+    const size = Math.max(this.counts.length, this.seqs.length, ...this.fields.map((f) => f.masks.length));
+    if (this.counts.length < size) this.counts = new Int32Array(size);
+    if (this.seqs.length < size) this.seqs = new Float64Array(size);
+    for (const f of this.fields) if (f.masks.length < size) f.masks = new Int32Array(size);
   }
 
   /**
-   * An event for the stage: one that may move it past the columns' bin (a newer _time, or one that is not a
-   * number) finds their groups there first, and the columns take no more lines of that bin.
+   * Before the stage takes its groups of bins before `t`: the sets held of those bins become its groups,
+   * those its having test keeps (no event can join them now: one that comes is late, as in the stage).
+   */
+  private beforeTake(t: number): void {
+    if (t === Infinity) this.retain();
+    if (this.held.length === 0 || this.held[0]!.bin >= t) return;
+    const keep: Held[] = [];
+    for (const h of this.held) {
+      if (h.bin < t) this.makeGroups(h, true);
+      else keep.push(h);
+    }
+    this.held = keep;
+  }
+
+  /** The groups of set `h` made the stage's (with `having`, only those its having test keeps); its arrays go spare. */
+  private makeGroups(h: Held, having: boolean): void {
+    const values: Scalar[] = this.byHost ? [h.bin, '', h.host!] : [h.bin, ''];
+    const feed = (g: unknown[], id: number, feeds: ReadonlyArray<StatsColumns['feeds'][number]>) => {
+      for (const f of feeds) {
+        if (f.field < 0) { g[f.at] = (g[f.at] as number) + h.counts[id]!; continue; }
+        const list = h.values[f.field]!;
+        for (let m = h.masks[f.field]![id]!; m !== 0; m &= m - 1) f.add(g, f.at, list[31 - Math.clz32(m & -m)]!, h.bin);
+      }
+    };
+    for (let id = 0; id < h.n; id++) {
+      values[1] = h.srcs[id]!;
+      if (having && !this.stats.keeps(values, (g) => feed(g, id, this.havingFeeds))) continue;
+      feed(this.stats.columnGroup(values, h.seqs[id]!), id, this.feeds);
+    }
+    this.stats.heldElsewhere -= h.n;
+    h.srcs.length = 0;
+    h.n = 0;
+    if (this.spare.length < 4) this.spare.push(h);
+  }
+
+  /**
+   * An event for the stage: one of a bin the columns hold has that bin's groups made the stage's first (the
+   * bin is the stage's from then on); one of a newer bin has the current groups held, and the columns take
+   * no more lines of their bin.
    */
   push(row: Row): void {
-    if (this.hi !== -Infinity) {
-      const t = typeof row._time === 'number' ? row._time : asNumber(row._time);
-      if (t === undefined || !(t < this.binStart + this.stats.flushSpan!)) {
-        this.spill();
-        // The stage may move past the bin: its later lines are the stage's to judge (late, or closed).
+    const t = typeof row._time === 'number' ? row._time : asNumber(row._time);
+    // An event missing a by-value makes no group: the stats passes it over.
+    if (t !== undefined && (this.hi !== -Infinity || this.held.length > 0) && !this.byMissing(row)) {
+      const span = this.stats.flushSpan!;
+      const bin = Math.floor(t / span) * span;
+      if (bin >= this.binStart && this.hi !== -Infinity) {
+        if (bin === this.binStart) { this.retain(); this.makeHeld(bin); } else this.retain();
         this.lo = Infinity;
         this.hi = -Infinity;
-      }
+      } else this.makeHeld(bin);
     }
     this.next.push(row);
   }
 
+  private byMissing(row: Row): boolean {
+    const by = this.stats.by;
+    return row[by[1]!] === undefined || (this.byHost && row.host === undefined);
+  }
+
+  /** The sets held of bin `bin` made the stage's groups, all of them. */
+  private makeHeld(bin: number): void {
+    if (!this.held.some((h) => h.bin === bin)) return;
+    this.held = this.held.filter((h) => {
+      if (h.bin !== bin) return true;
+      this.makeGroups(h, false);
+      return false;
+    });
+  }
+
   end(): void {
-    this.spill();
-    this.next.end();
+    this.next.end(); // the stage's end makes every set held its groups (beforeTake)
   }
 
   advance(t: number): void {
-    this.spill();
     this.next.advance?.(t);
   }
 
@@ -325,14 +409,28 @@ export class StatsColumns implements Stage {
     this.n = 0;
     this.epoch++;
     this.srcs.length = 0;
+    this.held = [];
     this.binStart = -Infinity;
     this.lo = Infinity;
     this.hi = -Infinity;
     this.host = undefined;
     this.taken = 0;
-    this.textGroups = new Map();
+    this.ids = new Map();
     for (const f of this.fields) forget(f);
   }
+}
+
+/** A set of groups of one bin and host the columns have moved past: the arrays they were kept in. */
+interface Held {
+  bin: number;
+  host: Scalar | undefined;
+  n: number;
+  srcs: string[];
+  seqs: Float64Array;
+  counts: Int32Array;
+  masks: Int32Array[];
+  /** Per value field, the values its masks' bits stand for. */
+  values: Scalar[][];
 }
 
 /** A field's values numbered afresh. */

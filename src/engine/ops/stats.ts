@@ -108,13 +108,16 @@ export class StatsStage implements Stage {
     ({ push: this.push, feed: this.feed } = statsKernel(this, by, aggs, this.slots, this.offsets, this.flushSpan !== undefined, bin));
     const names = aggs.map((a) => a.as);
     this.rowOf = rowMaker(by, names, this.slots, this.offsets, aggs.map((_, i) => i));
-    if (having) this.havingRow = rowMaker(by, names, this.slots, this.offsets, aggs.flatMap((a, i) => (having.reads.has(a.as) ? [i] : [])));
+    this.havingAggs = having ? aggs.flatMap((a, i) => (having.reads.has(a.as) ? [i] : [])) : [];
+    if (having) this.havingRow = rowMaker(by, names, this.slots, this.offsets, this.havingAggs);
   }
 
   /** The group's row: its by-fields, then the results of its aggregates (absent when there is none). */
   private readonly rowOf: (g: Group) => Row;
   /** The same with only the aggregates the having test reads, in their order (a later one of a name wins, as in the row). */
   private readonly havingRow: ((g: Group) => Row) | undefined;
+  /** The aggregates the having test reads (their indexes). */
+  readonly havingAggs: readonly number[];
 
   /** Where a group's array holds the order it was made in (after its by-values and slots). */
   private readonly seqAt: number;
@@ -149,12 +152,20 @@ export class StatsStage implements Stage {
   /** Groups open now. */
   get openGroups(): number { return this.groups.size; }
 
-  // For the groups of the current bin kept in columns (stats-columns.ts), which stand for the events this
-  // stage would have placed: their bin moves the stage on as the bin's first event would have, each reserves
-  // the order it would have been made in, and each becomes a group here before the stage can read it.
+  // For groups kept in columns (stats-columns.ts), which stand for the events this stage would have placed
+  // in bins it holds no group of: their bin moves the stage on as the bin's first event would have, each
+  // reserves the order it would have been made in and counts among the open groups, and before the stage
+  // takes a bin the columns make it the groups it would have had (those its having test keeps, once no event
+  // can join them).
 
   /** The newest binned _time placed (by an event or by the columns); -Infinity before any. */
   get newestBin(): number { return this.maxTime; }
+
+  /** Groups held in columns: open groups, for the limit past which bins are passed on at once. */
+  heldElsewhere = 0;
+
+  /** Called before the stage takes the groups of bins before `t` (Infinity: all of them, at the end). */
+  beforeTake: ((t: number) => void) | undefined;
 
   /**
    * The columns' first event of bin `t`, newer than any placed: the stage passes on what that event would
@@ -162,13 +173,26 @@ export class StatsStage implements Stage {
    */
   columnsAdvance(t: number): void { this.maybeFlushAt(t, 1); }
 
+  /**
+   * Whether the having test keeps a group of these by-values whose aggregates `fill` sets (given the
+   * aggregates the test reads, havingAggs, in a group array of this stage's layout); true without one.
+   */
+  keeps(values: readonly Scalar[], fill: (g: Group) => void): boolean {
+    if (!this.having) return true;
+    const g = (this.scratchGroup = this.newGroup(values, 0, this.scratchGroup));
+    fill(g);
+    return this.having(this.havingRow!(g));
+  }
+
+  private scratchGroup: Group | undefined;
+
   /** The order number a group made now would take. */
   reserveSeq(): number { return this.groups.nextSeq(); }
 
   /**
-   * The group of these by-values, made (numbered `seq`) when there is none; one made since then by an event
-   * of the row path takes the earlier number, as one group made at the first of their events would have.
-   * Its aggregates are the caller's to feed.
+   * The group of these by-values, made (numbered `seq`) when there is none; its aggregates are the caller's
+   * to feed. (The columns make groups only of bins this stage holds none of; were one there, made since by
+   * an event, it would take the earlier number, as one group made at the first of their events would.)
    */
   columnGroup(values: Scalar[], seq: number): Group {
     this.placing = values;
@@ -214,7 +238,7 @@ export class StatsStage implements Stage {
     const t = asNumber(v);
     if (t === undefined || t <= this.maxTime) return;
     this.maxTime = t;
-    const crowded = this.groups.size + pending > this.openLimit;
+    const crowded = this.groups.size + this.heldElsewhere + pending > this.openLimit;
     if (!crowded && t < this.nextFlushAt && this.nextFlushAt !== Infinity) return;
     const span = this.flushSpan!;
     // `t` is a bin's start (the stream's _time is binned). Bins starting before the cutoff have ended over an
@@ -225,6 +249,7 @@ export class StatsStage implements Stage {
       this.warnedCrowded = true;
       this.ctx.warn(`more than ${this.openLimit.toLocaleString('en')} groups open: each time bin is passed on as soon as it has ended, not an hour later (an event arriving after its bin ended would be reported apart)`);
     }
+    this.beforeTake?.(cutoff);
     const ready = this.takeBefore(cutoff);
     if (cutoff > this.flushedBefore) this.flushedBefore = cutoff;
     this.nextFlushAt = t + span;
@@ -240,6 +265,7 @@ export class StatsStage implements Stage {
    */
   advance(t: number): void {
     if (this.flushSpan !== undefined || this.by[0] !== '_time') return;
+    this.beforeTake?.(t);
     const ready = this.takeBefore(t);
     if (ready.length === 0) return;
     this.emit(ready);
@@ -276,6 +302,7 @@ export class StatsStage implements Stage {
   }
 
   end(): void {
+    this.beforeTake?.(Infinity);
     if (this.by.length === 0 && this.groups.size === 0) {
       this.groups.add(this.newGroup([], this.groups.nextSeq(), undefined));
     }
@@ -298,6 +325,7 @@ export class StatsStage implements Stage {
     this.flushedBefore = -Infinity;
     this.warnedLate = false;
     this.warnedCrowded = false;
+    this.heldElsewhere = 0;
   }
 }
 
