@@ -95,6 +95,8 @@ const SHAPES = [
   // Splunk's Excessive API Requests: the client from a rex answered by the line's spans, through an eval's copy.
   '"GIN" | rex field=_raw "\\|\\s+(?<client_ip>\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3})\\s+\\|" | eval src_ip=client_ip | bin _time span=5m | stats count as n, values(status) as s by _time, src_ip, host | where n > 3',
   '* | eval s=src, t=s | bin _time span=2m | stats dc(http_method) as m, count by _time, t',
+  // A having test of distinct values, tried on the columns' groups before any is made.
+  '* | bin _time span=5m | stats count as c, dc(status) as d, values(http_method) as m by _time, src, host | where d < 2 AND c > 1',
 ];
 
 test('a stats fed bare lines from columns gives the rows and warnings of every event through the stage', () => {

@@ -179,6 +179,8 @@ export class StatsStage implements Stage {
    */
   keeps(values: readonly Scalar[], fill: (g: Group) => void): boolean {
     if (!this.having) return true;
+    // Emptied first, as a spare group is: an aggregate whose init leaves its slots would keep the last values.
+    if (this.scratchGroup) this.releaseGroup(this.scratchGroup);
     const g = (this.scratchGroup = this.newGroup(values, 0, this.scratchGroup));
     fill(g);
     return this.having(this.havingRow!(g));
