@@ -154,7 +154,7 @@ export class Pipeline {
     const shape = opts.bareGin && !counts ? columnsShape(operators) : undefined;
     for (let i = last - 1; i >= 0; i--) {
       if (shape && i === shape.statsAt - 2 && stats && columnsFit(stats)) {
-        stages.push(next = columns = new StatsColumns(stats, next, opts.bareGin!, this.earliest, this.latest, watch, shape));
+        stages.push(next = columns = new StatsColumns(stats, next, opts.bareGin!, this.earliest, this.latest, watch, shape, opts.ctx));
       }
       if (i === 0 && operators[0]!.kind === 'search') afterSearch = next;
       if (i + 1 < last && binFusesIntoStats(operators, i)) {

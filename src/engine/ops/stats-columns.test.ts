@@ -95,6 +95,8 @@ const SHAPES = [
   // Splunk's Excessive API Requests: the client from a rex answered by the line's spans, through an eval's copy.
   '"GIN" | rex field=_raw "\\|\\s+(?<client_ip>\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3})\\s+\\|" | eval src_ip=client_ip | bin _time span=5m | stats count as n, values(status) as s by _time, src_ip, host | where n > 3',
   '* | eval s=src, t=s | bin _time span=2m | stats dc(http_method) as m, count by _time, t',
+  // A where on the client alone (per client slot), as Excessive API Requests From External Source has.
+  'sourcetype=* | where isnotnull(src) AND NOT cidrmatch("10.0.0.0/20", src) | bin _time span=5m | stats count as n, dc(uri_path) as p, values(http_method) as m by _time, src, host | where n > 2',
   // A having test of distinct values, tried on the columns' groups before any is made.
   '* | bin _time span=5m | stats count as c, dc(status) as d, values(http_method) as m by _time, src, host | where d < 2 AND c > 1',
 ];
@@ -228,7 +230,9 @@ test('only a stats by binned _time and src (and host) with counts and distinct v
   assert.equal(fits('bin _time span=5m | eval x=1 | stats count by _time, src'), false, 'an eval that computes');
   assert.equal(fits('eval s=src | bin _time span=5m | stats count, values(m) as m by _time, s'), true, 'a copy of the client');
   assert.equal(fits('eval m=http_method | bin _time span=5m | stats values(m) as m by _time, src'), false, 'a value an eval wrote');
-  assert.equal(fits('where status=200 | bin _time span=5m | stats count by _time, src'), false, 'a where between');
+  assert.equal(fits('where status=200 | bin _time span=5m | stats count by _time, src'), false, 'a where on another field');
+  assert.equal(fits('where cidrmatch("10.0.0.0/8", src) | bin _time span=5m | stats count by _time, src'), true, 'a where on the client');
+  assert.equal(fits('where cidrmatch("10.0.0.0/8", src) AND status=200 | bin _time span=5m | stats count by _time, src'), false, 'a where on the client and another field');
   const rex = (spl: string) => `rex field=_raw "\\|\\s+(?<ip>[\\d\\.]+)\\s+\\|" | ${spl}`;
   assert.equal(fits(rex('eval s=ip | bin _time span=5m | stats count by _time, s, host')), true, 'the client from a rex');
   assert.equal(fits(rex('bin _time span=5m | stats count, values(ip) as ips by _time, src')), false, 'a value the rex sets');

@@ -24,6 +24,10 @@ import type { BinWatch } from '../split.js';
 import type { StatsStage } from './stats.js';
 import { NOT_ANSWERED, type RexStage } from './rex.js';
 import { binFusesIntoStats } from '../bin-into-stats.js';
+import { memoField } from '../eval-compiler.js';
+import { whereTest } from '../stage-builder.js';
+import type { StageContext } from '../stage.js';
+import type { Expr } from '../../spl/ast.js';
 import { generated } from '../generated-code.js';
 import { CLIENT_SLOTS } from '../../parse/gin-bytes.js';
 
@@ -40,12 +44,25 @@ const FIRST_CAPACITY = 1024;
  * evals' copies (the rex's group, or a field of the line); `rex`: whether there is a rex, which must capture
  * `key` if anything it captures is read. Undefined for any other search.
  */
-export interface ColumnsShape { statsAt: number; key: string; rex: boolean }
+export interface ColumnsShape {
+  statsAt: number;
+  key: string;
+  rex: boolean;
+  /** A `where` right after the search, pure and over the client alone (`ollama_external_src(src)`): answered per client. */
+  where?: Expr;
+}
 
 export function columnsShape(operators: readonly Operator[]): ColumnsShape | undefined {
   if (operators[0]?.kind !== 'search') return undefined;
   let i = 1;
-  const rex = operators[i]?.kind === 'rex';
+  let where: Expr | undefined;
+  if (operators[i]?.kind === 'where') {
+    where = (operators[i] as Extract<Operator, { kind: 'where' }>).expr;
+    // Pure and over the client alone (memoField: no random(), no other field), so one answer a client.
+    if (memoField(where) !== 'src') return undefined;
+    i++;
+  }
+  const rex = where === undefined && operators[i]?.kind === 'rex';
   if (rex) {
     const op = operators[i] as Extract<Operator, { kind: 'rex' }>;
     if (op.field !== '_raw' || op.maxMatch !== 1 || op.mode !== 'extract') return undefined;
@@ -71,7 +88,8 @@ export function columnsShape(operators: readonly Operator[]): ColumnsShape | und
   if (read.some((f) => written.has(f)) || (written.has(key) && key !== stats.by[1])) return undefined;
   // The client's slot finds a group only when the key is the client (or the rex's part of it: useRex).
   if (key !== 'src' && !rex) return undefined;
-  return { statsAt: i + 1, key, rex };
+  if (where && key !== 'src') return undefined;
+  return { statsAt: i + 1, key, rex, ...(where ? { where } : {}) };
 }
 
 /** Whether a stats stage's groups can be kept in columns: see the top of this file. */
@@ -138,6 +156,10 @@ export class StatsColumns implements Stage {
   private held: Held[] = [];
   /** Arrays of sets made the stage's, to be filled again. */
   private readonly spare: Held[] = [];
+  /** The `where` after the search (ColumnsShape.where), and its answer per client slot for the client kept there. */
+  private readonly where: ((row: Row) => boolean) | undefined;
+  private readonly whereKey = new Array<string | undefined>(CLIENT_SLOTS).fill(undefined);
+  private readonly whereAnswer = new Int8Array(CLIENT_SLOTS);
 
   constructor(
     private readonly stats: StatsStage,
@@ -147,8 +169,10 @@ export class StatsColumns implements Stage {
     private readonly latest: number,
     private readonly watch: BinWatch | undefined,
     private readonly shape: ColumnsShape,
+    ctx: StageContext,
   ) {
     this.usable = !shape.rex;
+    this.where = shape.where && whereTest(shape.where, ctx);
     this.bare = bare;
     this.byHost = stats.by.length === 3;
     const names = [...new Set(stats.aggs.flatMap((a) => (a.field === undefined ? [] : [a.field])))];
@@ -200,6 +224,9 @@ export class StatsColumns implements Stage {
         // No client (a rex that did not match): the stats passes the line over, and so do the stages before it.
         if (src === undefined) return true;
         if (typeof src !== 'string') return false;
+        ${this.where ? `// Dropped by the where: so it would be by the stage's, before it could move the stats.
+        const w = c.passes(ev, src, slot);
+        if (w !== 1) return w === 0;` : ''}
         ${this.byHost ? "const host = ev.host; if (typeof host !== 'string' && typeof host !== 'number') return false;" : ''}
         const t = ev._time;
         if (!(t >= c.lo && t < c.hi) && !c.enter(t)) return false;
@@ -249,6 +276,18 @@ export class StatsColumns implements Stage {
     this.lo = Infinity;
     this.hi = -Infinity;
     return false;
+  }
+
+  /**
+   * The where's answer for a line of client `src` (the only field it reads): 1 it passes, 0 it drops the
+   * line, -1 it threw (the line goes through the stage, whose where reports it). Kept per client slot.
+   */
+  passes(ev: Row, src: string, slot: number): number {
+    if (slot >= 0 && this.whereKey[slot] === src) return this.whereAnswer[slot]!;
+    let answer: number;
+    try { answer = this.where!(ev) ? 1 : 0; } catch { return -1; }
+    if (slot >= 0) { this.whereKey[slot] = src; this.whereAnswer[slot] = answer; }
+    return answer;
   }
 
   /** The bit of a value met for the first time in field `k`; -1 when its mask is full. */
