@@ -21,7 +21,8 @@ import { PlainRexEntry, RexStage } from './ops/rex.js';
 import type { BareGinColumns } from './span-rex.js';
 import { SortStage } from './ops/order.js';
 import { StatsStage } from './ops/stats.js';
-import { columnsFit, columnsShape, StatsColumns } from './ops/stats-columns.js';
+import { StatsColumns } from './ops/stats-columns.js';
+import { columnsFit, columnsShape } from './ops/stats-columns-shape.js';
 import type { Expr, SearchExpr } from '../spl/ast.js';
 import { generated } from './generated-code.js';
 import { BinWatch, Capture, splitPoint, type BinSeen, type SplitPoint } from './split.js';
@@ -118,8 +119,9 @@ export class Pipeline {
   readonly cutSort: CutSort | undefined;
   private readonly watch: BinWatch | undefined;
   /**
-   * The stats right after a leading search and a bin, when it can keep bare gin lines' groups in columns
-   * (stats-columns.ts): its `take` is for lines the leading search is sure to pass.
+   * The stats after a leading search (a where on the client or a span-answered rex, eval copies) and a bin,
+   * when it can keep bare gin lines' groups in columns (stats-columns.ts): its `take` is for lines the leading
+   * search is sure to pass.
    */
   readonly columns: StatsColumns | undefined;
   private readonly earliest: number;
@@ -149,8 +151,8 @@ export class Pipeline {
     let watch: BinWatch | undefined;
     let stats: StatsStage | undefined;
     let columns: StatsColumns | undefined;
-    // `search | [rex] | [eval copies] | bin _time | stats … by _time, client …`: bare gin lines may skip the
-    // stages into the stats (stats-columns.ts), which sit before the operator ahead of the bin.
+    // `search | [where on the client | rex] | [eval copies] | bin _time | stats … by _time, client …`: bare gin
+    // lines may skip the stages into the stats (stats-columns.ts), which sit before the operator ahead of the bin.
     const shape = opts.bareGin && !counts ? columnsShape(operators) : undefined;
     for (let i = last - 1; i >= 0; i--) {
       if (shape && i === shape.statsAt - 2 && stats && columnsFit(stats)) {
