@@ -33,10 +33,11 @@ export interface SearchEntries {
   /** Where other events go (the pipeline's head). */
   push: (event: Row) => void;
   /**
-   * Takes a bare plain gin line (by its batch position) without its entries, when it can (Pipeline.columns,
-   * stats-columns.ts); a line it does not take goes to them.
+   * Takes a plain gin line (by its batch position) without its entries, when it can (Pipeline.columns,
+   * stats-columns.ts); a line it does not take goes to them. `ginColumns`: the same for other gin events.
    */
   columns?: ((event: Row, at: number) => boolean) | undefined;
+  ginColumns?: ((event: Row, at: number) => boolean) | undefined;
   /** Its FieldDispatch bit (0: every gin event), whether other events can pass it and its OtherDispatch bit (0: all of them). */
   bit: number;
   other: boolean;
@@ -64,7 +65,7 @@ export function handoffFor(e: SearchEntries): Handoff {
       for (let i = 0; i < batch.length; i++) {
         const k = isGin[i];
         if (k === 2) { ${e.columns ? 'if (!columns(batch[i], i)) ' : ''}{ bare.at = i; plain(batch[i]); } }
-        else if (k === 1) gin(batch[i]);
+        else if (k === 1) ${e.ginColumns ? '{ if (!columns(batch[i], i)) gin(batch[i]); }' : 'gin(batch[i]);'}
         else {
           ${e.other ? `if (${takes('o')}) { push(batch[i]); handed++; }` : ''}
           o++;
@@ -76,8 +77,7 @@ export function handoffFor(e: SearchEntries): Handoff {
     const one = `{
           const i = list[j];
           if (isGin[i] === 2) { ${e.columns ? 'if (!columns(batch[i], i)) ' : ''}{ bare.at = i; if ((sure[i] & ${e.bit}) !== 0) plainPast(batch[i]); else plain(batch[i]); } }
-          else if ((sure[i] & ${e.bit}) !== 0) past(batch[i]);
-          else gin(batch[i]);
+          else ${e.ginColumns ? 'if (!columns(batch[i], i)) ' : ''}{ if ((sure[i] & ${e.bit}) !== 0) past(batch[i]); else gin(batch[i]); }
         }`;
     body = `
       const batch = v.batch, isGin = v.isGin, sure = v.sure, bare = v.bare;

@@ -156,9 +156,12 @@ function makeSearches(jobs: readonly Job[], opts: RunOptions): { active: Active[
       const otherBit = other ? otherDispatch.add(residuals) : 0;
       const past = bit !== 0 ? pipeline.entryPastSearch(GIN_EVENT_SHAPE) : undefined;
       const plainPast = bit !== 0 ? pipeline.entryPastSearch(PLAIN_GIN_SHAPE, true) : undefined;
-      // Bare lines skip the entries into a stats kept in columns only where every plain gin line passes the search.
-      const columns = plain && pipeline.columns && pipeline.residualFor(PLAIN_GIN_SHAPE) === true ? pipeline.columns.take : undefined;
-      const handoff = handoffFor({ gin, plain, past, plainPast, push: (ev) => pipeline.push(ev), bit, other, otherBit, columns });
+      // Gin events skip the entries into a stats kept in columns only where every such event passes the search:
+      // plain gin lines when every plain one does, the others when every gin event does and no rex needs a bare line.
+      const cols = pipeline.columns;
+      const columns = plain && cols && pipeline.residualFor(PLAIN_GIN_SHAPE) === true ? cols.take : undefined;
+      const ginColumns = columns && !cols!.needsBare && pipeline.residualFor(GIN_EVENT_SHAPE) === true ? columns : undefined;
+      const handoff = handoffFor({ gin, plain, past, plainPast, push: (ev) => pipeline.push(ev), bit, other, otherBit, columns, ginColumns });
       return { job, pipeline, failed: false, bit, handoff, cost: { ms: 0, events: 0 }, out };
     });
     dispatch.seal(); // its code made here is reused as the searches' is
@@ -270,10 +273,12 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
       if (last === undefined || t > last) last = t;
       if (parser.eventIsGin) {
         const at = batch.length;
+        // The client's cache slot for every gin event (-1 without one): the columns find groups by it.
+        clientAt[at] = parser.ginClientSlot;
         if (parser.plainGin) {
           isGin[at] = 2;
-          if (parser.bareGin) { bareAt[at] = 1; clientAt[at] = parser.ginClientSlot; pathAt[at] = parser.ginPathSlot; } else bareAt[at] = 0;
-        } else isGin[at] = 1;
+          if (parser.bareGin) { bareAt[at] = 1; pathAt[at] = parser.ginPathSlot; } else bareAt[at] = 0;
+        } else { isGin[at] = 1; bareAt[at] = 0; }
         if (dispatch.size > 0) {
           wants[batch.length] = dispatch.maskOf(ev, parser.plainGin, parser.ginPrefix, parser.ginClientSlot, parser.ginUriPathSlot);
           sure[batch.length] = dispatch.sure;

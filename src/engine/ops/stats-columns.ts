@@ -9,9 +9,10 @@
 // (`where count > 120`: a few hundred) become the stage's groups (StatsStage.beforeTake), fed their counts
 // and values once, and the stage passes on the rows it would have made from the events one by one.
 //
-// What the columns take is exactly what the stage would have taken the same way: a bare plain gin line
-// whose leading search is sure to pass (the caller's word), of a bin newer than any the stage has seen, and
-// whose values are strings or numbers the masks have room for. So the stage holds no group of a bin the
+// What the columns take is exactly what the stage would have taken the same way: a gin event whose leading
+// search is sure to pass (the caller's word; with a rex, a bare plain gin line the rex answers from its
+// spans), of a bin newer than any the stage has seen, and whose values are strings or numbers the masks have
+// room for. So the stage holds no group of a bin the
 // columns hold; an event for such a bin that goes through the stage (behind a prefix, late) has that bin's
 // groups made the stage's first, all of them, and the bin is the stage's from then on.
 import type { Stage } from '../stage.js';
@@ -79,6 +80,8 @@ export class StatsColumns implements Stage {
   /** The rex the client comes from (undefined: the line's field `key`), once usable; see useRex. */
   private keyOf: KeyOf | undefined;
   private usable: boolean;
+  /** Whether the client comes from a rex, whose answer from spans only a bare plain gin line has (takesAnyGin). */
+  get needsBare(): boolean { return this.keyOf !== undefined; }
   private readonly bare: BareGinColumns;
   private made: Take | undefined;
   /** The current set's groups by client. */
@@ -125,7 +128,11 @@ export class StatsColumns implements Stage {
     this.usable = captured.length === 0 ? this.shape.key === 'src' : keyOf !== undefined && captured.length === 1 && captured[0] === this.shape.key;
   }
 
-  /** Takes a bare plain gin line at batch position `at` when it can (see the top of this file); undefined when the columns cannot serve this search. */
+  /**
+   * Takes the gin event at batch position `at` when it can (see the top of this file): any gin event the
+   * caller is sure passes the leading search, though with a rex only a bare plain line (the rex's span answer
+   * says which). Undefined when the columns cannot serve this search.
+   */
   get take(): Take | undefined {
     if (!this.usable) return undefined;
     return (this.made ??= this.makeTake(this.bare));
@@ -146,10 +153,9 @@ export class StatsColumns implements Stage {
         else if (typeof v${k} === 'string' || typeof v${k} === 'number') { b${k} = f${k}.bits.get(v${k}) ?? c.learn(${k}, v${k}); f${k}.last = v${k}; f${k}.lastBit = b${k}; }
         if (b${k} < 0) return false;`).join('');
     const marks = this.fields.map((_, k) => `f${k}.masks[id] |= 1 << b${k};`).join(' ');
-    return generated<(c: StatsColumns, bareAt: Uint8Array, clientAt: Int32Array, keyOf: KeyOf | undefined, ...f: ValueField[]) => Take>(
-      ['c', 'bareAt', 'clientAt', 'keyOf', ...this.fields.map((_, k) => `f${k}`)], `
+    return generated<(c: StatsColumns, clientAt: Int32Array, keyOf: KeyOf | undefined, ...f: ValueField[]) => Take>(
+      ['c', 'clientAt', 'keyOf', ...this.fields.map((_, k) => `f${k}`)], `
       return (ev, at) => {
-        if (bareAt[at] === 0) return false;
         const slot = clientAt[at];
         const src = ${this.keyOf ? 'keyOf(ev, at)' : `ev[${q(this.shape.key)}]`};
         // No client (a rex that did not match): the stats passes the line over, and so do the stages before it.
@@ -170,7 +176,7 @@ export class StatsColumns implements Stage {
         ${marks}
         c.taken++;
         return true;
-      };`)(this, bare.bare, bare.client, this.keyOf, ...this.fields);
+      };`)(this, bare.client, this.keyOf, ...this.fields);
   }
 
   /**
