@@ -1,4 +1,4 @@
-// A stats whose bare gin lines are kept in columns (stats-columns.ts) gives the rows and warnings the stage gives
+// A stats whose gin lines are kept in columns (stats-columns.ts) gives the rows and warnings the stage gives
 // every event itself, whatever comes between those lines: prefixed and late lines, lines of a later bin through
 // the stage, clients too long for the byte reader's cache and clients sharing its slots, another host, more
 // distinct values than a mask holds, a search's time range, a log with a gap of hours, a thread's next range.

@@ -1,20 +1,20 @@
-// A `stats` by binned _time and client whose search takes bare gin lines as they are (Splunk's Endpoint Scan:
+// A `stats` by binned _time and client whose search takes gin lines as they are (Splunk's Endpoint Scan:
 // `"[GIN]" | bin _time span=5m | stats count, values(…) by _time, src, host`), run for those lines as a loop
 // over arrays instead of through the stage. Such a stats puts most lines of a busy log in a group of their
 // own bin and client (115,000 groups a million bench lines): finding each in maps, making it an array,
 // feeding its slots one event at a time and testing it when its bin closed was most of the detection's time.
 // Here a bin's groups are numbers: a line finds its group by its client's slot in the byte reader's cache
-// (BareGinColumns), adds one to a count and ORs a bit per distinct value into a mask. A bin the columns have
-// moved past is held as it is until the stage takes its bins: then only the groups its having test keeps
-// (`where count > 120`: a few hundred) become the stage's groups (StatsStage.beforeTake), fed their counts
-// and values once, and the stage passes on the rows it would have made from the events one by one.
+// (BareGinColumns.client), adds one to a count and ORs a bit per distinct value into a mask. A bin the
+// columns have moved past is held as it is until the stage takes its bins: then only the groups its having
+// test keeps (`where count > 120`: a few hundred) become the stage's groups (StatsStage.beforeTake), fed
+// their counts and values once, and the stage passes on the rows it would have made from the events one by one.
 //
 // What the columns take is exactly what the stage would have taken the same way: a gin event whose leading
 // search is sure to pass (the caller's word; with a rex, a bare plain gin line the rex answers from its
 // spans), of a bin newer than any the stage has seen, and whose values are strings or numbers the masks have
-// room for. So the stage holds no group of a bin the
-// columns hold; an event for such a bin that goes through the stage (behind a prefix, late) has that bin's
-// groups made the stage's first, all of them, and the bin is the stage's from then on.
+// room for. So the stage holds no group of a bin the columns hold; an event for such a bin that goes through
+// the stage (late, or one the columns leave) has that bin's groups made the stage's first, all of them, and
+// the bin is the stage's from then on.
 import type { Stage } from '../stage.js';
 import type { Row, Scalar, Value } from '../value.js';
 import { asNumber } from '../value.js';
