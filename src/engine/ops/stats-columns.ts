@@ -287,19 +287,11 @@ export class StatsColumns implements Stage {
     this.srcs = spare?.srcs ?? [];
     this.seqs = spare?.seqs ?? new Float64Array(this.seqs.length);
     this.counts = spare?.counts ?? new Int32Array(this.counts.length);
+    // A spare set's arrays are of one length, as grow() keeps the current ones.
     this.fields.forEach((f, k) => { f.masks = spare?.masks[k] ?? new Int32Array(f.masks.length); });
-    // Arrays of another length than the current ones': grow() and open() keep them in step.
-    if (this.seqs.length !== this.counts.length || this.fields.some((f) => f.masks.length !== this.counts.length)) this.matchLengths();
     this.n = 0;
     this.epoch++;
     this.ids = new Map();
-  }
-
-  private matchLengths(): void {
-    const size = Math.max(this.counts.length, this.seqs.length, ...this.fields.map((f) => f.masks.length));
-    if (this.counts.length < size) this.counts = new Int32Array(size);
-    if (this.seqs.length < size) this.seqs = new Float64Array(size);
-    for (const f of this.fields) if (f.masks.length < size) f.masks = new Int32Array(size);
   }
 
   /**
@@ -350,7 +342,8 @@ export class StatsColumns implements Stage {
       const span = this.stats.flushSpan!;
       const bin = Math.floor(t / span) * span;
       if (bin >= this.binStart && this.hi !== -Infinity) {
-        if (bin === this.binStart) { this.retain(); this.makeHeld(bin); } else this.retain();
+        this.retain();
+        if (bin === this.binStart) this.makeHeld(bin);
         this.lo = Infinity;
         this.hi = -Infinity;
       } else this.makeHeld(bin);

@@ -192,16 +192,13 @@ export class StatsStage implements Stage {
   reserveSeq(): number { return this.groups.nextSeq(); }
 
   /**
-   * The group of these by-values, made (numbered `seq`) when there is none; its aggregates are the caller's
-   * to feed. (The columns make groups only of bins this stage holds none of; were one there, made since by
-   * an event, it would take the earlier number, as one group made at the first of their events would.)
+   * A new group of these by-values (a stats with columns has two or three), numbered `seq`, in the index;
+   * its aggregates are the caller's to feed. The columns make groups only of bins this stage holds none of.
    */
   columnGroup(values: Scalar[], seq: number): Group {
     this.placing = values;
     this.columnSeq = seq;
-    const g = this.index ? this.index.find(values, this.makeColumnGroup) : this.groups.any() ?? this.makeColumnGroup();
-    if ((g[this.seqAt] as number) > seq) g[this.seqAt] = seq;
-    return g;
+    return this.index!.find(values, this.makeColumnGroup);
   }
 
   private columnSeq = 0;
