@@ -106,6 +106,16 @@ const IN_CHEAP = 4;
  * calls a function not in CHEAP or tests an IN list of more than IN_CHEAP values; else undefined.
  */
 export function memoField(e: Expr): string | undefined {
+  const sole = soleField(e);
+  return sole?.costly ? sole.field : undefined;
+}
+
+/** The one field a pure expression reads (not _raw), whatever it costs; undefined for any other (stats-columns-shape.ts). */
+export function pureField(e: Expr): string | undefined {
+  return soleField(e)?.field;
+}
+
+function soleField(e: Expr): { field: string; costly: boolean } | undefined {
   let field: string | undefined;
   let costly = false;
   let ok = true;
@@ -121,7 +131,7 @@ export function memoField(e: Expr): string | undefined {
     }
   };
   walk(e);
-  return ok && costly && field !== undefined && field !== '_raw' ? field : undefined;
+  return ok && field !== undefined && field !== '_raw' ? { field, costly } : undefined;
 }
 
 /**

@@ -21,6 +21,12 @@ export interface SlotAccumulator {
   init(s: unknown[], at: number): void;
   add(s: unknown[], at: number, v: Scalar, time: number): void;
   result(s: unknown[], at: number): Value | undefined;
+  /**
+   * sum() and avg(): `n` numbers whose sum, added in the order read from 0, is `total`, added at once (the
+   * columns of stats-columns.ts sum a group's numbers as they come; fed to a new group, 0 + total is the sum
+   * the numbers one by one would have made).
+   */
+  addTotal?(s: unknown[], at: number, n: number, total: number): void;
 }
 
 export interface StatsFunction {
@@ -109,6 +115,10 @@ function sumSlots(avg: boolean): SlotAccumulator {
       if (x === undefined) return;
       s[at] = (s[at] as number) + 1;
       s[at + 1] = (s[at + 1] as number) + x;
+    },
+    addTotal(s, at, n, total) {
+      s[at] = (s[at] as number) + n;
+      s[at + 1] = (s[at + 1] as number) + total;
     },
     result(s, at) {
       const n = s[at] as number;

@@ -110,6 +110,12 @@ const SHAPES = [
   'sourcetype=* | where isnotnull(src) AND NOT cidrmatch("10.0.0.0/20", src) | bin _time span=5m | stats count as n, dc(uri_path) as p, values(http_method) as m by _time, src, host | where n > 2',
   // A having test of distinct values, tried on the columns' groups before any is made.
   '* | bin _time span=5m | stats count as c, dc(status) as d, values(http_method) as m by _time, src, host | where d < 2 AND c > 1',
+  // Fields an eval computes from one field of the line, as API Reconnaissance From External Source has: a
+  // path or null, a 1 or 0 summed, and a having test that reads both.
+  'sourcetype=* | where isnotnull(src) AND NOT cidrmatch("10.0.0.0/20", src) | eval recon=if(uri_path IN ("/api/p1", "/api/p2", "/api/p3", "/api/p4", "/api/p5"), uri_path, null()) | eval inf=if(match(uri_path, "p[6-9]$"), 1, 0) | bin _time span=1m | stats count as requests, dc(recon) as d, dc(uri_path) as paths, sum(inf) as infs, values(recon) as probed, values(status) as codes by _time, src, host | where (d >= 2 AND infs = 0) OR requests > 6',
+  // Sums and averages of fractions (added in the order read), of a field and of what an eval made of another
+  // (text on some values, which sum() passes over); a value an eval made, listed.
+  '* | eval w=len(uri_path)/7, z=if(status=404, "x", status/3) | bin _time span=1m | stats sum(w) as sw, avg(z) as az, sum(status) as ss, avg(status) as as, values(z) as vz, count by _time, src, host',
 ];
 
 test('a stats fed bare lines from columns gives the rows and warnings of every event through the stage', () => {
@@ -249,13 +255,20 @@ test('only a stats by binned _time and src (and host) with counts and distinct v
   assert.equal(fits('bin _time span=5m | stats count by _time, src'), true);
   assert.equal(fits('bin _time span=5m | stats count by _time, host'), false, 'not by client');
   assert.equal(fits('bin _time span=5m | stats count by _time, src, uri_path'), false, 'another by-field');
-  assert.equal(fits('bin _time span=5m | stats sum(response_time_ms) as s by _time, src'), false, 'a sum adds in order');
+  assert.equal(fits('bin _time span=5m | stats sum(response_time_ms) as s, avg(status) as a by _time, src'), true, 'sums and averages');
+  assert.equal(fits('bin _time span=5m | stats max(status) as s by _time, src'), false, 'a maximum');
   assert.equal(fits('bin _time span=5m | stats count(status) as c by _time, src'), false, 'a count of a field');
   assert.equal(fits('bin _time span=1d | stats count by _time, src'), false, 'a span of days');
   assert.equal(fits('stats count by _time, src'), false, 'no bin');
   assert.equal(fits('bin _time span=5m | eval x=1 | stats count by _time, src'), false, 'an eval that computes');
   assert.equal(fits('eval s=src | bin _time span=5m | stats count, values(m) as m by _time, s'), true, 'a copy of the client');
   assert.equal(fits('eval m=http_method | bin _time span=5m | stats values(m) as m by _time, src'), false, 'a value an eval wrote');
+  assert.equal(fits('eval x=if(match(uri_path, "a"), 1, 0), y=lower(uri_path) | bin _time span=5m | stats sum(x) as x, values(y) as y by _time, src'), true, 'values computed from one field');
+  assert.equal(fits('eval x=status + len(uri_path) | bin _time span=5m | stats sum(x) as x by _time, src'), false, 'a value computed from two fields');
+  assert.equal(fits('eval p=uri_path | eval x=len(p) | bin _time span=5m | stats sum(x) as x by _time, src'), false, 'a value computed from a field an eval wrote');
+  assert.equal(fits('eval x=len(uri_path), y=x | bin _time span=5m | stats values(y) as y by _time, src'), false, 'a copy of a computed value');
+  assert.equal(fits('eval x=len(uri_path), x=len(status) | bin _time span=5m | stats values(x) as y by _time, src'), false, 'a field computed twice');
+  assert.equal(fits('eval s=lower(src) | bin _time span=5m | stats count by _time, s'), false, 'a client computed');
   assert.equal(fits('where status=200 | bin _time span=5m | stats count by _time, src'), false, 'a where on another field');
   assert.equal(fits('where cidrmatch("10.0.0.0/8", src) | bin _time span=5m | stats count by _time, src'), true, 'a where on the client');
   assert.equal(fits('where cidrmatch("10.0.0.0/8", src) AND status=200 | bin _time span=5m | stats count by _time, src'), false, 'a where on the client and another field');
@@ -263,4 +276,15 @@ test('only a stats by binned _time and src (and host) with counts and distinct v
   assert.equal(fits(rex('eval s=ip | bin _time span=5m | stats count by _time, s, host')), true, 'the client from a rex');
   assert.equal(fits(rex('bin _time span=5m | stats count, values(ip) as ips by _time, src')), false, 'a value the rex sets');
   assert.equal(fits(rex('bin _time span=5m | stats count by _time, src')), true, 'a rex nothing reads');
+});
+
+test('a value an eval may not store leaves its line to the stage, whose error is the search\'s', () => {
+  const spl = '* | eval b=(uri_path="/b") | bin _time span=1m | stats values(b) as b, count by _time, src';
+  const t0 = BASE + 60;
+  const sources = [[gin(t0, 200, '10.0.0.1', 'GET', '/a'), gin(t0 + 1, 200, '10.0.0.1', 'GET', '/b'), gin(t0 + 2, 200, '10.0.0.2', 'GET', '/a')]];
+  const error = (columns: boolean) => {
+    try { run(spl, sources, columns); return 'none'; } catch (e) { return (e as Error).message; }
+  };
+  assert.match(error(false), /true\/false/);
+  assert.equal(error(true), error(false));
 });

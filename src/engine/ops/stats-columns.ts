@@ -4,7 +4,9 @@
 // own bin and client (115,000 groups a million bench lines): finding each in maps, making it an array,
 // feeding its slots one event at a time and testing it when its bin closed was most of the detection's time.
 // Here a bin's groups are numbers: a line finds its group by its client's slot in the byte reader's cache
-// (BareGinColumns.client), adds one to a count and ORs a bit per distinct value into a mask. A bin the
+// (BareGinColumns.client), adds one to a count, ORs a bit per distinct value into a mask and adds a number
+// per sum (what an eval computes from one field of the line is worked out once per value: API
+// Reconnaissance From External Source's endpoint tests; stats-columns-values.ts). A bin the
 // columns have moved past is held as it is until the stage takes its bins: then only the groups its having
 // test keeps (`where count > 120`: a few hundred) become the stage's groups (StatsStage.beforeTake), fed
 // their counts and values once, and the stage passes on the rows it would have made from the events one by one.
@@ -18,6 +20,7 @@
 import type { Stage } from '../stage.js';
 import type { Row, Scalar, Value } from '../value.js';
 import { asNumber } from '../value.js';
+import { feedGroup, forget, learnValue, valueField, VALUE_BITS, type Feed, type Held, type ValueField } from './stats-columns-values.js';
 import type { BareGinColumns } from '../span-rex.js';
 import type { BinWatch } from '../split.js';
 import type { StatsStage } from './stats.js';
@@ -26,29 +29,14 @@ import { whereTest } from '../stage-builder.js';
 import type { StageContext } from '../stage.js';
 import type { ColumnsShape } from './stats-columns-shape.js';
 import { generated } from '../generated-code.js';
+import { compileExpr } from '../eval-compiler.js';
 import { CLIENT_SLOTS } from '../../parse/gin-bytes.js';
-
-/** Distinct values a field's mask has a bit for (per bin); a line with one more goes through the stage. */
-const VALUE_BITS = 31;
 
 /** Groups the arrays are first made for; they double as a bin needs more. */
 const FIRST_CAPACITY = 1024;
 
 /** A bare line's client for the stats, when it comes from a rex (RexStage.spanValue). */
 type KeyOf = (ev: Row, at: number) => Value | undefined | typeof NOT_ANSWERED;
-
-/** A field whose distinct values go into a mask per group. */
-interface ValueField {
-  name: string;
-  /** Each value met in this bin, at its bit's index; `bits` finds the index. */
-  values: Scalar[];
-  bits: Map<Scalar, number>;
-  /** Per group, the bits of its values. */
-  masks: Int32Array;
-  /** The last value looked up and its bit (-1: none): a client's requests come in runs. */
-  last: unknown;
-  lastBit: number;
-}
 
 /** The take function's view of the columns (generated per stats, its fields' names written in). */
 type Take = (ev: Row, at: number) => boolean;
@@ -73,10 +61,13 @@ export class StatsColumns implements Stage {
   /** Lines the columns took: what the tests are told. */
   taken = 0;
   private readonly byHost: boolean;
-  /** Per aggregate: its offset in a group's array, and the field whose mask feeds it (-1: the count). */
-  private readonly feeds: Array<{ at: number; field: number; add: (s: unknown[], at: number, v: Scalar, time: number) => void }>;
+  /** Per aggregate, what feeds it. */
+  private readonly feeds: Feed[];
+  /** Per sum (or avg), per group: how many numbers it has had, and their sum in the order read. */
+  sumN: Int32Array[];
+  sumX: Float64Array[];
   /** The aggregates the stage's having test reads. */
-  private readonly havingFeeds: ReadonlyArray<StatsColumns['feeds'][number]>;
+  private readonly havingFeeds: readonly Feed[];
   /** The rex the client comes from (undefined: the line's field `key`), once usable; see useRex. */
   private keyOf: KeyOf | undefined;
   private usable: boolean;
@@ -109,9 +100,26 @@ export class StatsColumns implements Stage {
     this.where = shape.where && whereTest(shape.where, ctx);
     this.bare = bare;
     this.byHost = stats.by.length === 3;
-    const names = [...new Set(stats.aggs.flatMap((a) => (a.field === undefined ? [] : [a.field])))];
-    this.fields = names.map((name) => ({ name, values: [], bits: new Map(), masks: new Int32Array(FIRST_CAPACITY), last: undefined, lastBit: -1 }));
-    this.feeds = stats.aggs.map((a, i) => ({ at: stats.offsets[i]!, field: a.field === undefined ? -1 : names.indexOf(a.field), add: stats.slots[i]!.add }));
+    // The line's fields read: those the aggregates read as they are, and those the evals compute from (every
+    // eval's, read or not: one that fails or gives what an eval may not store leaves the line to the stage).
+    const derived = shape.derived;
+    const isDerived = (f: string) => derived.some((d) => d.field === f);
+    const names = [...new Set([
+      ...stats.aggs.flatMap((a) => (a.field === undefined || isDerived(a.field) ? [] : [a.field])),
+      ...derived.map((d) => d.base),
+    ])];
+    this.fields = names.map((name) => valueField(name, derived.filter((d) => d.base === name).map((d) => compileExpr(d.expr, ctx)), FIRST_CAPACITY));
+    let sums = 0;
+    this.feeds = stats.aggs.map((a, i) => {
+      const d = derived.find((x) => x.field === a.field);
+      const field = a.field === undefined ? -1 : names.indexOf(d ? d.base : a.field);
+      const view = d ? derived.filter((x) => x.base === d.base).indexOf(d) : -1;
+      const slots = stats.slots[i]!;
+      const sum = a.field !== undefined && slots.addTotal ? sums++ : -1;
+      return { at: stats.offsets[i]!, field, view, sum, add: slots.add, addTotal: slots.addTotal };
+    });
+    this.sumN = Array.from({ length: sums }, () => new Int32Array(FIRST_CAPACITY));
+    this.sumX = Array.from({ length: sums }, () => new Float64Array(FIRST_CAPACITY));
     this.havingFeeds = stats.havingAggs.map((i) => this.feeds[i]!);
     stats.beforeTake = (t) => this.beforeTake(t);
   }
@@ -153,6 +161,9 @@ export class StatsColumns implements Stage {
         else if (typeof v${k} === 'string' || typeof v${k} === 'number') { b${k} = f${k}.bits.get(v${k}) ?? c.learn(${k}, v${k}); f${k}.last = v${k}; f${k}.lastBit = b${k}; }
         if (b${k} < 0) return false;`).join('');
     const marks = this.fields.map((_, k) => `f${k}.masks[id] |= 1 << b${k};`).join(' ');
+    // A sum adds the line's number (its field's, or what an eval made of it), as the stage would have.
+    const sums = this.feeds.filter((f) => f.sum >= 0).map((f) => `
+        { const x = f${f.field}.nums[${f.view + 1}][b${f.field}]; if (x === x) { c.sumN[${f.sum}][id]++; c.sumX[${f.sum}][id] += x; } }`).join('');
     return generated<(c: StatsColumns, clientAt: Int32Array, keyOf: KeyOf | undefined, ...f: ValueField[]) => Take>(
       ['c', 'clientAt', 'keyOf', ...this.fields.map((_, k) => `f${k}`)], `
       return (ev, at) => {
@@ -173,7 +184,7 @@ export class StatsColumns implements Stage {
         if (slot < 0) id = c.byText(src);
         else if (c.slotEpoch[slot] !== c.epoch || c.srcs[id = c.slotGroup[slot]] !== src) id = c.open(slot, src);
         c.counts[id]++;
-        ${marks}
+        ${marks}${sums}
         c.taken++;
         return true;
       };`)(this, bare.client, this.keyOf, ...this.fields);
@@ -227,13 +238,9 @@ export class StatsColumns implements Stage {
     return answer;
   }
 
-  /** The bit of a value met for the first time in field `k`; -1 when its mask is full. */
+  /** The bit of a value met for the first time in field `k` (learnValue); -1: the line goes to the stage. */
   learn(k: number, v: Scalar): number {
-    const f = this.fields[k]!;
-    if (f.values.length >= VALUE_BITS) return -1;
-    f.bits.set(v, f.values.length);
-    f.values.push(v);
-    return f.values.length - 1;
+    return learnValue(this.fields[k]!, v);
   }
 
   /** The group of a client too long for a slot of the byte reader's cache, found by its text. */
@@ -263,6 +270,7 @@ export class StatsColumns implements Stage {
     this.seqs[id] = this.stats.reserveSeq();
     this.counts[id] = 0;
     for (const f of this.fields) f.masks[id] = 0;
+    for (let k = 0; k < this.sumN.length; k++) { this.sumN[k]![id] = 0; this.sumX[k]![id] = 0; }
     this.ids.set(src, id);
     this.stats.heldElsewhere++;
     return id;
@@ -274,6 +282,8 @@ export class StatsColumns implements Stage {
     this.counts = wider(this.counts, (k) => new Int32Array(k));
     this.seqs = wider(this.seqs, (k) => new Float64Array(k));
     for (const f of this.fields) f.masks = wider(f.masks, (k) => new Int32Array(k));
+    this.sumN = this.sumN.map((a) => wider(a, (k) => new Int32Array(k)));
+    this.sumX = this.sumX.map((a) => wider(a, (k) => new Float64Array(k)));
   }
 
   /** The current groups become a set held until the stage takes their bin; the current set starts empty. */
@@ -282,13 +292,16 @@ export class StatsColumns implements Stage {
     const spare = this.spare.pop();
     this.held.push({
       bin: this.binStart, host: this.host, n: this.n, srcs: this.srcs, seqs: this.seqs, counts: this.counts,
-      masks: this.fields.map((f) => f.masks), values: this.fields.map((f) => f.values),
+      masks: this.fields.map((f) => f.masks), values: this.fields.map((f) => f.values), views: this.fields.map((f) => f.views),
+      sumN: this.sumN, sumX: this.sumX,
     });
     this.srcs = spare?.srcs ?? [];
     this.seqs = spare?.seqs ?? new Float64Array(this.seqs.length);
     this.counts = spare?.counts ?? new Int32Array(this.counts.length);
     // A spare set's arrays are of one length, as grow() keeps the current ones.
     this.fields.forEach((f, k) => { f.masks = spare?.masks[k] ?? new Int32Array(f.masks.length); });
+    this.sumN = spare?.sumN ?? this.sumN.map((a) => new Int32Array(a.length));
+    this.sumX = spare?.sumX ?? this.sumX.map((a) => new Float64Array(a.length));
     this.n = 0;
     this.epoch++;
     this.ids = new Map();
@@ -312,17 +325,10 @@ export class StatsColumns implements Stage {
   /** The groups of set `h` made the stage's (with `having`, only those its having test keeps); its arrays go spare. */
   private makeGroups(h: Held, having: boolean): void {
     const values: Scalar[] = this.byHost ? [h.bin, '', h.host!] : [h.bin, ''];
-    const feed = (g: unknown[], id: number, feeds: ReadonlyArray<StatsColumns['feeds'][number]>) => {
-      for (const f of feeds) {
-        if (f.field < 0) { g[f.at] = (g[f.at] as number) + h.counts[id]!; continue; }
-        const list = h.values[f.field]!;
-        for (let m = h.masks[f.field]![id]!; m !== 0; m &= m - 1) f.add(g, f.at, list[31 - Math.clz32(m & -m)]!, h.bin);
-      }
-    };
     for (let id = 0; id < h.n; id++) {
       values[1] = h.srcs[id]!;
-      if (having && !this.stats.keeps(values, (g) => feed(g, id, this.havingFeeds))) continue;
-      feed(this.stats.columnGroup(values, h.seqs[id]!), id, this.feeds);
+      if (having && !this.stats.keeps(values, (g) => feedGroup(g, h, id, this.havingFeeds))) continue;
+      feedGroup(this.stats.columnGroup(values, h.seqs[id]!), h, id, this.feeds);
     }
     this.stats.heldElsewhere -= h.n;
     h.srcs.length = 0;
@@ -387,25 +393,4 @@ export class StatsColumns implements Stage {
     this.ids = new Map();
     for (const f of this.fields) forget(f);
   }
-}
-
-/** A set of groups of one bin and host the columns have moved past: the arrays they were kept in. */
-interface Held {
-  bin: number;
-  host: Scalar | undefined;
-  n: number;
-  srcs: string[];
-  seqs: Float64Array;
-  counts: Int32Array;
-  masks: Int32Array[];
-  /** Per value field, the values its masks' bits stand for. */
-  values: Scalar[][];
-}
-
-/** A field's values numbered afresh. */
-function forget(f: ValueField): void {
-  f.values = [];
-  f.bits = new Map();
-  f.last = undefined;
-  f.lastBit = -1;
 }
