@@ -112,29 +112,37 @@ test('field dispatch: sure bits, for an exact test passed on a string, no test t
 });
 
 test('field dispatch: masks kept by the byte reader\'s slots answer as the map does, also once the memo starts over', () => {
+  const rules = (): DispatchRule[] => [
+    path('/api/chat'),
+    on('src', (r: Row) => r.src !== '10.0.0.1'),
+    { kind: 'all', tests: [
+      { field: 'uri_path', test: (r: Row) => { if (r.uri_path === '/boom') throw new Error('boom'); return false; } },
+      { field: 'src', test: (r: Row) => r.src !== '10.0.0.1' },
+    ] },
+    // The url (the path with its query) kept by the path's slot, as a raw-term search's alternatives read it.
+    on('url', (r: Row) => String(r.url).includes('generate')),
+  ];
   const d = new FieldDispatch();
-  const chat = d.add(path('/api/chat'));
-  const outside = d.add(on('src', (r: Row) => r.src !== '10.0.0.1'));
-  const boom = d.add({ kind: 'all', tests: [
-    { field: 'uri_path', test: (r: Row) => { if (r.uri_path === '/boom') throw new Error('boom'); return false; } },
-    { field: 'src', test: (r: Row) => r.src !== '10.0.0.1' },
-  ] });
-  const ev = (uri_path: string, src: string) => ({ uri_path, src }) as Row;
+  const [chat, outside, boom, generate] = rules().map((r) => d.add(r));
+  const ev = (uri_path: string, src: string, url = uri_path) => ({ uri_path, src, url }) as Row;
   // Slots as the byte reader gives them: one value per slot until another takes it.
-  const want = (e: Row) => { const w = new FieldDispatch(); w.add(path('/api/chat')); w.add(on('src', (r: Row) => r.src !== '10.0.0.1')); w.add({ kind: 'all', tests: [
-    { field: 'uri_path', test: (r: Row) => { if (r.uri_path === '/boom') throw new Error('boom'); return false; } }, { field: 'src', test: (r: Row) => r.src !== '10.0.0.1' }] }); return [w.maskOf(e, true), w.sure]; };
-  const cases: Array<[Row, number, number]> = [
-    [ev('/api/chat', '10.0.0.1'), 1, 7], [ev('/api/chat', '203.0.113.9'), 2, 7], [ev('/boom', '10.0.0.1'), 1, 3],
-    [ev('/api/tags', '10.0.0.1'), 1, 7], // slot 7 now holds another path: its mask is learnt again
-    [ev('/api/chat', '10.0.0.1'), 1, 7], [ev('/boom', '203.0.113.9'), 2, 3],
+  const want = (e: Row) => { const w = new FieldDispatch(); for (const r of rules()) w.add(r); return [w.maskOf(e, true), w.sure]; };
+  const cases: Array<[Row, number, number, number]> = [
+    [ev('/api/chat', '10.0.0.1'), 1, 7, 7], [ev('/api/chat', '203.0.113.9'), 2, 7, 7], [ev('/boom', '10.0.0.1'), 1, 3, 3],
+    [ev('/api/tags', '10.0.0.1'), 1, 7, 7], // slot 7 now holds another path: its mask is learnt again
+    [ev('/api/chat', '10.0.0.1'), 1, 7, 7], [ev('/boom', '203.0.113.9'), 2, 3, 3],
+    [ev('/api/generate', '10.0.0.1'), 1, 5, 5],
+    // A query: the url is not the uri_path, and has no slot of its own; then the path's slot holds another url.
+    [ev('/api/generate', '10.0.0.1', '/api/generate?x=1'), 1, 5, -1], [ev('/x', '10.0.0.1', '/x'), 1, 6, 5],
   ];
   for (let round = 0; round < 3; round++) {
-    for (const [e, cs, us] of cases) {
-      assert.deepEqual([d.maskOf(e, true, undefined, cs, us), d.sure], want(e), `${String(e.uri_path)} ${String(e.src)} round ${round}`);
+    for (const [e, cs, us, ps] of cases) {
+      assert.deepEqual([d.maskOf(e, true, undefined, cs, us, ps), d.sure], want(e), `${String(e.url)} ${String(e.src)} round ${round}`);
     }
     // The memo starts over past its size: a throwing value's bits are learnt again, not taken from its slot.
-    for (let i = 0; i < 5000; i++) d.maskOf(ev(`/probe/${i}`, `192.0.2.${i % 250}`), true, undefined, 9, 11);
+    for (let i = 0; i < 5000; i++) d.maskOf(ev(`/probe/${i}`, `192.0.2.${i % 250}`), true, undefined, 9, 11, 11);
   }
-  assert.equal(d.maskOf(ev('/boom', '10.0.0.1'), true, undefined, 1, 3), boom, 'the search raises its own error, though its other test fails');
-  assert.equal(d.maskOf(ev('/api/chat', '203.0.113.9'), true, undefined, 2, 7), chat | outside);
+  assert.equal(d.maskOf(ev('/boom', '10.0.0.1'), true, undefined, 1, 3, 3), boom, 'the search raises its own error, though its other test fails');
+  assert.equal(d.maskOf(ev('/api/chat', '203.0.113.9'), true, undefined, 2, 7, 7), chat | outside);
+  assert.equal(d.maskOf(ev('/api/generate', '203.0.113.9'), true, undefined, 2, 5, 5), outside | generate);
 });

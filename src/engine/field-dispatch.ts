@@ -14,10 +14,14 @@ import { table } from '../util/table.js';
 
 /**
  * The fields whose values a gin line read from its bytes takes from the byte reader's caches, with the number
- * of slots: their masks are also kept by slot (LineParser.ginClientSlot, ginUriPathSlot), an array load
- * instead of a map lookup for a value that is not the last one's.
+ * of slots and the slot's name in maskOf's code: their masks are also kept by slot (LineParser.ginClientSlot,
+ * ginUriPathSlot, ginPathSlot), an array load instead of a map lookup for a value that is not the last one's.
  */
-const SLOTTED: Readonly<Record<string, number>> = table({ src: CLIENT_SLOTS, uri_path: PATH_SLOTS });
+const SLOTTED: Readonly<Record<string, { slots: number; name: 'cs' | 'us' | 'ps' }>> = table({
+  src: { slots: CLIENT_SLOTS, name: 'cs' },
+  uri_path: { slots: PATH_SLOTS, name: 'us' },
+  url: { slots: PATH_SLOTS, name: 'ps' },
+});
 
 /** Bits in a mask (one per search); searches past them test their events themselves. */
 const BITS = 31;
@@ -73,7 +77,7 @@ class Side {
     for (const c of rule.tests) {
       let f = this.fields.find((x) => x.field === c.field);
       if (!f) {
-        const slots = SLOTTED[c.field];
+        const slots = SLOTTED[c.field]?.slots;
         this.fields.push((f = {
           field: c.field, tests: [], allBits: 0, exactBits: 0, masks: new Map(), threw: undefined, last: undefined, lastMask: 0,
           slotKey: slots === undefined ? undefined : new Array<string | undefined>(slots).fill(undefined),
@@ -97,26 +101,26 @@ class Side {
    * (the searches decide); a test that throws hands the event to its search whatever its other tests say:
    * the search's own error is the one to report.
    */
-  maskOf(event: Row, prefix: string | undefined, clientSlot: number, uriPathSlot: number): number {
-    return (this.code ??= this.generate())(event, prefix, clientSlot, uriPathSlot);
+  maskOf(event: Row, prefix: string | undefined, clientSlot: number, uriPathSlot: number, pathSlot: number): number {
+    return (this.code ??= this.generate())(event, prefix, clientSlot, uriPathSlot, pathSlot);
   }
 
   /** Makes maskOf's code now. */
   seal(): void { this.code ??= this.generate(); }
 
   /** maskOf's code for the fields as they are now: made again after a rule is added. */
-  private code: ((event: Row, prefix: string | undefined, cs: number, us: number) => number) | undefined;
+  private code: ((event: Row, prefix: string | undefined, cs: number, us: number, ps: number) => number) | undefined;
 
   /**
    * maskOf generated for these fields, each read at a site of its own under its name written in: one site
    * reading five fields by a variable name was a keyed load that met five names on every event.
    */
-  private generate(): (event: Row, prefix: string | undefined, cs: number, us: number) => number {
+  private generate(): (event: Row, prefix: string | undefined, cs: number, us: number, ps: number) => number {
     const q = JSON.stringify;
     const parts = this.fields.map((f, i) => {
       const every = f.tests.reduce((m, t) => m | t.bit, 0);
       // A slotted field's value in its slot: the slot's mask when the slot holds this value's.
-      const slot = f.slotKey === undefined ? undefined : f.field === 'src' ? 'cs' : 'us';
+      const slot = f.slotKey === undefined ? undefined : SLOTTED[f.field]!.name;
       return `
       v = ${f.field === PREFIX_FIELD ? 'prefix' : `event[${q(f.field)}]`};
       if (typeof v !== 'string' && typeof v !== 'number') m = ${every};
@@ -134,9 +138,9 @@ class Side {
       ${f.exactBits !== 0 ? `if (typeof v === 'string') sure |= m & ${f.exactBits};` : ''}
       if (f${i}.threw !== undefined) threw |= f${i}.threw.get(v) ?? 0;`;
     });
-    const make = generated<(side: Side, learn: (f: FieldTests, v: string | number) => number, ...f: FieldTests[]) => (event: Row, prefix: string | undefined, cs: number, us: number) => number>(
+    const make = generated<(side: Side, learn: (f: FieldTests, v: string | number) => number, ...f: FieldTests[]) => (event: Row, prefix: string | undefined, cs: number, us: number, ps: number) => number>(
       ['side', 'learn', ...this.fields.map((_, i) => `f${i}`)],
-      `return (event, prefix, cs, us) => {
+      `return (event, prefix, cs, us, ps) => {
       let any = ${this.always}, all = ${this.allBits}, threw = 0, sure = 0, v, m;${parts.join('')}
       const mask = any | all | threw;
       side.sure = sure & mask & ~threw;
@@ -201,14 +205,15 @@ export class FieldDispatch {
 
   /**
    * The bits of the searches that may want this gin event (`plain`: a plain gin line; `prefix`: the prefix
-   * in front of a plain gin line, LineParser.ginPrefix; `clientSlot` and `uriPathSlot`: where the byte reader
-   * keeps its src and uri_path, LineParser.ginClientSlot and ginUriPathSlot). Afterwards `sure` holds those of its bits whose
+   * in front of a plain gin line, LineParser.ginPrefix; `clientSlot`, `uriPathSlot` and `pathSlot`: where the
+   * byte reader keeps its src, uri_path and url, LineParser.ginClientSlot, ginUriPathSlot and ginPathSlot; -1:
+   * nowhere). Afterwards `sure` holds those of its bits whose
    * search's leading search the event passes for certain: an exact test passed on a string value, no test
    * threw, and (for an `all` rule) every test passed.
    */
-  maskOf(event: Row, plain = false, prefix?: string, clientSlot = -1, uriPathSlot = -1): number {
+  maskOf(event: Row, plain = false, prefix?: string, clientSlot = -1, uriPathSlot = -1, pathSlot = -1): number {
     const side = plain ? this.plain : prefix !== undefined ? this.prefixed : this.gin;
-    const mask = side.maskOf(event, prefix, clientSlot, uriPathSlot);
+    const mask = side.maskOf(event, prefix, clientSlot, uriPathSlot, pathSlot);
     this.sure = side.sure;
     return mask;
   }

@@ -280,7 +280,7 @@ async function runJobsOnce(sources: LogSource[], jobs: Job[], opts: RunOptions):
           if (parser.bareGin) { bareAt[at] = 1; pathAt[at] = parser.ginPathSlot; } else bareAt[at] = 0;
         } else { isGin[at] = 1; bareAt[at] = 0; }
         if (dispatch.size > 0) {
-          wants[batch.length] = dispatch.maskOf(ev, parser.plainGin, parser.ginPrefix, parser.ginClientSlot, parser.ginUriPathSlot);
+          wants[batch.length] = dispatch.maskOf(ev, parser.plainGin, parser.ginPrefix, parser.ginClientSlot, parser.ginUriPathSlot, parser.ginPathSlot);
           sure[batch.length] = dispatch.sure;
         } else wants[batch.length] = 0;
       }

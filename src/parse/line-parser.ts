@@ -118,18 +118,17 @@ export class LineParser {
   plainGin = false;
   /**
    * Whether it was a plain gin line without a prefix: its _raw is gin's line alone, its separators at gin's
-   * fixed places (engine/span-rex.ts); then `ginPathSlot` is its path's slot in the byte reader's cache
-   * (GinLine.pathSlot).
+   * fixed places (engine/span-rex.ts).
    */
   bareGin = false;
-  ginPathSlot = -1;
   /**
-   * For a gin line read from its bytes (with a prefix or not), the slots of its client and uri_path in the
-   * byte reader's caches (GinLine.clientSlot, uriPathSlot), for memos kept by slot (field-dispatch.ts,
-   * span-rex.ts); -1 for any other line.
+   * For a gin line read from its bytes (with a prefix or not), the slots of its client, uri_path and path
+   * (url) in the byte reader's caches (GinLine.clientSlot, uriPathSlot, pathSlot), for memos kept by slot
+   * (field-dispatch.ts, span-rex.ts); -1 for any other line.
    */
   ginClientSlot = -1;
   ginUriPathSlot = -1;
+  ginPathSlot = -1;
   /**
    * The `_time` and whether `line_type` is gin of the event parseBytes returned last: the runner reads these
    * here, where reading them from events of every shape (one for gin lines, one per run of slog keys) cost a
@@ -212,7 +211,7 @@ export class LineParser {
     const c0 = buf[s]!;
     this.ginPrefix = undefined;
     this.bareGin = false;
-    this.ginClientSlot = this.ginUriPathSlot = -1;
+    this.ginClientSlot = this.ginUriPathSlot = this.ginPathSlot = -1;
     if (isGinMark(buf, s)) {
       const g = this.gin;
       const raw = parseGinBytes(buf, s, e, g);
@@ -288,7 +287,7 @@ export class LineParser {
     const ginRaw = parseGinBytes(buf, p, e, g);
     if (ginRaw === undefined) return undefined;
     if (g.plain) this.ginPrefix = this.lastPrefixText;
-    this.ginClientSlot = g.clientSlot; this.ginUriPathSlot = g.uriPathSlot;
+    this.ginClientSlot = g.clientSlot; this.ginUriPathSlot = g.uriPathSlot; this.ginPathSlot = g.pathSlot;
     // The gin line is decoded already: behind an ASCII prefix, the line is the two joined.
     const raw = this.lastPrefixAscii !== undefined ? this.lastPrefixAscii + ginRaw : utf8(buf, s, e);
     return this.ginEvent(g, ginRaw.slice(g.latencyAt, 49), raw, this.opts.host ?? this.lastPrefixHost ?? this.opts.defaultHost, g.uriPath, g.uriQuery);
