@@ -8,6 +8,7 @@ import { compileSplRegex } from '../spl/regex.js';
 import { asNumber, scalarToString, type Row, type Scalar } from './value.js';
 import { generated } from './generated-code.js';
 import { table } from '../util/table.js';
+import { fifteenDigits } from '../util/fifteen-digits.js';
 
 export type Compiled = (row: Row) => EvalValue;
 
@@ -73,7 +74,7 @@ function arith(op: string, a: EvalValue, b: EvalValue): EvalValue {
 
 function tidy(x: number): number | undefined {
   if (!Number.isFinite(x)) return undefined;
-  return Number.isInteger(x) ? x : Number(x.toPrecision(15));
+  return fifteenDigits(x);
 }
 
 /** Functions whose result is not fixed by their arguments. */

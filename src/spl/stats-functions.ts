@@ -5,6 +5,7 @@
 // its input arrives in the opposite of Splunk's order so that first/last/list still answer as Splunk would.
 import { asNumber, scalarToString, orderScalars, type Scalar, type Value } from '../engine/value.js';
 import { table } from '../util/table.js';
+import { fifteenDigits } from '../util/fifteen-digits.js';
 
 export interface Accumulator {
   add(v: Scalar, time: number): void;
@@ -232,7 +233,7 @@ class Moments implements Accumulator {
 
 /** Removes binary float noise (0.1+0.2) without changing meaningful digits. */
 function tidy(x: number): number {
-  return Number.isInteger(x) ? x : Number(x.toPrecision(15));
+  return fifteenDigits(x);
 }
 
 export const STATS_FUNCTIONS: Readonly<Record<string, StatsFunction>> = table({
