@@ -18,6 +18,7 @@
 import { CLIENT_SLOTS, PATH_SLOTS } from '../parse/gin-bytes.js';
 import type { Row } from './value.js';
 import { generated } from './generated-code.js';
+import { partMatcher, UNDECIDED, type PartMatch } from './span-part.js';
 
 /** A bare plain gin line's first three bars, in characters; the fourth is at 68 + w (w: the client's overflow of 15). */
 const BAR0 = 28, BAR1 = 34, BAR2 = 50;
@@ -49,6 +50,8 @@ const HAS_BAR: ReadonlyArray<string | undefined> = [];
 interface Part {
   /** The part followed by a bar, sticky: matched at a span's start it must end at the span's bar. */
   re: RegExp;
+  /** The same as a loop over the span (span-part.ts), for the latency span; undefined when it cannot be one. */
+  loop: PartMatch | undefined;
   /** Its capture numbers in the whole pattern, in order. */
   groups: number[];
   /** 1 for each code unit (below ALPHABET) one of its atoms can match: a span holding any other is not matched. */
@@ -164,7 +167,7 @@ export class SpanRex {
         const groups = Array.from({ length: split.captures[i]! }, (_, k) => group + k + 1);
         group += split.captures[i]!;
         parts.push({
-          re: new RegExp(`(?:${split.pieces[i]!})\\|`, flags), groups, alphabet,
+          re: new RegExp(`(?:${split.pieces[i]!})\\|`, flags), loop: partMatcher(split.pieces[i]!, flags), groups, alphabet,
           byStatus: new Array<Found | undefined>(1000).fill(undefined),
           clientKey: new Array<string | undefined>(CLIENT_SLOTS).fill(undefined),
           byClient: new Array<Found>(CLIENT_SLOTS).fill(null),
@@ -209,6 +212,10 @@ function inStatus(part: Part, raw: string): Found {
 function inLatency(part: Part, raw: string): Found {
   const a = part.alphabet, u = raw.charCodeAt(48), v = raw.charCodeAt(47);
   if (a[32] === 0 || (u < ALPHABET && a[u] === 0) || (v < ALPHABET && a[v] === 0)) return null;
+  if (part.loop !== undefined) {
+    const f = part.loop(raw, SPAN_START[1]);
+    if (f !== UNDECIDED) return f;
+  }
   return execAt(part.re, raw, SPAN_START[1], undefined);
 }
 
