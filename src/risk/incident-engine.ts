@@ -82,20 +82,26 @@ export class IncidentEngine {
     return this.considerSpans([...byKey.values()]);
   }
 
-  /** As consider, given each object's earliest and latest new risk event (a scan reads these from the ledger). */
-  considerSpans(spans: ObjectSpan[]): IncidentChange[] {
+  /**
+   * As consider, given each object's earliest and latest new risk event (a scan reads these from the ledger).
+   * `fresh`: every risk event of the ledger, by object (Ledger.riskRecordsByObject), which held no incident
+   * before: each object's are taken from there, not asked for one object after another.
+   */
+  considerSpans(spans: ObjectSpan[], fresh?: ReadonlyMap<string, RiskRecord[]>): IncidentChange[] {
     if (!this.config.rules.length) return [];
     const keyed = spans.map((s) => ({ key: JSON.stringify([s.object, s.type]), s })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const out: IncidentChange[] = [];
-    for (const { s } of keyed) out.push(...this.object(s.object, s.type, s.min, s.max + this.maxWindow));
+    for (const { key, s } of keyed) out.push(...this.object(s.object, s.type, s.min, s.max + this.maxWindow, fresh && (fresh.get(key) ?? [])));
     return out.sort((a, b) => a.incident.last_time - b.incident.last_time || a.incident.id - b.incident.id);
   }
 
-  private object(object: string, type: string, first: number, until: number): IncidentChange[] {
-    const recs = this.ledger.riskRecords({ object, type, from: first - this.maxWindow, to: until });
+  /** The incidents of one object from its risk events in [first - the longest window, until] (`all`: all of its risk events, in a ledger that held no incident). */
+  private object(object: string, type: string, first: number, until: number, all?: RiskRecord[]): IncidentChange[] {
+    const from = first - this.maxWindow;
+    const recs = all ? all.filter((r) => r.time >= from && r.time <= until) : this.ledger.riskRecords({ object, type, from, to: until });
     const windows = this.config.rules.map((r) => new Window(r, this.config.dedup));
-    const used = this.ledger.usedEvidence(object, type);
-    let last = this.ledger.lastIncident(object, type);
+    const used = all ? new Set<number>() : this.ledger.usedEvidence(object, type);
+    let last = all ? undefined : this.ledger.lastIncident(object, type);
     let pending: Pending | undefined;
     let pendingEnd = -1;
     const done: IncidentChange[] = [];

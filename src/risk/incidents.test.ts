@@ -4,7 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RiskStore } from './store.js';
 import { AlertBook, type OutputRecord } from './alert-book.js';
-import type { IncidentConfig } from './incidents.js';
+import type { IncidentChange, IncidentConfig, IncidentLedger } from './incidents.js';
+import { IncidentEngine } from './incident-engine.js';
+import { ScanRecorder } from './scan-ledger.js';
+import { Rng } from '../sim/rng.js';
 import type { IncidentRecord } from './incident-record.js';
 import { DEFAULT_SCHEDULE, type Detection } from '../detections/types.js';
 import { applyAction } from './lifecycle.js';
@@ -180,4 +183,46 @@ test('scale: an object with thousands of risk events (one detection every hour f
   a.hit(mgmt, T0 + 3999 * H);
   assert.deepEqual(a.out.map((o) => [o.type, o.risk_score, o.raw_score]), [['incident', 124, 60 * 24 + 64]]);
   assert.equal(a.out[0]!.risk_events.length, 25, 'the evidence is the 24-hour window, not the half year');
+});
+
+test('after a scan into an empty ledger, the incidents from every risk event read at once are those of reading each object\'s', () => {
+  // Many clients, most with a risk event or two; some past the score rule, some past the tactic rule, one whose
+  // two detections pass together within 24 h, one whose do not, and incidents throttled and grown.
+  // One object of two types: two objects to the rules.
+  const asUser = (d: Detection): Detection => ({ ...d, name: `${d.name} user`, id: `${d.id}-user`, rba: { ...d.rba!, risk_objects: [{ field: 'src', type: 'user', score: 60 }] } });
+  const dets = [recon, mgmt, push, jack, scan40, flood, det('low1', 5, ['T1595']), det('low2', 5, ['T1190']), det('low3', 5, ['T1496']), det('low4', 5, ['T1567']), asUser(push), asUser(jack)];
+  const fill = (store: RiskStore) => {
+    const rec = new ScanRecorder(store, { now: T0 + 30 * 86400, window: [T0, T0 + 30 * 86400], sources: ['bench.log'], incidents: RULES });
+    const rng = new Rng(11);
+    const rand = (n: number) => rng.int(0, n - 1);
+    for (let i = 0; i < 600; i++) {
+      const src = `203.0.113.${i % 150}`, d = dets[rand(dets.length)]!;
+      rec.record(d, [{ _time: T0 + rand(20) * 86400 + rand(86400), src, host: 'gpu' }]);
+    }
+    rec.record(push, [{ _time: T0 + H, src: X, host: 'gpu' }]);
+    rec.record(mgmt, [{ _time: T0 + 3 * H, src: X, host: 'gpu' }]);
+    rec.record(dets[10]!, [{ _time: T0 + 5 * H, src: X, host: 'gpu' }]);
+    rec.record(dets[11]!, [{ _time: T0 + 6 * H, src: X, host: 'gpu' }]);
+    rec.record(push, [{ _time: T0, src: '192.0.2.9', host: 'gpu' }]);
+    rec.record(mgmt, [{ _time: T0 + 2 * 86400, src: '192.0.2.9', host: 'gpu' }]);
+    return rec;
+  };
+  const shown = (changes: IncidentChange[]) => changes.map((c) => JSON.stringify([c.type, c.incident, c.stages.map((s) => s.id)]));
+  const atOnce = RiskStore.open();
+  const got = fill(atOnce).finish();
+  const each = RiskStore.open();
+  fill(each);
+  let asked = 0;
+  const counting: IncidentLedger = {
+    riskRecords: (f) => { asked++; return each.riskRecords(f); },
+    lastIncident: (o, t) => each.lastIncident(o, t), usedEvidence: (o, t) => each.usedEvidence(o, t), saveIncident: (i) => each.saveIncident(i),
+  };
+  const spans = each.objectSpansAfter(0);
+  const want = new IncidentEngine(RULES, counting).considerSpans(spans);
+  assert.equal(asked, spans.length, 'one object after another');
+  assert.ok(want.length >= 10, `${want.length} incidents`);
+  assert.ok(want.some((c) => c.incident.risk_object === X) && !want.some((c) => c.incident.risk_object === '192.0.2.9'));
+  assert.ok(want.some((c) => c.incident.risk_object_type === 'user'));
+  assert.deepEqual(shown(got), shown(want));
+  assert.deepEqual(atOnce.incidents(), each.incidents());
 });

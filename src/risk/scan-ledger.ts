@@ -39,10 +39,12 @@ export class ScanRecorder {
   /** The incident rules over the new risk events, in event-time order: the incidents raised or updated. */
   finish(): IncidentChange[] {
     if (!this.o.incidents) return [];
-    // Each object's span of new risk events, from the ledger: not every record in memory at once.
-    const spans = this.store.objectSpansAfter(this.before);
+    // Each object's span of new risk events, from the ledger: not every record in memory at once, unless the
+    // ledger was empty before the scan (a scan without --state): then every record is new and is read once.
+    const fresh = this.before === 0 && !this.store.anyIncident() ? this.store.riskRecordsByObject() : undefined;
+    const spans = fresh ? [...fresh.values()].map((l) => ({ object: l[0]!.risk_object, type: l[0]!.risk_object_type, min: l[0]!.time, max: l[l.length - 1]!.time })) : this.store.objectSpansAfter(this.before);
     let changes: IncidentChange[] = [];
-    this.store.db.transaction(() => { changes = new IncidentEngine(this.o.incidents!, this.store).considerSpans(spans); })();
+    this.store.db.transaction(() => { changes = new IncidentEngine(this.o.incidents!, this.store).considerSpans(spans, fresh); })();
     return changes;
   }
 }

@@ -159,8 +159,11 @@ export class RiskStore {
     return r && toFinding(r);
   }
 
-  /** Risk events with an object, oldest first; optionally one object's, within [from, to]; `full` adds ATT&CK ids and stories. */
-  riskRecords(filter: { object?: string; type?: string; from?: number; to?: number; ids?: number[]; full?: boolean } = {}): RiskRecord[] {
+  /**
+   * Risk events with an object, oldest first (`order: 'object'`: by object, then oldest first); optionally
+   * one object's, within [from, to]; `full` adds ATT&CK ids and stories.
+   */
+  riskRecords(filter: { object?: string; type?: string; from?: number; to?: number; ids?: number[]; full?: boolean; order?: 'object' } = {}): RiskRecord[] {
     // SQLite limits bound parameters: long id lists are read in chunks.
     if (filter.ids && filter.ids.length > 5000) {
       const out: RiskRecord[] = [];
@@ -176,7 +179,7 @@ export class RiskStore {
     if (filter.ids) { where.push(`r.id IN (${filter.ids.map(() => '?').join(',') || 'NULL'})`); params.push(...filter.ids); }
     // The stored event (with its row) is read and parsed only for callers that show ATT&CK ids and stories.
     const sql = `SELECT r.id, r.finding_id, r.time, r.detection, r.detection_id, r.risk_object, r.risk_object_type, r.risk_score, r.risk_message, r.tactics${filter.full ? ', r.event' : ''}
-      FROM risk_events r JOIN findings f ON f.id = r.finding_id WHERE ${where.join(' AND ')} ORDER BY r.time, r.id`;
+      FROM risk_events r JOIN findings f ON f.id = r.finding_id WHERE ${where.join(' AND ')} ORDER BY ${filter.order === 'object' ? 'r.risk_object, r.risk_object_type, ' : ''}r.time, r.id`;
     // Kept among the prepared statements unless it holds an id list, which varies from call to call: the
     // incident rules ask for one object's span after another.
     const rows = (filter.ids ? this.db.prepare(sql).raw(true) : this.rawSt(sql)).all(...params) as unknown[][];
@@ -191,11 +194,34 @@ export class RiskStore {
     });
   }
 
+  /**
+   * Every risk event with an object (as riskRecords counts them), by object (JSON of object and type), each
+   * object's oldest first: one query where the incident rules after a scan into an empty ledger would ask
+   * for one object's after another (ScanRecorder.finish).
+   */
+  riskRecordsByObject(): Map<string, RiskRecord[]> {
+    const out = new Map<string, RiskRecord[]>();
+    let key = '', list: RiskRecord[] = [];
+    for (const r of this.riskRecords({ order: 'object' })) {
+      if (list.length === 0 || r.risk_object !== list[0]!.risk_object || r.risk_object_type !== list[0]!.risk_object_type) {
+        key = JSON.stringify([r.risk_object, r.risk_object_type]);
+        out.set(key, (list = []));
+      }
+      list.push(r);
+    }
+    return out;
+  }
+
   /** Each object's earliest and latest risk event with an id above `afterId` (as riskRecords counts them). */
   objectSpansAfter(afterId: number): Array<{ object: string; type: string; min: number; max: number }> {
     return this.st(`SELECT r.risk_object AS object, r.risk_object_type AS type, min(r.time) AS min, max(r.time) AS max
       FROM risk_events r JOIN findings f ON f.id = r.finding_id WHERE r.id > ? AND r.risk_object != '' AND f.suppressed = 0
       GROUP BY r.risk_object, r.risk_object_type`).all(afterId) as Array<{ object: string; type: string; min: number; max: number }>;
+  }
+
+  /** Whether the ledger holds any incident. */
+  anyIncident(): boolean {
+    return this.st('SELECT 1 FROM incidents LIMIT 1').get() !== undefined;
   }
 
   /** The newest incident for an object. */
