@@ -5,8 +5,9 @@
 // on a bare plain line those bars are at gin's fixed places and, unless the path holds one, there are four.
 // Each span's text is made from one field (the status, the latency, the client, then the method and path), so
 // what a part finds in a span is kept per status and per client and path slot (the byte reader's caches,
-// GinLine.clientSlot), and only the latency is matched per line: a table lookup a line instead of the
-// pattern's scan from every bar. The tenth round tried this with maps from the values, which cost more than
+// GinLine.clientSlot), and only the latency is matched per line (by a loop over the span when the part is a
+// run of disjoint character sets, span-part.ts): a table lookup a line instead of the pattern's scan from
+// every bar. The tenth round tried this with maps from the values, which cost more than
 // the patterns.
 //
 // Exactness: a line whose path or method holds a bar, a line that is not bare (a prefix, or read as a
