@@ -374,7 +374,8 @@ async function runSplit(files: InputFile[], jobs: Job[], opts: RunOptions, threa
   try {
     await Promise.all(threads.map(thread));
     // A range done while the last merge was ending waits for none: merged here.
-    for (await merging; done.has(nextToMerge) && mergeFailure === undefined; await merging) await mergeReady();
+    await merging;
+    while (done.has(nextToMerge) && mergeFailure === undefined) await mergeReady();
     if (mergeFailure !== undefined) throw mergeFailure;
   } finally {
     if (spoolDir !== undefined) rmSync(spoolDir, { recursive: true, force: true });

@@ -56,8 +56,9 @@ export function columnsShape(operators: readonly Operator[]): ColumnsShape | und
     for (const a of (operators[i] as Extract<Operator, { kind: 'eval' }>).assignments) {
       if (derived.some((d) => d.field === a.field)) return undefined;
       if (a.expr.kind === 'field') {
-        if (derived.some((d) => d.field === (a.expr as { name: string }).name)) return undefined;
-        copies.push({ field: a.field, from: a.expr.name });
+        const from = a.expr.name;
+        if (derived.some((d) => d.field === from)) return undefined;
+        copies.push({ field: a.field, from });
       } else {
         const base = pureField(a.expr);
         if (base === undefined || base === '_time' || written.has(base)) return undefined;
