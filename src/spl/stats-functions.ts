@@ -5,7 +5,8 @@
 // its input arrives in the opposite of Splunk's order so that first/last/list still answer as Splunk would.
 import { asNumber, scalarToString, orderScalars, type Scalar, type Value } from '../engine/value.js';
 import { table } from '../util/table.js';
-import { fifteenDigits } from '../util/fifteen-digits.js';
+// Binary float noise (0.1+0.2) rounded away without changing meaningful digits.
+import { fifteenDigits as tidy } from '../util/fifteen-digits.js';
 
 export interface Accumulator {
   add(v: Scalar, time: number): void;
@@ -229,11 +230,6 @@ class Moments implements Accumulator {
       }
     }
   }
-}
-
-/** Removes binary float noise (0.1+0.2) without changing meaningful digits. */
-function tidy(x: number): number {
-  return fifteenDigits(x);
 }
 
 export const STATS_FUNCTIONS: Readonly<Record<string, StatsFunction>> = table({
